@@ -1,0 +1,34 @@
+# torch-practice: `make grade` for students, `make test` for the project's own tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install grade solutions test build bench clean
+
+install: $(STAMP)
+
+# Re-runs only when the dependency files change: `make install` is idempotent.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $(STAMP)
+
+grade: $(STAMP)
+	$(BIN)/practice grade
+
+solutions: $(STAMP)
+	$(BIN)/practice grade --solutions
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+build: $(STAMP)
+	$(BIN)/practice build
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.grade_time
+
+clean:
+	rm -rf $(VENV) .practice

@@ -1,0 +1,90 @@
+"""What hidden suites use to state a check: points, markers and assertions
+whose failure messages speak in the student's terms (shape, max error, the
+element that broke), never dumping long tensors."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pytest
+import torch
+
+from grader.remote import Remote
+
+gpu = pytest.mark.gpu  # graded only where CUDA is available
+
+# (rtol, atol) by dtype, as torch.testing.assert_close uses them
+TOLERANCES = {torch.float64: (1e-7, 1e-7), torch.float32: (1.3e-6, 1e-5)}
+
+
+def points(n: int) -> pytest.MarkDecorator:
+    """How many points a check is worth: ``@points(2)``."""
+    return pytest.mark.points(n)
+
+
+def hint(text: str) -> str:
+    """A hint shown under a failed check: ``assert ok, hint("subtract the max")``."""
+    return f"hint: {text}"
+
+
+def describe(value: Any) -> str:
+    """A short description of a value: ``tensor (4, 8) float32`` or ``list``."""
+    if isinstance(value, torch.Tensor):
+        return f"tensor {tuple(value.shape)} {str(value.dtype).removeprefix('torch.')}"
+    if isinstance(value, Remote):
+        return repr(value)
+    return type(value).__name__
+
+
+def assert_tensor(value: Any, what: str) -> torch.Tensor:
+    assert isinstance(value, torch.Tensor), f"{what} should be a tensor, got {describe(value)}"
+    return value
+
+
+def assert_shape(value: Any, shape: Sequence[int], what: str) -> torch.Tensor:
+    value = assert_tensor(value, what)
+    assert tuple(value.shape) == tuple(shape), f"{what}: expected shape {tuple(shape)}, got {tuple(value.shape)}"
+    return value
+
+
+def assert_close(
+    actual: Any,
+    expected: torch.Tensor,
+    what: str = "result",
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    hint: str = "",
+) -> None:
+    """Fail with shape, count and first differing element unless ``actual``
+    equals ``expected`` within tolerance (NaN never matches)."""
+    assert_shape(actual, expected.shape, what)
+    if expected.is_floating_point():
+        assert actual.is_floating_point(), f"{what}: expected floating point values, got {actual.dtype}"
+        default_rtol, default_atol = TOLERANCES.get(expected.dtype, (1e-3, 1e-5))
+        rtol = default_rtol if rtol is None else rtol
+        atol = default_atol if atol is None else atol
+        actual = actual.to(expected.dtype)
+        bad = ~torch.isclose(actual, expected, rtol=rtol, atol=atol)
+    else:
+        bad = actual != expected
+    if not bad.any():
+        return
+    index = tuple(int(i) for i in bad.nonzero()[0])
+    error = (actual.double() - expected.double()).abs().nan_to_num(float("inf")).max().item()
+    at = list(index) if index else "[]"
+    message = (f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {at}: "
+               f"got {actual[index].item():.6g}, expected {expected[index].item():.6g} (max error {error:.3g})")
+    raise AssertionError(f"{message}\n{hint}" if hint else message)
+
+
+def accuracy(predictions: Any, labels: torch.Tensor) -> float:
+    """Fraction of ``predictions`` ((N,) int class indices) equal to ``labels`` ((N,) int)."""
+    assert_shape(predictions, labels.shape, "predictions")
+    assert not predictions.is_floating_point(), f"predictions should be class indices, got {predictions.dtype}"
+    return (predictions == labels).double().mean().item()
+
+
+def assert_accuracy(predictions: Any, labels: torch.Tensor, threshold: float, what: str) -> None:
+    acc = accuracy(predictions, labels)
+    assert acc >= threshold, f"{what}: accuracy {acc:.4f}, needs at least {threshold:.2f}"

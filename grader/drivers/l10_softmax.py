@@ -1,0 +1,46 @@
+"""Runs inside the sandbox: trains and evaluates the student's lesson-10 code.
+
+Each function returns plain data; the trusted suite compares it with what it
+computes itself.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from grader import data
+from grader.drivers.common import mnist_tensors, predict
+
+
+def _linear_model(weight: torch.Tensor, bias: torch.Tensor, dropout: float = 0.0) -> nn.Module:
+    linear = nn.Linear(weight.shape[1], weight.shape[0]).double()
+    with torch.no_grad():
+        linear.weight.copy_(weight)
+        linear.bias.copy_(bias)
+    return nn.Sequential(nn.Dropout(dropout), linear)
+
+
+def train_epoch_on_linear(student, weight, bias, batches, lr: float) -> dict:
+    """One epoch of the student's ``train_epoch`` on a linear model with SGD."""
+    model = _linear_model(weight, bias)
+    loss = student.train_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr))
+    return {"loss": loss, "weight": model[1].weight, "bias": model[1].bias}
+
+
+def evaluate_linear(student, weight, bias, batches) -> float:
+    """The student's ``evaluate`` on a linear model behind a dropout layer
+    (which only an evaluation in ``eval()`` mode switches off)."""
+    return student.evaluate(_linear_model(weight, bias, dropout=0.5), batches)
+
+
+def train_mnist(student, *, epochs: int, batch_size: int, lr: float, momentum: float, seed: int) -> torch.Tensor:
+    """Train the student's ``Net`` with the student's ``train_epoch`` on MNIST;
+    return its predicted classes for the 10,000 test images, (10000,) int64."""
+    X, y, X_test = mnist_tensors()
+    model = student.Net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        student.train_epoch(model, data.batches(X, y, batch_size, generator), optimizer)
+    return predict(model, X_test)

@@ -1,0 +1,142 @@
+"""The pytest plugin that turns ``grader/suites`` into a grader.
+
+Loaded with ``-p grader.plugin``. It adds the options that pick the
+implementation under test, the ``student`` fixture (one sandboxed worker per
+lesson module), dataset fixtures that report "not graded" when data is
+missing, the ``points`` and ``gpu`` markers, and records for every check its
+points, status and a one-line message in ``report.user_properties``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import torch
+
+from grader import data
+from grader.lessons import ROOT
+from grader.remote import Student, StudentError, Worker, WorkerConfig
+
+NOT_GRADED = "not graded"
+DEFAULT_MEMORY = 16 << 30  # bytes of address space for a CPU worker; torch alone maps ~3 GiB
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("torch-practice")
+    group.addoption("--impl", choices=("exercises", "solutions"), default="exercises",
+                    help="grade the student's exercises/ (default) or the reference solutions/")
+    group.addoption("--submission", default=None, help="grade this folder (laid out like exercises/) or lesson file")
+    group.addoption("--data-dir", default=None, help="dataset root (default: $TORCH_PRACTICE_DATA or ./data)")
+    group.addoption("--offline", action="store_true", default=False, help="never download datasets")
+    group.addoption("--strict-grading", action="store_true", default=False, help="count not-graded checks as failures")
+    group.addoption("--call-timeout", type=float, default=10.0, help="seconds allowed per call into student code")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): points a check is worth")
+    config.addinivalue_line("markers", "gpu: graded only where CUDA is available")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("points") is None:
+            raise pytest.UsageError(f"{item.nodeid} has no @points(n)")
+
+
+def lesson_id(item: pytest.Item | pytest.FixtureRequest) -> str:
+    return item.module.__name__.rpartition(".")[2].removeprefix("test_")
+
+
+def lesson_file(config: pytest.Config, lesson: str) -> Path:
+    """The file that implements ``lesson`` in the implementation under test."""
+    submission = config.getoption("submission")
+    if submission is None:
+        return ROOT / config.getoption("impl") / f"{lesson}.py"
+    path = Path(submission).resolve()
+    return path if path.is_file() else path / f"{lesson}.py"
+
+
+# -- fixtures -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def student(request: pytest.FixtureRequest) -> Iterator[Student]:
+    """The implementation under test for this suite's lesson, in a fresh sandbox."""
+    config = request.config
+    lesson = lesson_id(request)
+    path = lesson_file(config, lesson)
+    worker = Worker(WorkerConfig(
+        lesson=lesson,
+        path=path,
+        data_root=data.data_root(config.getoption("data_dir")),
+        offline=config.getoption("offline") or data.is_offline(),
+        call_timeout=config.getoption("call_timeout"),
+        memory_limit=None if torch.cuda.is_available() else DEFAULT_MEMORY,  # CUDA reserves huge address space
+    ))
+    if not path.is_file() or path.stem != lesson:
+        worker.load_error = f"{lesson}.py is missing from {path.parent if path.stem == lesson else path}"
+    yield Student(worker)
+    worker.close()
+
+
+def _dataset(request: pytest.FixtureRequest, name: str) -> data.ImageSet:
+    config = request.config
+    try:
+        return data.load_images(name, data.data_root(config.getoption("data_dir")),
+                                offline=config.getoption("offline") or data.is_offline())
+    except data.DatasetMissing as exc:
+        pytest.skip(f"{NOT_GRADED}: {exc}")
+
+
+@pytest.fixture(scope="session")
+def mnist(request: pytest.FixtureRequest) -> data.ImageSet:
+    """MNIST as uint8 tensors; the check is not graded when it is missing."""
+    return _dataset(request, "mnist")
+
+
+@pytest.fixture(scope="session")
+def fashion_mnist(request: pytest.FixtureRequest) -> data.ImageSet:
+    return _dataset(request, "fashion_mnist")
+
+
+# -- running and reporting ------------------------------------------------
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("gpu") and not torch.cuda.is_available():
+        pytest.skip(f"{NOT_GRADED}: needs CUDA")
+
+
+def failure_message(excinfo: pytest.ExceptionInfo) -> str:
+    """One or two lines for the score table: the reason and the hint."""
+    exc = excinfo.value
+    if isinstance(exc, StudentError):
+        return str(exc)
+    if isinstance(exc, AssertionError):
+        text = str(exc)
+        # pytest appends its own "assert ..." introspection after a custom message
+        custom, sep, _ = text.partition("\nassert ")
+        lines = custom.strip().splitlines() if sep or not text.startswith("assert ") else text.splitlines()
+        return "\n".join(lines[:3])
+    if isinstance(exc, pytest.skip.Exception):
+        return exc.msg
+    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if call.when == "setup" and report.passed:
+        return
+    if call.when == "teardown" and report.passed:
+        return
+    message = failure_message(call.excinfo) if call.excinfo else ""
+    if report.skipped and item.config.getoption("strict_grading") and message.startswith(NOT_GRADED):
+        report.outcome = "failed"  # CI: a check that could not run is a failure
+    student = item.funcargs.get("student") if hasattr(item, "funcargs") else None
+    output = student._worker.take_output() if isinstance(student, Student) else ""
+    report.user_properties += [
+        ("lesson", lesson_id(item)),
+        ("points", item.get_closest_marker("points").args[0]),
+        ("message", message),
+        ("output", output),
+    ]

@@ -1,0 +1,330 @@
+"""Trusted side of the sandbox: the worker process and the proxies suites use.
+
+A suite never imports student code. It talks to a ``Student`` proxy:
+``student.softmax(X)`` sends ``X`` to the worker, runs the student's
+``softmax`` there and returns the result as a plain tensor;
+``student.ResidualBlock(16)`` returns a ``Remote`` handle whose calls,
+attributes and methods (``.parameters()``, ``.train()``, ``.state_dict()``)
+also run in the worker.
+
+Each request has a time limit. When it is exceeded, or the worker dies, the
+whole worker process group is killed, the request raises ``StudentError`` with
+a one-line reason, and the next request starts a fresh worker.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from grader.channel import HANDLE, dumps, loads, plain_tensor
+
+PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.worker import main; main({fd})"
+START_TIMEOUT = 120.0  # importing torch on a cold disk can take a while
+OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
+
+
+class StudentError(Exception):
+    """A check failed because of what the student's code did (raised,
+    timed out, crashed, returned something unreadable). ``str()`` is the
+    one-line reason shown in the score table."""
+
+    def __init__(self, reason: str, error_type: str = "") -> None:
+        super().__init__(reason)
+        self.error_type = error_type
+
+
+@dataclass
+class WorkerConfig:
+    lesson: str  # "l10_softmax"
+    path: Path  # the lesson file to import
+    data_root: Path
+    offline: bool = False
+    call_timeout: float = 10.0  # seconds per call; drivers pass their own
+    memory_limit: int | None = None  # bytes of address space, None for no limit
+
+
+def _limit_memory(limit: int | None) -> None:
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+def excerpt(text: str, keep: int = OUTPUT_EXCERPT) -> str:
+    """Head and tail of a long text, with a note of what was cut."""
+    if len(text) <= 2 * keep:
+        return text
+    return f"{text[:keep]}\n... [{len(text) - 2 * keep} characters cut] ...\n{text[-keep:]}"
+
+
+@dataclass
+class Worker:
+    """One sandboxed process serving one lesson; respawned after a crash."""
+
+    config: WorkerConfig
+    generation: int = 0  # bumped at each respawn: handles from older workers are stale
+    load_error: str | None = None  # the lesson file failed to import: no point retrying
+    _proc: subprocess.Popen | None = None
+    _conn: Connection | None = None
+    _tmp: Path | None = None
+    _output_pos: int = 0
+    _output: list[str] = field(default_factory=list)
+
+    # -- lifecycle ------------------------------------------------------
+    def _spawn(self) -> None:
+        self._tmp = Path(tempfile.mkdtemp(prefix="torch-practice-"))
+        (self._tmp / "cwd").mkdir()
+        self._output_pos = 0
+        ours, theirs = socket.socketpair()
+        with open(self._tmp / "output.txt", "wb") as out:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-c", BOOT.format(root=PACKAGE_ROOT, fd=theirs.fileno())],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                pass_fds=(theirs.fileno(),),
+                cwd=self._tmp / "cwd",  # outside the repository: no relative path to solutions/
+                start_new_session=True,  # its own process group, killed as a whole
+                preexec_fn=lambda: _limit_memory(self.config.memory_limit),
+                env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8"},
+            )
+        theirs.close()
+        self._conn = Connection(os.dup(ours.fileno()))
+        ours.close()
+        self.generation += 1
+        start = {
+            "op": "start",
+            "lesson": self.config.lesson,
+            "path": str(self.config.path),
+            "package_root": PACKAGE_ROOT,
+            "data_root": str(self.config.data_root),
+            "offline": self.config.offline,
+        }
+        try:
+            self._exchange(start, START_TIMEOUT, f"importing {self.config.path.name}")
+        except StudentError as exc:
+            self.load_error = f"{self.config.path.name} could not be imported: {exc}"
+            self.close()
+            raise StudentError(self.load_error) from None
+
+    def close(self) -> None:
+        """Kill the worker and everything it started; remove its files."""
+        if self._proc is not None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._proc.wait()
+            self._proc = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._tmp is not None:
+            self._read_output()
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    # -- requests -------------------------------------------------------
+    def request(self, message: dict, timeout: float | None, what: str) -> Any:
+        """Send one request; return its decoded value or raise ``StudentError``."""
+        if self.load_error:
+            raise StudentError(self.load_error)
+        if self._proc is None:
+            self._spawn()
+        return self._exchange(message, timeout or self.config.call_timeout, what)
+
+    def _exchange(self, message: dict, timeout: float, what: str) -> Any:
+        self._conn.send_bytes(dumps(message))
+        try:
+            ready = self._conn.poll(timeout)
+            blob = self._conn.recv_bytes() if ready else None
+        except (EOFError, OSError):
+            blob = None
+        if blob is None:
+            reason = self._death_reason(timeout, what)
+            self.close()
+            raise StudentError(reason)
+        self._read_output()
+        try:
+            reply = loads(blob)
+        except Exception:  # noqa: BLE001 - weights_only refused it: not plain data
+            raise StudentError(f"{what} returned data the grader cannot read (only tensors, numbers, "
+                               "strings, lists, tuples and dicts cross the sandbox)") from None
+        if not isinstance(reply, dict) or "ok" not in reply:
+            raise StudentError(f"{what}: garbled reply from the worker")
+        if not reply["ok"]:
+            raise _error_from(reply.get("error"), what)
+        return self._decode(reply["value"])
+
+    def _death_reason(self, timeout: float, what: str) -> str:
+        status = self._proc.poll()
+        if status is None:
+            return f"timed out after {timeout:g} s during {what}"
+        if status < 0:
+            return f"worker died: signal {-status} ({_signal_name(-status)}) during {what}"
+        return f"worker exited with status {status} during {what}"
+
+    def _decode(self, value: Any) -> Any:
+        if isinstance(value, torch.Tensor):
+            return plain_tensor(value)
+        if isinstance(value, dict):
+            if HANDLE in value:
+                return Remote(self, {"handle": value[HANDLE]}, str(value.get("type", "object")))
+            return {k: self._decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._decode(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self._decode(v) for v in value)
+        return value
+
+    def encode(self, value: Any) -> Any:
+        if isinstance(value, Remote):
+            return value._wire()
+        if isinstance(value, torch.Tensor):
+            return plain_tensor(value, keep_grad=True)
+        if isinstance(value, dict):
+            return {k: self.encode(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.encode(v) for v in value)
+        return value
+
+    # -- student output -------------------------------------------------
+    def _read_output(self) -> None:
+        path = self._tmp / "output.txt" if self._tmp else None
+        if path is None or not path.exists():
+            return
+        with open(path, "rb") as f:
+            f.seek(self._output_pos)
+            data = f.read()
+        self._output_pos += len(data)
+        if data:
+            self._output.append(data.decode("utf-8", "replace"))
+
+    def take_output(self) -> str:
+        """What the student's code printed since the last call, shortened."""
+        text = "".join(self._output)
+        self._output.clear()
+        return excerpt(text)
+
+
+def _error_from(error: Any, what: str) -> StudentError:
+    if not isinstance(error, dict):
+        return StudentError(f"{what} failed")
+    kind, message, where = (str(error.get(k, "")) for k in ("type", "message", "where"))
+    at = f" at {where}" if where else ""
+    if kind == "NotImplementedError":
+        return StudentError(f"not implemented yet: {message or what}{at}", kind)
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    return StudentError(f"{kind}{at} during {what}: {first_line}"[:300], kind)
+
+
+class Remote:
+    """A function, class or object that lives in the worker.
+
+    Calling it, reading an attribute or calling a method runs in the worker;
+    plain data comes back as such, anything else as another ``Remote``.
+    """
+
+    def __init__(self, worker: Worker, ref: dict, label: str, forbid: tuple[str, ...] = ()) -> None:
+        self._worker = worker
+        self._ref = ref
+        self._label = label
+        self._forbid = forbid
+        self._generation = worker.generation
+
+    def _wire(self) -> dict:
+        if "handle" in self._ref:
+            if self._generation != self._worker.generation:
+                raise StudentError(f"{self._label} was lost when the worker restarted after an earlier failure")
+            return {HANDLE: self._ref["handle"]}
+        raise TypeError(f"{self._label} cannot be passed as an argument")
+
+    def _target(self) -> dict:
+        if "handle" in self._ref:
+            self._wire()  # raises if stale
+        return self._ref
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(args, kwargs, backward=None)
+
+    def _call(self, args: tuple, kwargs: dict, backward: dict | None, timeout: float | None = None) -> Any:
+        message = {
+            "op": "call",
+            "target": self._target(),
+            "args": self._worker.encode(list(args)),
+            "kwargs": self._worker.encode(kwargs),
+            "forbid": list(self._forbid),
+            "backward": backward,
+        }
+        return self._worker.request(message, timeout, f"{self._label}()")
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        label = f"{self._label}.{name}"
+        value = self._worker.request({"op": "getattr", "target": self._target(), "name": name}, None, label)
+        if isinstance(value, Remote):
+            value._label = label
+        return value
+
+    def forbidding(self, *names: str) -> Remote:
+        """The same callable, run with the named torch functions replaced by
+        ones that raise: ``student.softmax.forbidding("torch.softmax")(X)``."""
+        return Remote(self._worker, self._ref, self._label, self._forbid + names)
+
+    def __repr__(self) -> str:
+        return f"<{self._label} in the sandbox>"
+
+
+@dataclass
+class Gradients:
+    """Result of ``Student.backward``: the output, the gradients of the
+    tensor arguments that had ``requires_grad=True`` (in argument order) and,
+    for a module, of its parameters by name."""
+
+    value: torch.Tensor
+    inputs: list[torch.Tensor | None]
+    params: dict[str, torch.Tensor | None]
+
+
+class Student:
+    """The implementation under test, as seen from a suite."""
+
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+
+    def __getattr__(self, name: str) -> Remote:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Remote(self._worker, {"name": name}, name)
+
+    def backward(self, fn: Remote, *args: Any, grad_output: torch.Tensor | None = None, **kwargs: Any) -> Gradients:
+        """Run ``fn(*args, **kwargs)`` in the worker, backpropagate
+        ``grad_output`` (ones by default) and return the gradients."""
+        reply = fn._call(args, kwargs, backward={"grad_output": self._worker.encode(grad_output)})
+        return Gradients(reply["value"], reply["inputs"], reply["params"])
+
+    def run_driver(self, name: str, *, time_limit: float, **kwargs: Any) -> Any:
+        """Run ``grader/drivers/<lesson>.py:name(student_module, **kwargs)`` in
+        the worker (training loops live there) and return its plain result."""
+        message = {"op": "driver", "name": name, "kwargs": self._worker.encode(kwargs)}
+        return self._worker.request(message, time_limit, f"{name}()")

@@ -1,0 +1,170 @@
+"""Grading results and the ways they are reported: a terminal table, JSON,
+JUnit XML and Gradescope ``results.json``. Imports nothing heavy."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from grader.lessons import BY_ID
+
+PASSED, FAILED, NOT_GRADED, ERROR = "passed", "failed", "not graded", "error"
+
+
+@dataclass
+class CheckResult:
+    lesson: str
+    check: str  # the test function's name: test_softmax_rows_sum_to_one
+    points: int
+    status: str  # passed | failed | not graded | error (a fault of the grader, not the student)
+    message: str = ""
+    output: str = ""  # what the student's code printed during the check
+
+    @property
+    def title(self) -> str:
+        """The check's name as a sentence: ``softmax rows sum to one``."""
+        return self.check.removeprefix("test_").replace("_", " ")
+
+    @property
+    def score(self) -> int:
+        return self.points if self.status == PASSED else 0
+
+
+@dataclass
+class LessonResult:
+    lesson: str
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return sum(c.score for c in self.checks)
+
+    @property
+    def max_score(self) -> int:
+        """Points of the checks that were graded."""
+        return sum(c.points for c in self.checks if c.status != NOT_GRADED)
+
+    def count(self, status: str) -> int:
+        return sum(c.status == status for c in self.checks)
+
+    @property
+    def status(self) -> str:
+        if self.count(ERROR):
+            return "grader error"
+        if self.count(FAILED):
+            return "not yet" if self.score < self.max_score else "failed"
+        if self.count(NOT_GRADED):
+            return "partly graded"
+        return "done"
+
+
+def by_lesson(results: list[CheckResult]) -> list[LessonResult]:
+    lessons: dict[str, LessonResult] = {}
+    for result in results:
+        lessons.setdefault(result.lesson, LessonResult(result.lesson)).checks.append(result)
+    return list(lessons.values())
+
+
+def all_passed(results: list[CheckResult]) -> bool:
+    """True when every graded check passed (not-graded checks do not count)."""
+    return all(r.status in (PASSED, NOT_GRADED) for r in results)
+
+
+# -- terminal -------------------------------------------------------------
+MARKS = {PASSED: "ok", FAILED: "FAIL", NOT_GRADED: "--", ERROR: "ERROR"}
+
+
+def table(results: list[CheckResult], verbose: bool = False) -> str:
+    """The score table, then one block per failed or not-graded check."""
+    lessons = by_lesson(results)
+    rows = [("lesson", "title", "checks", "points", "status")]
+    for lr in lessons:
+        title = BY_ID[lr.lesson].title if lr.lesson in BY_ID else ""
+        graded = len(lr.checks) - lr.count(NOT_GRADED)
+        rows.append((lr.lesson, title, f"{lr.count(PASSED)}/{graded}", f"{lr.score}/{lr.max_score}", lr.status))
+    total = sum(lr.score for lr in lessons), sum(lr.max_score for lr in lessons)
+    rows.append(("total", "", "", f"{total[0]}/{total[1]}", ""))
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(len(lines) - 1, lines[1])
+    for r in results:
+        if r.status == PASSED and not verbose:
+            continue
+        lines.append("")
+        lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)})")
+        lines += [f"      {line}" for line in r.message.splitlines()]
+        if r.output.strip() and r.status != PASSED:
+            out = r.output.strip().splitlines()
+            lines.append("      your code printed: " + " | ".join(out[:3]) + (" | ..." if len(out) > 3 else ""))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+# -- files ----------------------------------------------------------------
+def to_json(results: list[CheckResult]) -> dict:
+    lessons = by_lesson(results)
+    return {
+        "score": sum(lr.score for lr in lessons),
+        "max_score": sum(lr.max_score for lr in lessons),
+        "passed": all_passed(results),
+        "lessons": [
+            {"lesson": lr.lesson, "score": lr.score, "max_score": lr.max_score, "status": lr.status,
+             "checks": [asdict(c) | {"title": c.title, "score": c.score} for c in lr.checks]}
+            for lr in lessons
+        ],
+    }
+
+
+def to_gradescope(results: list[CheckResult]) -> dict:
+    """Gradescope's ``results.json``: not-graded checks carry no points."""
+    tests = []
+    for r in results:
+        test = {
+            "name": f"{r.lesson}: {r.title}",
+            "score": r.score,
+            "max_score": 0 if r.status == NOT_GRADED else r.points,
+            "output": "\n".join(filter(None, [r.message, r.output and f"Your code printed:\n{r.output}"])),
+            "visibility": "visible",
+        }
+        if r.status != NOT_GRADED:
+            test["status"] = "passed" if r.status == PASSED else "failed"
+        tests.append(test)
+    return {"score": sum(r.score for r in results), "tests": tests}
+
+
+def to_junit(results: list[CheckResult]) -> str:
+    root = ET.Element("testsuites", name="torch-practice")
+    for lr in by_lesson(results):
+        suite = ET.SubElement(root, "testsuite", name=lr.lesson, tests=str(len(lr.checks)),
+                              failures=str(lr.count(FAILED)), errors=str(lr.count(ERROR)),
+                              skipped=str(lr.count(NOT_GRADED)))
+        for r in lr.checks:
+            case = ET.SubElement(suite, "testcase", classname=r.lesson, name=r.check)
+            ET.SubElement(case, "properties").append(ET.Element("property", name="points", value=str(r.points)))
+            if r.status in (FAILED, ERROR, NOT_GRADED):
+                tag = {FAILED: "failure", ERROR: "error", NOT_GRADED: "skipped"}[r.status]
+                ET.SubElement(case, tag, message=r.message.splitlines()[0] if r.message else r.status).text = r.message
+            if r.output:
+                ET.SubElement(case, "system-out").text = r.output
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def write(path: str | Path, text: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def write_json(path: str | Path, payload: dict) -> None:
+    write(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,154 @@
+"""Hidden checks for lesson 13 · Inception and ResNet. Trusted side: nothing
+here imports student code; ``student`` runs it in the sandbox."""
+
+import torch
+import torch.nn.functional as F
+
+from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, points
+
+INCEPTION_LAYERS = ("branch1x1", "branch5x5_1", "branch5x5_2", "branch3x3_1", "branch3x3_2", "branch3x3_3",
+                    "branch_pool")
+# The MNIST budget: SGD with momentum over the 60,000 training images.
+TRAINING = {"InceptionNet": dict(epochs=1, batch_size=64, lr=0.05, momentum=0.9),
+            "ResNet": dict(epochs=1, batch_size=64, lr=0.05, momentum=0.9)}
+
+
+def images(n: int, channels: int, height: int, width: int, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, channels, height, width, generator=g, dtype=torch.float64)
+
+
+def weights(state_dict: dict, layers: tuple[str, ...], module: str) -> dict:
+    missing = [f"{name}.weight" for name in layers if f"{name}.weight" not in state_dict]
+    assert not missing, (f"{module} has no layer named {', '.join(missing)}; found {', '.join(state_dict)}\n"
+                         + hint("name the layers as in the docstring: the grader reads their weights"))
+    return state_dict
+
+
+def zero_all_weights(module) -> None:
+    module.load_state_dict({name: torch.zeros_like(t) for name, t in module.state_dict().items()})
+
+
+# -- 1x1 convolutions ------------------------------------------------------
+@points(2)
+def test_conv_cost_counts_multiply_accumulates(student):
+    direct = student.conv_cost(192, 32, 5, 28, 28)
+    assert direct == 120_422_400, f"conv_cost(192, 32, 5, 28, 28) should be 120,422,400, got {direct!r}"
+    bottleneck = student.conv_cost(192, 16, 1, 28, 28) + student.conv_cost(16, 32, 5, 28, 28)
+    assert bottleneck == 12_443_648, (f"the 1x1 bottleneck (192->16, then 5x5 16->32) should cost 12,443,648, "
+                                      f"got {bottleneck!r}\n" + hint("cost = k * k * H * W * C_in * C_out"))
+    assert student.conv_cost(3, 7, 3, 5, 9) == 3 * 3 * 5 * 9 * 3 * 7, "conv_cost(3, 7, 3, 5, 9) is wrong"
+
+
+# -- Inception ---------------------------------------------------------------
+@points(2)
+def test_inception_outputs_88_channels_and_keeps_the_spatial_size(student):
+    for n, in_channels, h, w in [(2, 10, 12, 12), (1, 20, 4, 4), (3, 1, 7, 9)]:
+        block = student.InceptionA(in_channels)
+        assert_shape(block(images(n, in_channels, h, w).float()), (n, 88, h, w), f"InceptionA({in_channels}) output",)
+
+
+@points(1)
+def test_inception_has_the_lecture_branches(student):
+    c = 10
+    expected = ((c * 16 + 16) + (c * 16 + 16 + 16 * 24 * 25 + 24)
+                + (c * 16 + 16 + 16 * 24 * 9 + 24 + 24 * 24 * 9 + 24) + (c * 24 + 24))
+    got = sum(p.numel() for p in student.InceptionA(c).parameters())
+    assert got == expected, (f"InceptionA(10) has {got} parameters, the lecture's block has {expected}\n"
+                             + hint("1x1->16 | 1x1->16, 5x5->24 | 1x1->16, 3x3->24, 3x3->24 | avgpool, 1x1->24"))
+
+
+def inception_reference(x: torch.Tensor, sd: dict) -> torch.Tensor:
+    """The lecture's InceptionA computed with the student's weights (trusted)."""
+    def conv(name: str, t: torch.Tensor, padding: int = 0) -> torch.Tensor:
+        return F.conv2d(t, sd[f"{name}.weight"], sd.get(f"{name}.bias"), padding=padding)
+
+    b1 = conv("branch1x1", x)
+    b5 = conv("branch5x5_2", conv("branch5x5_1", x), 2)
+    b3 = conv("branch3x3_3", conv("branch3x3_2", conv("branch3x3_1", x), 1), 1)
+    bp = conv("branch_pool", F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))
+    return torch.cat([b1, b5, b3, bp], dim=1)
+
+
+@points(2)
+def test_inception_computes_the_lecture_branches_for_given_weights(student):
+    block = student.InceptionA(6).double()
+    sd = weights(block.state_dict(), INCEPTION_LAYERS, "InceptionA")
+    x = images(2, 6, 9, 9, seed=1)
+    assert_close(block(x), inception_reference(x, sd), "InceptionA(6)(x)",
+                 hint=hint("branch order 1x1, 5x5, 3x3, pool; the pool branch averages (3x3, stride 1, padding 1)"))
+
+
+# -- Residual block ------------------------------------------------------------
+@points(1)
+def test_residual_block_keeps_the_shape(student):
+    for n, c, h, w in [(2, 16, 12, 12), (1, 32, 4, 4), (3, 5, 7, 9)]:
+        assert_shape(student.ResidualBlock(c)(images(n, c, h, w).float()), (n, c, h, w), f"ResidualBlock({c}) output")
+
+
+@points(2)
+def test_residual_block_with_zeroed_convs_is_relu_of_its_input(student):
+    block = student.ResidualBlock(4).double()
+    zero_all_weights(block)
+    x = images(2, 4, 6, 6, seed=2)
+    assert_close(block(x), F.relu(x), "ResidualBlock with zero weights, applied to x",
+                 hint=hint("with F(x) = 0 the block returns relu(x + 0): keep the skip connection and the last relu"))
+
+
+@points(2)
+def test_residual_block_passes_gradient_through_the_skip_connection(student):
+    block = student.ResidualBlock(4).double()
+    zero_all_weights(block)
+    x = images(2, 4, 6, 6, seed=3).requires_grad_()
+    grads = student.backward(block, x)
+    expected = (x.detach() > 0).double()
+    got = grads.inputs[0]
+    assert got is not None and bool(got.abs().sum() > 0), hint(
+        "no gradient reached x: the skip connection must add x itself (not x.detach()) so the gradient flows")
+    assert_close(got, expected, "d sum(block(x)) / dx with zero conv weights")
+
+
+@points(1)
+def test_residual_block_computes_relu_of_x_plus_conv2_relu_conv1(student):
+    block = student.ResidualBlock(3).double()
+    sd = weights(block.state_dict(), ("conv1", "conv2"), "ResidualBlock")
+    x = images(2, 3, 5, 5, seed=4)
+    y = F.relu(F.conv2d(x, sd["conv1.weight"], sd.get("conv1.bias"), padding=1))
+    expected = F.relu(x + F.conv2d(y, sd["conv2.weight"], sd.get("conv2.bias"), padding=1))
+    assert_close(block(x), expected, "ResidualBlock(3)(x)", hint=hint("relu(x + conv2(relu(conv1(x))))"))
+
+
+# -- The networks ------------------------------------------------------------
+@points(1)
+def test_inception_net_maps_images_to_10_logits(student):
+    net = student.InceptionNet()
+    for n in (1, 3):
+        assert_shape(net(images(n, 1, 28, 28, seed=n).float()), (n, 10), f"InceptionNet()(X of shape ({n}, 1, 28, 28))")
+
+
+@points(1)
+def test_resnet_maps_images_to_10_logits(student):
+    net = student.ResNet()
+    for n in (1, 3):
+        assert_shape(net(images(n, 1, 28, 28, seed=n).float()), (n, 10), f"ResNet()(X of shape ({n}, 1, 28, 28))")
+
+
+@points(5)
+def test_inception_net_reaches_98_percent_on_mnist(student, mnist):
+    out = student.run_driver("train_net", net="InceptionNet", seed=0, time_limit=400, **TRAINING["InceptionNet"])
+    assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "InceptionNet, MNIST test set")
+
+
+@points(5)
+def test_resnet_reaches_98_percent_on_mnist(student, mnist):
+    out = student.run_driver("train_net", net="ResNet", seed=0, time_limit=300, **TRAINING["ResNet"])
+    assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "ResNet, MNIST test set")
+
+
+@gpu
+@points(2)
+def test_resnet_trains_on_cuda_and_stays_on_the_device(student, mnist):
+    out = student.run_driver("train_net", net="ResNet", seed=0, device="cuda", time_limit=300, **TRAINING["ResNet"])
+    assert out["devices"] == ["cuda:0"], (f"after model.to('cuda') parameters and outputs live on {out['devices']}\n"
+                                          + hint("register layers as attributes or nn.ModuleList so .to() moves them"))
+    assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "ResNet trained on CUDA, MNIST test set")

@@ -1,0 +1,232 @@
+"""The sandboxed worker: the only process that imports student code.
+
+It is started by ``grader.remote.Worker`` with a socket on which it serves
+requests, one at a time: import the lesson file, call a function or a method,
+read an attribute, run a driver (``grader/drivers``) that trains the student's
+model. Every answer is plain data (see ``grader.channel``); verdicts are never
+computed here, because anything in this process can be tampered with.
+
+Before the student's file is imported, the worker loads the lesson's driver,
+forgets the repository's packages and refuses imports of ``grader`` and
+``solutions``, so that an exercise cannot reach the reference answers by
+importing them.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import importlib
+import importlib.abc
+import importlib.util
+import os
+import random
+import sys
+import traceback
+import types
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+
+from grader.channel import HANDLE, dumps, loads, plain_tensor
+
+BLOCKED_PACKAGES = ("grader", "solutions")
+SCALARS = (bool, int, float, complex, str, bytes)
+
+
+class RefuseImports(importlib.abc.MetaPathFinder):
+    """A finder, first on ``sys.meta_path``, that refuses the blocked packages."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name.partition(".")[0] in BLOCKED_PACKAGES:
+            raise ImportError(f"importing {name!r} is not allowed in graded code")
+        return None
+
+
+class ForbiddenCall(RuntimeError):
+    """Raised when graded code calls a torch function a lesson forbids."""
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def describe_error(exc: BaseException, student_file: str) -> dict:
+    """Type, message and the deepest ``file:line`` inside the student's file."""
+    where = ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f"{os.path.basename(exc.filename)}:{exc.lineno}"
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename == student_file:
+                where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+    message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    return {"type": type(exc).__name__, "message": message[:1000], "where": where}
+
+
+@contextmanager
+def forbidding(names: list[str]) -> Iterator[None]:
+    """Temporarily replace the dotted torch names (``torch.softmax``,
+    ``torch.Tensor.softmax``) by functions that raise ``ForbiddenCall``."""
+    saved = []
+    for dotted in names:
+        owner_path, _, attr = dotted.rpartition(".")
+        owner = importlib.import_module(owner_path) if owner_path != "torch.Tensor" else torch.Tensor
+        had_own = attr in vars(owner)
+        saved.append((owner, attr, had_own, getattr(owner, attr)))
+
+        def refuse(*args: Any, _name: str = dotted, **kwargs: Any) -> Any:
+            raise ForbiddenCall(f"{_name} is off limits here: write it with basic tensor operations")
+
+        setattr(owner, attr, refuse)
+    try:
+        yield
+    finally:
+        for owner, attr, had_own, original in reversed(saved):
+            if had_own:
+                setattr(owner, attr, original)
+            else:
+                delattr(owner, attr)
+
+
+class Server:
+    """Holds the student's module and the objects handed out as handles."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.module: types.ModuleType | None = None
+        self.student_file = ""
+        self.driver: types.ModuleType | None = None
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}  # id(obj) -> handle, so one object keeps one handle
+
+    # -- encoding -------------------------------------------------------
+    def to_wire(self, obj: Any) -> Any:
+        if isinstance(obj, torch.Tensor):
+            return plain_tensor(obj)
+        if obj is None or type(obj) in SCALARS:
+            return obj
+        if isinstance(obj, (torch.dtype, torch.device)):
+            return obj
+        if isinstance(obj, (list, tuple)) and type(obj) in (list, tuple, torch.Size):
+            items = [self.to_wire(x) for x in obj]
+            return items if type(obj) is list else tuple(items)
+        if type(obj) in (dict, collections.OrderedDict) and all(type(k) in (str, int) for k in obj):
+            return {k: self.to_wire(v) for k, v in obj.items()}
+        if isinstance(obj, collections.abc.Iterator):  # model.parameters() and friends
+            return [self.to_wire(x) for x in obj]
+        return self.handle_for(obj)
+
+    def handle_for(self, obj: Any) -> dict:
+        handle = self.ids.get(id(obj))
+        if handle is None:
+            handle = len(self.objects) + 1
+            self.objects[handle] = obj
+            self.ids[id(obj)] = handle
+        return {HANDLE: handle, "type": type(obj).__name__}
+
+    def from_wire(self, obj: Any) -> Any:
+        if isinstance(obj, dict):
+            if HANDLE in obj:
+                return self.objects[obj[HANDLE]]
+            return {k: self.from_wire(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [self.from_wire(x) for x in obj]
+        if isinstance(obj, tuple):
+            return tuple(self.from_wire(x) for x in obj)
+        return obj
+
+    def target(self, ref: dict) -> Any:
+        if "handle" in ref:
+            return self.objects[ref["handle"]]
+        if self.module is None or not hasattr(self.module, ref["name"]):
+            raise AttributeError(f"{ref['name']} is missing from the lesson file")
+        return getattr(self.module, ref["name"])
+
+    # -- requests -------------------------------------------------------
+    def start(self, req: dict) -> None:
+        """Load the driver, lock the door, then import the student's file."""
+        os.environ["TORCH_PRACTICE_DATA"] = req["data_root"]
+        os.environ["TORCH_PRACTICE_OFFLINE"] = "1" if req["offline"] else "0"
+        try:
+            self.driver = importlib.import_module(f"grader.drivers.{req['lesson']}")
+        except ModuleNotFoundError:
+            self.driver = None
+        sys.path[:] = [p for p in sys.path if p != req["package_root"]]
+        for name in list(sys.modules):
+            if name.partition(".")[0] in BLOCKED_PACKAGES:
+                del sys.modules[name]
+        sys.meta_path.insert(0, RefuseImports())
+
+        self.student_file = req["path"]
+        spec = importlib.util.spec_from_file_location(req["lesson"], req["path"])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[req["lesson"]] = module
+        seed_everything(0)
+        spec.loader.exec_module(module)
+        self.module = module
+
+    def call(self, req: dict) -> Any:
+        fn = self.target(req["target"])
+        args = self.from_wire(req["args"])
+        kwargs = self.from_wire(req["kwargs"])
+        seed_everything(req.get("seed", 0))
+        backward = req.get("backward")
+        if backward is not None and isinstance(fn, torch.nn.Module):
+            fn.zero_grad(set_to_none=True)
+        with forbidding(req.get("forbid", [])):
+            out = fn(*args, **kwargs)
+            if backward is None:
+                return self.to_wire(out)
+            return self.backward(fn, out, args, backward["grad_output"])
+
+    def backward(self, fn: Any, out: Any, args: tuple, grad_output: Any) -> dict:
+        if not isinstance(out, torch.Tensor):
+            raise TypeError(f"expected a tensor to differentiate, got {type(out).__name__}")
+        if not out.requires_grad:
+            raise RuntimeError("the result does not depend on the inputs through autograd "
+                               "(was .detach(), .item() or .data used?)")
+        out.backward(torch.ones_like(out) if grad_output is None else grad_output)
+        inputs = [a.grad for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+        params = dict(fn.named_parameters()) if isinstance(fn, torch.nn.Module) else {}
+        return {
+            "value": self.to_wire(out),
+            "inputs": self.to_wire(inputs),
+            "params": {name: self.to_wire(p.grad) for name, p in params.items()},
+        }
+
+    def getattr(self, req: dict) -> Any:
+        return self.to_wire(getattr(self.target(req["target"]), req["name"]))
+
+    def run_driver(self, req: dict) -> Any:
+        if self.driver is None or not hasattr(self.driver, req["name"]):
+            raise LookupError(f"no driver named {req['name']!r} for this lesson")
+        seed_everything(req["kwargs"].get("seed", 0))
+        return self.to_wire(getattr(self.driver, req["name"])(self.module, **req["kwargs"]))
+
+    def serve(self) -> None:
+        ops = {"start": self.start, "call": self.call, "getattr": self.getattr, "driver": self.run_driver}
+        while True:
+            try:
+                req = loads(self.conn.recv_bytes())
+            except EOFError:
+                return
+            try:
+                reply = {"ok": True, "value": ops[req["op"]](req)}
+            except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too
+                reply = {"ok": False, "error": describe_error(exc, self.student_file)}
+            sys.stdout.flush()
+            sys.stderr.flush()
+            try:
+                blob = dumps(reply)
+            except Exception as exc:  # noqa: BLE001 - e.g. a tensor subclass that refuses to be saved
+                blob = dumps({"ok": False, "error": describe_error(exc, self.student_file)})
+            self.conn.send_bytes(blob)
+
+
+def main(fd: int) -> None:
+    Server(Connection(fd)).serve()
