@@ -120,11 +120,11 @@ class Worker:
             "offline": self.config.offline,
         }
         try:
-            self._exchange(start, START_TIMEOUT, f"importing {self.config.path.name}")
+            self._exchange(start, START_TIMEOUT, f"import of {self.config.path.name}")
         except StudentError as exc:
-            self.load_error = f"{self.config.path.name} could not be imported: {exc}"
+            self.load_error = str(exc)  # the file is broken: every later check fails the same way
             self.close()
-            raise StudentError(self.load_error) from None
+            raise
 
     def close(self) -> None:
         """Kill the worker and everything it started; remove its files."""
@@ -155,12 +155,11 @@ class Worker:
     def _exchange(self, message: dict, timeout: float, what: str) -> Any:
         self._conn.send_bytes(dumps(message))
         try:
-            ready = self._conn.poll(timeout)
-            blob = self._conn.recv_bytes() if ready else None
-        except (EOFError, OSError):
-            blob = None
+            blob = self._conn.recv_bytes() if self._conn.poll(timeout) else None
+            reason = f"timed out after {timeout:g} s during {what}"
+        except (EOFError, OSError):  # the worker closed the socket: it is exiting
+            blob, reason = None, self._exit_reason(what)
         if blob is None:
-            reason = self._death_reason(timeout, what)
             self.close()
             raise StudentError(reason)
         self._read_output()
@@ -175,10 +174,11 @@ class Worker:
             raise _error_from(reply.get("error"), what)
         return self._decode(reply["value"])
 
-    def _death_reason(self, timeout: float, what: str) -> str:
-        status = self._proc.poll()
-        if status is None:
-            return f"timed out after {timeout:g} s during {what}"
+    def _exit_reason(self, what: str) -> str:
+        try:
+            status = self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return f"worker stopped answering during {what}"
         if status < 0:
             return f"worker died: signal {-status} ({_signal_name(-status)}) during {what}"
         return f"worker exited with status {status} during {what}"

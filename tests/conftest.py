@@ -1,0 +1,64 @@
+"""Shared helpers for the project's own tests: run `practice grade` the way a
+student or CI would (a subprocess) and read back its JSON report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MIRROR = ROOT.parent / "shared" / "datasets"  # the offline mirror beside the checkout, when there is one
+DATA = Path(os.environ.get("TORCH_PRACTICE_DATA") or (MIRROR if MIRROR.is_dir() else ROOT / "data"))
+
+
+@dataclass
+class Graded:
+    code: int
+    stdout: str
+    stderr: str
+    report: dict | None
+
+    def checks(self) -> dict[str, dict]:
+        """Every check by name: ``{"test_x": {"status": ..., "message": ...}}``."""
+        return {c["check"]: c for lesson in self.report["lessons"] for c in lesson["checks"]}
+
+    def failed(self) -> set[str]:
+        return {name for name, c in self.checks().items() if c["status"] == "failed"}
+
+    def lesson(self, lesson_id: str) -> dict:
+        return next(le for le in self.report["lessons"] if le["lesson"] == lesson_id)
+
+
+def practice(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 1200) -> subprocess.CompletedProcess:
+    """Run the `practice` CLI in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA), **(env or {})})
+
+
+def grade(*args: str, tmp_path: Path, **kwargs) -> Graded:
+    """`practice grade ARGS --json FILE`, with the JSON report parsed."""
+    report = tmp_path / f"report-{len(list(tmp_path.glob('report-*')))}.json"
+    done = practice("grade", *args, "--json", str(report), **kwargs)
+    parsed = json.loads(report.read_text()) if report.exists() else None
+    return Graded(done.returncode, done.stdout, done.stderr, parsed)
+
+
+def submission(tmp_path: Path, lesson: str, extra_code: str, base: str = "solutions") -> Path:
+    """A submission folder whose ``lesson`` file is ``base/<lesson>.py`` with
+    ``extra_code`` appended (later definitions replace earlier ones)."""
+    folder = tmp_path / "submission"
+    folder.mkdir(exist_ok=True)
+    source = (ROOT / base / f"{lesson}.py").read_text()
+    (folder / f"{lesson}.py").write_text(source + "\n\n# --- changed for this test ---\n" + extra_code)
+    return folder
+
+
+@pytest.fixture
+def grade_cli(tmp_path):
+    return lambda *args, **kwargs: grade(*args, tmp_path=tmp_path, **kwargs)

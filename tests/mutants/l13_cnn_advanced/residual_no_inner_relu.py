@@ -1,0 +1,11 @@
+"""ResidualBlock skips the ReLU between its two convolutions."""
+import torch.nn.functional as F
+
+CAUGHT_BY = ["test_residual_block_computes_relu_of_x_plus_conv2_relu_conv1"]
+
+
+def _forward(self, x):
+    return F.relu(x + self.conv2(self.conv1(x)))
+
+
+ResidualBlock.forward = _forward

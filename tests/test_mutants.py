@@ -1,0 +1,58 @@
+"""Every hidden check can fail: each mutant in tests/mutants/<lesson>/ is the
+reference solution with one realistic mistake appended, and names in
+CAUGHT_BY exactly the checks that must reject it. Grading it must fail those
+checks and pass all the others (the training checks run only where a mutant
+targets them, to keep the suite fast)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, submission
+
+MUTANTS = sorted((Path(__file__).parent / "mutants").glob("l*/*.py"))
+SUITES = sorted((ROOT / "grader" / "suites").glob("test_l*.py"))
+TRAINING_WORD = "reaches"  # training checks are named "... reaches N percent ..."
+
+
+def caught_by(mutant: Path) -> list[str]:
+    for node in ast.parse(mutant.read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CAUGHT_BY":
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{mutant} has no CAUGHT_BY list")
+
+
+def checks_in(suite: Path) -> list[str]:
+    return [n.name for n in ast.parse(suite.read_text()).body
+            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+
+
+def test_every_check_has_a_mutant_that_it_rejects():
+    caught = {name for mutant in MUTANTS for name in caught_by(mutant)}
+    unguarded = [f"{suite.stem}::{name}" for suite in SUITES for name in checks_in(suite) if name not in caught]
+    assert not unguarded, f"checks without a mutant proving they can fail: {unguarded}"
+
+
+def test_mutants_name_real_checks():
+    known = {name for suite in SUITES for name in checks_in(suite)}
+    for mutant in MUTANTS:
+        assert set(caught_by(mutant)) <= known, f"{mutant.name} names a check that does not exist"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_mutant_fails_exactly_its_checks(mutant, tmp_path, grade_cli):
+    lesson, expected = mutant.parent.name, set(caught_by(mutant))
+    folder = submission(tmp_path, lesson, mutant.read_text())
+    selection = " or ".join([f"not {TRAINING_WORD}", *sorted(n for n in expected if TRAINING_WORD in n)])
+    graded = grade_cli(lesson, "--submission", str(folder), "-k", selection)
+    checks = graded.checks()
+    not_graded = {name for name, c in checks.items() if c["status"] == "not graded"}
+    if expected <= not_graded:
+        pytest.skip(f"the checks that catch {mutant.stem} cannot run here: {checks[min(expected)]['message']}")
+    assert graded.failed() == expected - not_graded, (
+        f"{mutant.stem}: failed {sorted(graded.failed())}, expected {sorted(expected - not_graded)}\n{graded.stdout}")
+    assert graded.code == 1
