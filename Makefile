@@ -28,7 +28,7 @@ build: $(STAMP)
 	$(BIN)/practice build
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.grade_time
+	$(BIN)/python benchmarks/grade_time.py
 
 clean:
 	rm -rf $(VENV) .practice

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -45,8 +46,9 @@ def is_offline() -> bool:
 
 def cache_dir(root: Path) -> Path:
     """``<root>/cache`` when the root is writable, else a per-root folder in
-    ``~/.cache/torch-practice`` (a shared read-only mirror stays untouched)."""
-    if os.access(root, os.W_OK):
+    ``~/.cache/torch-practice``. A root marked read-only stays untouched even
+    for a user (such as root) who could write there anyway: it is a shared mirror."""
+    if os.access(root, os.W_OK) and root.stat().st_mode & stat.S_IWUSR:
         return root / "cache"
     digest = hashlib.sha1(str(root).encode()).hexdigest()[:10]
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import torch
 from torch import nn
@@ -19,11 +19,28 @@ def mnist_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torc
             to(data.normalize(mnist.test_images, mnist.mean, mnist.std)))
 
 
-def fit(model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.optim.Optimizer, epochs: int) -> None:
-    """The four-step recipe: for each batch forward, loss, backward, step."""
+def make_optimizer(name: str, model: nn.Module, momentum: float = 0.0) -> torch.optim.Optimizer:
+    """``sgd`` (with momentum) or ``adam``; the learning rate is set per epoch."""
+    if name == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=0.0, momentum=momentum)
+    if name == "adam":
+        return torch.optim.Adam(model.parameters(), lr=0.0)
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
+def fit(model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.optim.Optimizer,
+        lrs: Sequence[float]) -> None:
+    """The four-step recipe, one epoch per learning rate in ``lrs``:
+    for each batch forward, loss, backward, step."""
     criterion = nn.CrossEntropyLoss()
     model.train()
-    for _ in range(epochs):
+    for lr in lrs:
+        set_lr(optimizer, lr)
         for X, y in batches():
             optimizer.zero_grad()
             criterion(model(X), y).backward()

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from grader import data
-from grader.drivers.common import mnist_tensors, predict
+from grader.drivers.common import make_optimizer, mnist_tensors, predict, set_lr
 
 
 def _linear_model(weight: torch.Tensor, bias: torch.Tensor, dropout: float = 0.0) -> nn.Module:
@@ -34,13 +34,16 @@ def evaluate_linear(student, weight, bias, batches) -> float:
     return student.evaluate(_linear_model(weight, bias, dropout=0.5), batches)
 
 
-def train_mnist(student, *, epochs: int, batch_size: int, lr: float, momentum: float, seed: int) -> torch.Tensor:
-    """Train the student's ``Net`` with the student's ``train_epoch`` on MNIST;
-    return its predicted classes for the 10,000 test images, (10000,) int64."""
+def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
+                momentum: float = 0.0) -> torch.Tensor:
+    """Train the student's ``Net`` with the student's ``train_epoch`` on MNIST,
+    one epoch per learning rate in ``lrs``; return its predicted classes for
+    the 10,000 test images, (10000,) int64."""
     X, y, X_test = mnist_tensors()
     model = student.Net()
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    opt = make_optimizer(optimizer, model, momentum)
     generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        student.train_epoch(model, data.batches(X, y, batch_size, generator), optimizer)
+    for lr in lrs:
+        set_lr(opt, lr)
+        student.train_epoch(model, data.batches(X, y, batch_size, generator), opt)
     return predict(model, X_test)

@@ -1,0 +1,32 @@
+"""`make bench`: how long grading the reference solutions takes, per lesson.
+
+Runs `practice grade --solutions LESSON` in a fresh process for each lesson
+(worker start, data loading and training included) and prints wall times.
+The goal (DESIGN.md, "Speed"): all lessons in a few minutes on a 2-core CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from grader.lessons import LESSONS
+
+
+def main() -> None:
+    total = 0.0
+    print(f"{'lesson':20} {'seconds':>8}  result   (torch threads: {os.cpu_count()} cores)")
+    for lesson in LESSONS:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "grader", "grade", "--solutions", lesson.id],
+                              capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        total += elapsed
+        print(f"{lesson.id:20} {elapsed:8.1f}  {'ok' if done.returncode == 0 else 'FAILED'}", flush=True)
+    print(f"{'all lessons':20} {total:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The `practice` command's behaviour on good and bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, practice
+
+
+def test_list_shows_every_lesson_without_importing_torch():
+    code = ("import sys; from click.testing import CliRunner; from grader.cli import main; "
+            "r = CliRunner().invoke(main, ['list']); print(r.output); assert r.exit_code == 0; "
+            "assert 'torch' not in sys.modules, 'practice list imported torch'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "l10_softmax" in done.stdout and "l13_cnn_advanced" in done.stdout
+
+
+def test_an_unknown_lesson_suggests_the_closest():
+    done = practice("grade", "l10_sofmax")
+    assert done.returncode == 2
+    assert "unknown lesson 'l10_sofmax'; did you mean l10_softmax?" in done.stderr
+
+
+def test_a_missing_submission_path_is_one_clear_error(tmp_path):
+    done = practice("grade", "--submission", str(tmp_path / "nope"))
+    assert done.returncode == 2
+    assert f"submission path {tmp_path / 'nope'} does not exist" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_single_file_must_be_named_after_its_lesson(tmp_path):
+    (tmp_path / "homework.py").write_text("")
+    done = practice("grade", "--submission", str(tmp_path / "homework.py"))
+    assert done.returncode == 2 and "cannot tell which lesson homework.py is" in done.stderr
+
+
+def test_solutions_and_submission_exclude_each_other(tmp_path):
+    done = practice("grade", "--solutions", "--submission", str(tmp_path))
+    assert done.returncode == 2 and "exclude each other" in done.stderr
+
+
+def test_build_check_passes_on_a_clean_tree():
+    done = practice("build", "--check")
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_a_single_lesson_file_is_graded_as_that_lesson(tmp_path, grade_cli):
+    file = tmp_path / "l10_softmax.py"
+    file.write_text((ROOT / "solutions" / "l10_softmax.py").read_text())
+    graded = grade_cli("--submission", str(file), "-k", "softmax_rows")
+    assert graded.code == 0
+    assert [le["lesson"] for le in graded.report["lessons"]] == ["l10_softmax"]
+    assert graded.report["score"] == graded.report["max_score"] == 1
+
+
+@pytest.mark.slow
+def test_a_lesson_missing_from_a_submission_folder_scores_zero(tmp_path, grade_cli):
+    graded = grade_cli("l13", "--submission", str(tmp_path), "-k", "conv_cost")
+    assert graded.code == 1
+    assert graded.checks()["test_conv_cost_counts_multiply_accumulates"]["message"] == \
+        f"l13_cnn_advanced.py is missing from {tmp_path}"

@@ -1,0 +1,77 @@
+"""End to end: the reference solutions get full marks, the stubs get zero
+with clear feedback, and the report formats agree with each other."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import Graded, practice
+from grader.lessons import BY_ID
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def solutions(tmp_path_factory) -> tuple[Graded, dict, ET.Element]:
+    """All lessons of solutions/, graded once with every report format."""
+    tmp = tmp_path_factory.mktemp("solutions")
+    done = practice("grade", "--solutions", "--json", str(tmp / "r.json"), "--junit", str(tmp / "junit.xml"),
+                    "--gradescope", str(tmp / "results.json"))
+    graded = Graded(done.returncode, done.stdout, done.stderr, json.loads((tmp / "r.json").read_text()))
+    return graded, json.loads((tmp / "results.json").read_text()), ET.parse(tmp / "junit.xml").getroot()
+
+
+def test_reference_solutions_get_full_marks(solutions):
+    graded, _, _ = solutions
+    assert graded.code == 0, graded.stdout + graded.stderr
+    for name, check in graded.checks().items():
+        assert check["status"] == "passed" or check["message"] == "not graded: needs CUDA", (name, check["message"])
+    assert graded.report["score"] == graded.report["max_score"] > 0
+
+
+def test_lesson_points_in_the_registry_match_the_suites(solutions):
+    graded, _, _ = solutions
+    for lesson in graded.report["lessons"]:
+        assert sum(c["points"] for c in lesson["checks"]) == BY_ID[lesson["lesson"]].points, lesson["lesson"]
+
+
+def test_json_junit_and_gradescope_reports_agree(solutions):
+    graded, gradescope, junit = solutions
+    checks = graded.checks()
+    assert gradescope["score"] == graded.report["score"]
+    assert len(gradescope["tests"]) == len(checks)
+    for test in gradescope["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
+        assert test.get("status") in ("passed", None)
+    cases = junit.findall(".//testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(checks)
+    assert not junit.findall(".//failure") and not junit.findall(".//error")
+    skipped = {c.get("name") for c in cases if c.find("skipped") is not None}
+    assert skipped == {name for name, c in checks.items() if c["status"] == "not graded"}
+
+
+def test_stubs_score_zero_with_not_implemented_feedback(grade_cli):
+    graded = grade_cli()
+    assert graded.code == 1
+    assert graded.report["score"] == 0
+    for name, check in graded.checks().items():
+        assert check["status"] in ("failed", "not graded"), (name, check["status"])
+        if check["status"] == "failed":
+            assert check["message"].startswith("not implemented yet: "), (name, check["message"])
+    assert "not implemented yet: softmax at l10_softmax.py:" in graded.stdout
+
+
+def test_missing_data_is_not_graded_and_strict_makes_it_fail(tmp_path, grade_cli):
+    args = ("l10", "--solutions", "--offline", "--data-dir", str(tmp_path / "empty"), "-k", "mnist")
+    (tmp_path / "empty").mkdir()
+    graded = grade_cli(*args)
+    check = graded.checks()["test_net_reaches_97_percent_test_accuracy_on_mnist"]
+    assert check["status"] == "not graded"
+    assert check["message"].startswith(f"not graded: MNIST is missing: looked for {tmp_path / 'empty' / 'MNIST' / 'raw'}")
+    assert graded.code == 0  # nothing that was graded failed
+    strict = grade_cli(*args, "--strict")
+    assert strict.code == 1
+    assert strict.checks()["test_net_reaches_97_percent_test_accuracy_on_mnist"]["status"] == "failed"

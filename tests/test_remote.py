@@ -1,0 +1,96 @@
+"""The proxy suites use: calls, handles, gradients and restarts, driven
+directly on a small lesson file."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from conftest import DATA
+from grader.remote import Remote, Student, StudentError, Worker, WorkerConfig
+
+LESSON = '''
+import os
+import torch
+from torch import nn
+
+
+def double(x):
+    return 2 * x
+
+
+def crash():
+    os._exit(3)
+
+
+def leak_a_subclass():
+    class Evil(torch.Tensor):
+        def __eq__(self, other):
+            return True
+    return torch.zeros(2).as_subclass(Evil)
+
+
+class Block(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.lin = nn.Linear(n, n)
+
+    def forward(self, x):
+        return torch.relu(self.lin(x))
+'''
+
+
+@pytest.fixture
+def student(tmp_path):
+    path = tmp_path / "l99_demo.py"
+    path.write_text(LESSON)
+    worker = Worker(WorkerConfig(lesson="l99_demo", path=path, data_root=DATA, call_timeout=30))
+    yield Student(worker)
+    worker.close()
+
+
+def test_functions_return_plain_tensors(student):
+    out = student.double(torch.ones(3))
+    assert type(out) is torch.Tensor and torch.equal(out, torch.full((3,), 2.0))
+
+
+def test_a_tensor_subclass_comes_back_as_a_plain_tensor(student):
+    out = student.leak_a_subclass()
+    assert type(out) is torch.Tensor
+    assert not torch.equal(out, torch.ones(2))
+
+
+def test_modules_are_handles_with_remote_methods_and_state(student):
+    block = student.Block(4)
+    assert isinstance(block, Remote)
+    assert block.training is True
+    block.eval()
+    assert block.training is False
+    sd = block.state_dict()
+    assert set(sd) == {"lin.weight", "lin.bias"}
+    block.load_state_dict({k: torch.zeros_like(v) for k, v in sd.items()})
+    assert torch.equal(block(torch.randn(2, 4)), torch.zeros(2, 4))
+    assert [tuple(p.shape) for p in block.parameters()] == [(4, 4), (4,)]
+
+
+def test_backward_returns_input_and_parameter_gradients(student):
+    block = student.Block(3)
+    x = torch.randn(5, 3).requires_grad_()
+    grads = student.backward(block, x)
+    assert grads.value.shape == (5, 3)
+    assert grads.inputs[0].shape == (5, 3)
+    assert set(grads.params) == {"lin.weight", "lin.bias"}
+
+
+def test_a_crash_fails_the_call_and_the_next_call_gets_a_fresh_worker(student):
+    block = student.Block(2)
+    with pytest.raises(StudentError, match=r"worker exited with status 3 during crash\(\)"):
+        student.crash()
+    assert torch.equal(student.double(torch.ones(1)), torch.full((1,), 2.0))
+    with pytest.raises(StudentError, match="lost when the worker restarted"):
+        block(torch.ones(1, 2))
+
+
+def test_a_missing_function_is_named(student):
+    with pytest.raises(StudentError, match="softmax is missing from the lesson file"):
+        student.softmax(torch.ones(2))
