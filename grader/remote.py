@@ -108,8 +108,7 @@ class Worker:
                 env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8"},
             )
         theirs.close()
-        self._conn = Connection(os.dup(ours.fileno()))
-        ours.close()
+        self._conn = Connection(ours.detach())
         self.generation += 1
         start = {
             "op": "start",

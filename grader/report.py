@@ -93,7 +93,8 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
     for r in results:
         if r.status == PASSED and not verbose:
             continue
-        lines.append("")
+        if r.status != PASSED:
+            lines.append("")
         lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)})")
         lines += [f"      {line}" for line in r.message.splitlines()]
         if r.output.strip() and r.status != PASSED:

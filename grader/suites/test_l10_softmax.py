@@ -201,6 +201,8 @@ def test_evaluate_counts_every_sample_in_eval_mode(student):
 
 @points(5)
 def test_net_reaches_97_percent_test_accuracy_on_mnist(student, mnist):
-    predictions = student.run_driver("train_mnist", epochs=3, batch_size=64, lr=0.01, momentum=0.5, seed=0,
-                                     time_limit=300)
+    # Liu Er's SGD with momentum 0.5 at lr 0.1 for 8 epochs; measured on seeds 0-4
+    # (2-core CPU): min accuracy 0.9795 in ~12 s.
+    predictions = student.run_driver("train_mnist", optimizer="sgd", lrs=[0.1] * 8, momentum=0.5, batch_size=64,
+                                     seed=0, time_limit=300)
     assert_accuracy(predictions, mnist.test_labels, 0.97, "Net trained with your train_epoch, MNIST test set")

@@ -8,9 +8,10 @@ from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint,
 
 INCEPTION_LAYERS = ("branch1x1", "branch5x5_1", "branch5x5_2", "branch3x3_1", "branch3x3_2", "branch3x3_3",
                     "branch_pool")
-# The MNIST budget: SGD with momentum over the 60,000 training images.
-TRAINING = {"InceptionNet": dict(epochs=1, batch_size=64, lr=0.05, momentum=0.9),
-            "ResNet": dict(epochs=1, batch_size=64, lr=0.05, momentum=0.9)}
+# The MNIST budget: two epochs of Adam over the 60,000 training images, the
+# second at a tenth of the learning rate. Measured on seeds 0-4 (2-core CPU):
+# InceptionNet min 0.9878 in ~39 s, ResNet min 0.9902 in ~14 s.
+TRAINING = dict(optimizer="adam", lrs=[1e-3, 1e-4], batch_size=64, seed=0)
 
 
 def images(n: int, channels: int, height: int, width: int, seed: int = 0) -> torch.Tensor:
@@ -135,20 +136,20 @@ def test_resnet_maps_images_to_10_logits(student):
 
 @points(5)
 def test_inception_net_reaches_98_percent_on_mnist(student, mnist):
-    out = student.run_driver("train_net", net="InceptionNet", seed=0, time_limit=400, **TRAINING["InceptionNet"])
+    out = student.run_driver("train_net", net="InceptionNet", time_limit=400, **TRAINING)
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "InceptionNet, MNIST test set")
 
 
 @points(5)
 def test_resnet_reaches_98_percent_on_mnist(student, mnist):
-    out = student.run_driver("train_net", net="ResNet", seed=0, time_limit=300, **TRAINING["ResNet"])
+    out = student.run_driver("train_net", net="ResNet", time_limit=300, **TRAINING)
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "ResNet, MNIST test set")
 
 
 @gpu
 @points(2)
 def test_resnet_trains_on_cuda_and_stays_on_the_device(student, mnist):
-    out = student.run_driver("train_net", net="ResNet", seed=0, device="cuda", time_limit=300, **TRAINING["ResNet"])
+    out = student.run_driver("train_net", net="ResNet", device="cuda", time_limit=300, **TRAINING)
     assert out["devices"] == ["cuda:0"], (f"after model.to('cuda') parameters and outputs live on {out['devices']}\n"
                                           + hint("register layers as attributes or nn.ModuleList so .to() moves them"))
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "ResNet trained on CUDA, MNIST test set")
