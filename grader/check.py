@@ -47,6 +47,17 @@ def assert_shape(value: Any, shape: Sequence[int], what: str) -> torch.Tensor:
     return value
 
 
+def assert_finite(actual: Any, what: str, *, hint: str = "") -> None:
+    """Fail, naming the first NaN or inf, unless every element is finite."""
+    actual = assert_tensor(actual, what)
+    bad = ~torch.isfinite(actual)
+    if bad.any():
+        index = tuple(int(i) for i in bad.nonzero()[0])
+        message = (f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
+                   f"first at {list(index)}: {actual[index].item()}")
+        raise AssertionError(f"{message}\n{hint}" if hint else message)
+
+
 def assert_close(
     actual: Any,
     expected: torch.Tensor,

@@ -87,7 +87,11 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
         data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout,
         select=select, verbose=verbose,
     )
-    results = grading.grade(chosen, options)
+    try:
+        results = grading.grade(chosen, options)
+    except grading.GradingError as exc:
+        click.echo(f"grader error: {exc}", err=True)
+        sys.exit(3)
     click.echo(report.table(results, verbose=verbose))
     if json_path:
         report.write_json(json_path, report.to_json(results))

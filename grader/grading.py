@@ -12,6 +12,10 @@ from grader.lessons import SUITES, Lesson
 from grader.report import ERROR, FAILED, NOT_GRADED, PASSED, CheckResult
 
 
+class GradingError(RuntimeError):
+    """The grader itself is broken (a suite does not load): not the student's fault."""
+
+
 @dataclass
 class Options:
     impl: str = "exercises"  # or "solutions"
@@ -29,13 +33,12 @@ class Collector:
 
     def __init__(self, verbose: bool) -> None:
         self.results: list[CheckResult] = []
+        self.broken_suites: list[str] = []
         self.verbose = verbose
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
-        if "points" not in props or (report.when == "teardown" and report.passed):
-            return
-        if report.when == "setup" and report.passed:
+        if "points" not in props:  # a setup or teardown that went fine
             return
         if report.passed:
             status = PASSED
@@ -56,7 +59,7 @@ class Collector:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            raise RuntimeError(f"grader suite failed to load: {report.nodeid}\n{report.longreprtext}")
+            self.broken_suites.append(f"{report.nodeid}\n{report.longreprtext}")
 
 
 def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
@@ -90,6 +93,8 @@ def grade(lessons: list[Lesson], options: Options) -> list[CheckResult]:
     code = pytest.main(pytest_args(lessons, options), plugins=[collector])
     if not options.verbose:
         print(file=sys.stderr)
+    if collector.broken_suites:
+        raise GradingError("a hidden suite failed to load: " + "\n".join(collector.broken_suites))
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
-        raise RuntimeError(f"pytest stopped grading: {code.name}")
+        raise GradingError(f"pytest stopped grading: {code.name}")
     return collector.results

@@ -111,11 +111,10 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     if isinstance(exc, StudentError):
         return str(exc)
     if isinstance(exc, AssertionError):
-        text = str(exc)
-        # pytest appends its own "assert ..." introspection after a custom message
-        custom, sep, _ = text.partition("\nassert ")
-        lines = custom.strip().splitlines() if sep or not text.startswith("assert ") else text.splitlines()
-        return "\n".join(lines[:3])
+        text = str(exc).strip()
+        if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
+            text = text.partition("\nassert ")[0]
+        return "\n".join(text.splitlines()[:3])
     if isinstance(exc, pytest.skip.Exception):
         return exc.msg
     return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
@@ -125,14 +124,12 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    if call.when == "setup" and report.passed:
-        return
-    if call.when == "teardown" and report.passed:
-        return
+    if call.when != "call" and report.passed:
+        return  # only the call, or a setup/teardown that went wrong, is a check's result
     message = failure_message(call.excinfo) if call.excinfo else ""
     if report.skipped and item.config.getoption("strict_grading") and message.startswith(NOT_GRADED):
         report.outcome = "failed"  # CI: a check that could not run is a failure
-    student = item.funcargs.get("student") if hasattr(item, "funcargs") else None
+    student = item.funcargs.get("student")
     output = student._worker.take_output() if isinstance(student, Student) else ""
     report.user_properties += [
         ("lesson", lesson_id(item)),

@@ -64,3 +64,18 @@ def test_a_lesson_missing_from_a_submission_folder_scores_zero(tmp_path, grade_c
     assert graded.code == 1
     assert graded.checks()["test_conv_cost_counts_multiply_accumulates"]["message"] == \
         f"l13_cnn_advanced.py is missing from {tmp_path}"
+
+
+def test_list_shows_the_last_score(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import grader.cli
+
+    last = tmp_path / "results.json"
+    last.write_text('{"l10_softmax": {"score": 12, "max_score": 29}}')
+    monkeypatch.setattr(grader.cli, "LAST_RESULTS", last)
+    result = CliRunner().invoke(grader.cli.main, ["list"])
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if line.startswith("l10_softmax"))
+    assert "12/29" in row
+    assert " - " in next(line for line in result.output.splitlines() if line.startswith("l13_cnn_advanced"))

@@ -6,7 +6,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.check import accuracy, assert_accuracy, assert_close, assert_shape, hint, points
+from grader.check import accuracy, assert_accuracy, assert_close, assert_finite, assert_shape, hint, points
 
 FROM_SCRATCH = {
     "softmax": ("torch.softmax", "torch.Tensor.softmax", "torch.nn.functional.softmax"),
@@ -51,7 +51,7 @@ def test_softmax_is_unchanged_by_adding_a_constant_to_a_row(student):
 @points(2)
 def test_softmax_stays_finite_for_huge_logits(student):
     P = assert_shape(student.softmax(HUGE, dim=1), HUGE.shape, "softmax(X)")
-    assert torch.isfinite(P).all(), hint(f"NaN or inf for logits like 1e4 or -1e4: {STABLE}")
+    assert_finite(P, "softmax of logits like 1e4 and -1e4", hint=hint(STABLE))
     assert_close(P, torch.softmax(HUGE, dim=1), "softmax of huge logits")
 
 
@@ -68,7 +68,7 @@ def test_logsumexp_matches_torch_along_any_dim(student):
 @points(1)
 def test_logsumexp_stays_finite_for_huge_and_very_negative_logits(student):
     L = assert_shape(student.logsumexp(HUGE, dim=1), (3,), "logsumexp(X, dim=1)")
-    assert torch.isfinite(L).all(), hint(f"inf or -inf for logits like 1e4 or -1e4: {STABLE}")
+    assert_finite(L, "logsumexp of logits like 1e4 and -1e4", hint=hint(STABLE))
     assert_close(L, torch.logsumexp(HUGE, dim=1), "logsumexp of huge logits")
 
 
@@ -105,7 +105,8 @@ def test_cross_entropy_of_zero_logits_over_10_classes_is_ln_10(student):
 def test_cross_entropy_stays_finite_for_huge_logits(student):
     y = torch.tensor([2, 0, 1])
     loss = student.cross_entropy(HUGE, y)
-    assert torch.isfinite(torch.as_tensor(loss)).all(), hint("log(softmax) is -inf when softmax underflows: use log_softmax")
+    assert_finite(loss, "cross_entropy of logits like 1e4 and -1e4",
+                  hint=hint("log(softmax) is -inf where softmax underflows to 0: use log_softmax"))
     assert_close(loss, F.cross_entropy(HUGE, y), "cross_entropy of huge logits")
 
 
