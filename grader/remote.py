@@ -113,13 +113,14 @@ class Worker:
         start = {
             "op": "start",
             "lesson": self.config.lesson,
-            "path": str(self.config.path),
             "package_root": PACKAGE_ROOT,
             "data_root": str(self.config.data_root),
             "offline": self.config.offline,
         }
+        self._exchange(start, START_TIMEOUT, "the worker's start (importing torch)")
+        load = {"op": "load", "lesson": self.config.lesson, "path": str(self.config.path)}
         try:
-            self._exchange(start, START_TIMEOUT, f"import of {self.config.path.name}")
+            self._exchange(load, self.config.call_timeout, f"import of {self.config.path.name}")
         except StudentError as exc:
             self.load_error = str(exc)  # the file is broken: every later check fails the same way
             self.close()
@@ -211,10 +212,17 @@ class Worker:
         path = self._tmp / "output.txt" if self._tmp else None
         if path is None or not path.exists():
             return
-        with open(path, "rb") as f:
+        size = path.stat().st_size
+        new, keep = size - self._output_pos, OUTPUT_EXCERPT
+        with open(path, "rb") as f:  # read at most the head and tail of what was added: output may be huge
             f.seek(self._output_pos)
-            data = f.read()
-        self._output_pos += len(data)
+            data = f.read(min(new, keep))
+            if new > 2 * keep:
+                f.seek(size - keep)
+                data += f"\n... [{new - 2 * keep} bytes cut] ...\n".encode() + f.read(keep)
+            elif new > keep:
+                data += f.read(new - keep)
+        self._output_pos = size
         if data:
             self._output.append(data.decode("utf-8", "replace"))
 

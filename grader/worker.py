@@ -149,7 +149,7 @@ class Server:
 
     # -- requests -------------------------------------------------------
     def start(self, req: dict) -> None:
-        """Load the driver, lock the door, then import the student's file."""
+        """Load the lesson's driver, then lock the door behind it."""
         os.environ["TORCH_PRACTICE_DATA"] = req["data_root"]
         os.environ["TORCH_PRACTICE_OFFLINE"] = "1" if req["offline"] else "0"
         try:
@@ -162,6 +162,8 @@ class Server:
                 del sys.modules[name]
         sys.meta_path.insert(0, RefuseImports())
 
+    def load(self, req: dict) -> None:
+        """Import the student's lesson file."""
         self.student_file = req["path"]
         spec = importlib.util.spec_from_file_location(req["lesson"], req["path"])
         module = importlib.util.module_from_spec(spec)
@@ -209,7 +211,7 @@ class Server:
         return self.to_wire(getattr(self.driver, req["name"])(self.module, **req["kwargs"]))
 
     def serve(self) -> None:
-        ops = {"start": self.start, "call": self.call, "getattr": self.getattr, "driver": self.run_driver}
+        ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr, "driver": self.run_driver}
         while True:
             try:
                 req = loads(self.conn.recv_bytes())

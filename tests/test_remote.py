@@ -94,3 +94,29 @@ def test_a_crash_fails_the_call_and_the_next_call_gets_a_fresh_worker(student):
 def test_a_missing_function_is_named(student):
     with pytest.raises(StudentError, match="softmax is missing from the lesson file"):
         student.softmax(torch.ones(2))
+
+
+def test_an_endless_import_fails_within_the_call_limit(tmp_path):
+    path = tmp_path / "l99_demo.py"
+    path.write_text("while True:\n    pass\n")
+    worker = Worker(WorkerConfig(lesson="l99_demo", path=path, data_root=DATA, call_timeout=2))
+    try:
+        with pytest.raises(StudentError, match=r"timed out after 2 s during import of l99_demo.py"):
+            Student(worker).double(torch.ones(1))
+        with pytest.raises(StudentError, match="timed out"):  # remembered: no second wait
+            Student(worker).double(torch.ones(1))
+    finally:
+        worker.close()
+
+
+def test_huge_output_is_kept_as_a_short_excerpt(student, tmp_path):
+    path = tmp_path / "l99_loud.py"
+    path.write_text("def shout():\n    print('start'); print('x' * 10_000_000); print('end')\n")
+    worker = Worker(WorkerConfig(lesson="l99_loud", path=path, data_root=DATA, call_timeout=30))
+    try:
+        Student(worker).shout()
+        output = worker.take_output()
+        assert output.startswith("start") and output.rstrip().endswith("end")
+        assert "cut] ..." in output and len(output) < 10_000
+    finally:
+        worker.close()
