@@ -152,10 +152,8 @@ class Server:
         """Load the lesson's driver, then lock the door behind it."""
         os.environ["TORCH_PRACTICE_DATA"] = req["data_root"]
         os.environ["TORCH_PRACTICE_OFFLINE"] = "1" if req["offline"] else "0"
-        try:
-            self.driver = importlib.import_module(f"grader.drivers.{req['lesson']}")
-        except ModuleNotFoundError:
-            self.driver = None
+        driver = f"grader.drivers.{req['lesson']}"
+        self.driver = importlib.import_module(driver) if importlib.util.find_spec(driver) else None
         sys.path[:] = [p for p in sys.path if p != req["package_root"]]
         for name in list(sys.modules):
             if name.partition(".")[0] in BLOCKED_PACKAGES:
