@@ -63,7 +63,7 @@ def list_lessons() -> None:
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
 @click.option("--offline", is_flag=True, help="Never download datasets.")
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds allowed per call into your code.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True, help="Seconds allowed per call into your code.")
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
 def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, json_path: Path | None,
@@ -71,7 +71,8 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
           timeout: float, select: str | None, verbose: bool) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
-    Exit status 0 only when every graded check passed.
+    Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
+    3 the grader itself is broken.
     """
     if solutions and submission:
         fail("--solutions and --submission exclude each other")
@@ -92,6 +93,8 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
     except grading.GradingError as exc:
         click.echo(f"grader error: {exc}", err=True)
         sys.exit(3)
+    if not results:
+        fail(f"no check matched -k {select!r}" if select else "no checks were collected")
     click.echo(report.table(results, verbose=verbose))
     if json_path:
         report.write_json(json_path, report.to_json(results))
@@ -101,7 +104,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
         report.write(junit, report.to_junit(results))
     if not solutions and submission is None and select is None:
         remember(report.by_lesson(results))
-    sys.exit(0 if results and report.all_passed(results) else 1)
+    sys.exit(0 if report.all_passed(results) else 1)
 
 
 def remember(lessons: list) -> None:

@@ -79,3 +79,8 @@ def test_list_shows_the_last_score(tmp_path, monkeypatch):
     row = next(line for line in result.output.splitlines() if line.startswith("l10_softmax"))
     assert "12/29" in row
     assert " - " in next(line for line in result.output.splitlines() if line.startswith("l13_cnn_advanced"))
+
+
+def test_a_selection_that_matches_no_check_says_so():
+    done = practice("grade", "l10", "-k", "no_such_check")
+    assert done.returncode == 2 and "no check matched -k 'no_such_check'" in done.stderr
