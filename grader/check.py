@@ -4,7 +4,7 @@ element that broke), never dumping long tensors."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 import pytest
 import torch
@@ -47,15 +47,23 @@ def assert_shape(value: Any, shape: Sequence[int], what: str) -> torch.Tensor:
     return value
 
 
+def _first(mask: torch.Tensor) -> tuple[int, ...]:
+    """Index of the first True element of ``mask``."""
+    return tuple(int(i) for i in mask.nonzero()[0])
+
+
+def _fail(message: str, hint: str) -> NoReturn:
+    raise AssertionError(f"{message}\n{hint}" if hint else message)
+
+
 def assert_finite(actual: Any, what: str, *, hint: str = "") -> None:
     """Fail, naming the first NaN or inf, unless every element is finite."""
     actual = assert_tensor(actual, what)
     bad = ~torch.isfinite(actual)
     if bad.any():
-        index = tuple(int(i) for i in bad.nonzero()[0])
-        message = (f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
-                   f"first at {list(index)}: {actual[index].item()}")
-        raise AssertionError(f"{message}\n{hint}" if hint else message)
+        index = _first(bad)
+        _fail(f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
+              f"first at {list(index)}: {actual[index].item()}", hint)
 
 
 def assert_close(
@@ -81,12 +89,10 @@ def assert_close(
         bad = actual != expected
     if not bad.any():
         return
-    index = tuple(int(i) for i in bad.nonzero()[0])
+    index = _first(bad)
     error = (actual.double() - expected.double()).abs().nan_to_num(float("inf")).max().item()
-    at = list(index) if index else "[]"
-    message = (f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {at}: "
-               f"got {actual[index].item():.6g}, expected {expected[index].item():.6g} (max error {error:.3g})")
-    raise AssertionError(f"{message}\n{hint}" if hint else message)
+    _fail(f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {list(index)}: "
+          f"got {actual[index].item():.6g}, expected {expected[index].item():.6g} (max error {error:.3g})", hint)
 
 
 def accuracy(predictions: Any, labels: torch.Tensor) -> float:
