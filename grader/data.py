@@ -4,7 +4,9 @@ Root: ``--data-dir``, else ``$TORCH_PRACTICE_DATA``, else ``./data``.
 MNIST and Fashion-MNIST come through ``torchvision.datasets`` (downloaded
 into the root unless offline: ``--offline`` or ``TORCH_PRACTICE_OFFLINE=1``),
 are decoded once to uint8 tensors, cached as one ``.pt`` file, and batched
-from memory: no per-sample PIL work inside training loops.
+from memory: no per-sample PIL work inside training loops. The course's
+small files (diabetes, names, wine, bikes, text, images) come from their
+public URLs, checked against their md5 (``course_file``).
 
 Both sides use this module: the worker to train, the trusted grader to read
 test labels.
@@ -119,6 +121,54 @@ def _decode_torchvision(class_name: str, folder: str, root: Path, offline: bool)
         splits[f"{split}_images"] = dataset.data.to(torch.uint8).contiguous()
         splits[f"{split}_labels"] = dataset.targets.to(torch.int64).contiguous()
     return splits
+
+
+# name -> (path under the root, public URL, md5). The course's small files:
+# Liu Er's lectures use the PyTorchZeroToAll data, DLWPT chapter 4 its own.
+ZERO_TO_ALL = "https://github.com/hunkim/PyTorchZeroToAll/raw/master/data/"
+DLWPT = "https://github.com/deep-learning-with-pytorch/dlwpt-code/raw/master/data/p1ch4/"
+COURSE_FILES = {
+    "diabetes": ("zerotoall/diabetes.csv.gz", ZERO_TO_ALL + "diabetes.csv.gz", "b7f372850118dfaf306e2f334e6a718f"),
+    "names_train": ("zerotoall/names_train.csv.gz", ZERO_TO_ALL + "names_train.csv.gz",
+                    "279fed4465b63788995257cf0a81f3af"),
+    "names_test": ("zerotoall/names_test.csv.gz", ZERO_TO_ALL + "names_test.csv.gz",
+                   "3729799e72df4be417721aab647340e3"),
+    "wine": ("dlwpt/winequality-white.csv", DLWPT + "tabular-wine/winequality-white.csv",
+             "5d9ff0f7f716dace19e3ab4578775fd7"),
+    "bikes": ("dlwpt/hour-fixed.csv", DLWPT + "bike-sharing-dataset/hour-fixed.csv", "7e635fc1dbf8828fc60231f1c8ed8a6d"),
+    "austen": ("dlwpt/1342-0.txt", DLWPT + "jane-austen/1342-0.txt", "5f90751528addaf3a9c22e8ded1af37d"),
+    "bobby": ("dlwpt/bobby.jpg", DLWPT + "image-dog/bobby.jpg", "ee7f5ed002f40e0be71f1caffa985d22"),
+    "cat1": ("dlwpt/image-cats/cat1.png", DLWPT + "image-cats/cat1.png", "7f11b6e8dc44599f4855c1b6476a868e"),
+    "cat2": ("dlwpt/image-cats/cat2.png", DLWPT + "image-cats/cat2.png", "5ae482db8bb195825efd950eb00569b0"),
+    "cat3": ("dlwpt/image-cats/cat3.png", DLWPT + "image-cats/cat3.png", "c1232c6bc14f44769a18089227e28d8c"),
+}
+
+
+def course_file(name: str, root: Path | None = None, offline: bool | None = None) -> Path:
+    """The path of a course file (``diabetes``, ``wine``, ... see
+    ``COURSE_FILES``) under the root, downloaded with its checksum on first
+    use unless offline; ``DatasetMissing`` when it is not there."""
+    if name not in COURSE_FILES:
+        raise KeyError(f"unknown course file {name!r}; known: {', '.join(COURSE_FILES)}")
+    relative, url, md5 = COURSE_FILES[name]
+    root = data_root(root)
+    path = root / relative
+    if path.is_file():
+        return path
+    offline = is_offline() if offline is None else offline
+    if not offline:
+        from torchvision.datasets.utils import download_url  # checks the md5; slow import, only when needed
+
+        try:
+            download_url(url, str(path.parent), path.name, md5)
+            return path
+        except Exception as exc:  # noqa: BLE001 - URLError, OSError, RuntimeError on a bad checksum...
+            why = f"download failed: {str(exc).splitlines()[0][:120]}"
+    else:
+        why = "offline mode"
+    raise DatasetMissing(f"{path.name} is missing: looked for {path} ({why}); run once with internet access "
+                         f"(without --offline) to download it from {url}, or pass --data-dir pointing at a "
+                         f"folder that holds {relative}")
 
 
 def normalize(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:

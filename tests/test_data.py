@@ -62,3 +62,22 @@ def test_batches_cover_every_sample_once_in_a_seeded_order():
     assert sorted(torch.cat([b[1] for b in first]).tolist()) == list(range(10))
     assert all(torch.equal(a[1], b[1]) for a, b in zip(first, again))
     assert all(torch.equal(bx.squeeze(1).long(), by) for bx, by in first)
+
+
+def test_course_files_are_found_under_the_root_with_their_checksum():
+    import hashlib
+
+    for name, (relative, _, md5) in data.COURSE_FILES.items():
+        path = data.course_file(name, DATA, offline=True)
+        assert path == DATA / relative
+        assert hashlib.md5(path.read_bytes()).hexdigest() == md5, f"{name}: the mirror's file differs from the registry"
+
+
+def test_a_missing_course_file_says_what_where_and_how(tmp_path):
+    with pytest.raises(data.DatasetMissing) as missing:
+        data.course_file("diabetes", tmp_path, offline=True)
+    message = str(missing.value)
+    assert "diabetes.csv.gz is missing" in message and str(tmp_path / "zerotoall") in message
+    assert "offline mode" in message and "https://github.com/hunkim/PyTorchZeroToAll" in message
+    with pytest.raises(KeyError, match="unknown course file"):
+        data.course_file("iris", tmp_path, offline=True)
