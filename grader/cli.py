@@ -7,6 +7,7 @@ Heavy imports (torch, pytest) happen inside the commands that need them, so
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -43,6 +44,23 @@ def main() -> None:
     """torch-practice: learn PyTorch by filling stubs until the grader says 100%."""
 
 
+class MemorySize(click.ParamType):
+    """``16G``, ``512M``, ``2.5GiB`` or ``none`` -> bytes (0 for no limit)."""
+
+    name = "size"
+    UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+    def convert(self, value, param, ctx):  # noqa: ANN001 - click's signature
+        if isinstance(value, int):
+            return value
+        if value.strip().lower() == "none":
+            return 0
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", value, re.IGNORECASE)
+        if not match or float(match[1]) == 0:
+            self.fail(f"{value!r} is not a memory size like 16G, 512M or none", param, ctx)
+        return int(float(match[1]) * self.UNITS[match[2].upper()])
+
+
 @main.command("list")
 def list_lessons() -> None:
     """Lessons with their title, points and your last score."""
@@ -64,11 +82,13 @@ def list_lessons() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
 @click.option("--offline", is_flag=True, help="Never download datasets.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True, help="Seconds allowed per call into your code.")
+@click.option("--memory", type=MemorySize(), help="Memory for the process running your code, e.g. 8G or none "
+              "(default 16G; none with CUDA).")
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
 def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, json_path: Path | None,
           junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None, offline: bool,
-          timeout: float, select: str | None, verbose: bool) -> None:
+          timeout: float, memory: int | None, select: str | None, verbose: bool) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
     Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
@@ -85,7 +105,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
     options = grading.Options(
         impl="solutions" if solutions else "exercises",
         submission=submission.resolve() if submission else None,
-        data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout,
+        data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
         select=select, verbose=verbose,
     )
     try:

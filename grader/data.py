@@ -171,6 +171,17 @@ def course_file(name: str, root: Path | None = None, offline: bool | None = None
                          f"folder that holds {relative}")
 
 
+def prepare(name: str, root: Path | None = None, offline: bool | None = None) -> None:
+    """Download, decode and cache dataset ``name`` (an image dataset or a
+    course file) in the trusted grader, before any worker starts: the
+    sandboxed worker may read the data and its cache but never write them,
+    so the labels the grader scores against cannot be tampered with."""
+    if name in COURSE_FILES:
+        course_file(name, root, offline)
+    else:
+        load_images(name, root, offline)
+
+
 def normalize(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
     """uint8 (N, H, W) -> float32 (N, 1, H, W) scaled to [0, 1], then standardised."""
     return ((images.float() / 255.0 - mean) / std).unsqueeze(1)

@@ -24,6 +24,7 @@ class Options:
     offline: bool = False
     strict: bool = False
     call_timeout: float = 10.0
+    memory_limit: int | None = None  # bytes per worker; None: the plugin's default, 0: no limit
     select: str | None = None  # pytest -k expression over check names
     verbose: bool = False
 
@@ -71,6 +72,7 @@ def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
         "--rootdir", str(SUITES),
         "--impl", options.impl,
         "--call-timeout", str(options.call_timeout),
+        *(["--memory-limit", str(options.memory_limit)] if options.memory_limit is not None else []),
     ]
     if not options.verbose:
         args += ["-p", "no:terminal"]

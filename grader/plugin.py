@@ -16,8 +16,8 @@ import pytest
 import torch
 
 from grader import data
-from grader.lessons import ROOT
-from grader.remote import Student, StudentError, Worker, WorkerConfig
+from grader.lessons import BY_ID, ROOT
+from grader.remote import Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
 
 NOT_GRADED = "not graded"
 DEFAULT_MEMORY = 16 << 30  # bytes of address space for a CPU worker; torch alone maps ~3 GiB
@@ -32,11 +32,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--offline", action="store_true", default=False, help="never download datasets")
     group.addoption("--strict-grading", action="store_true", default=False, help="count not-graded checks as failures")
     group.addoption("--call-timeout", type=float, default=10.0, help="seconds allowed per call into student code")
+    group.addoption("--memory-limit", type=int, default=None,
+                    help=f"bytes of address space per worker (default {DEFAULT_MEMORY >> 30} GiB; none with CUDA)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): points a check is worth")
     config.addinivalue_line("markers", "gpu: graded only where CUDA is available")
+    become_subreaper()  # so that nothing a submission starts can outlive grading
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    reap_orphans()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -65,18 +72,33 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     config = request.config
     lesson = lesson_id(request)
     path = lesson_file(config, lesson)
+    root, offline = data.data_root(config.getoption("data_dir")), config.getoption("offline") or data.is_offline()
+    for name in BY_ID[lesson].datasets if lesson in BY_ID else ():
+        try:
+            data.prepare(name, root, offline)  # here, not in the sandbox, which may not write the data
+        except data.DatasetMissing:
+            pass  # the checks that need it say "not graded"
     worker = Worker(WorkerConfig(
         lesson=lesson,
         path=path,
-        data_root=data.data_root(config.getoption("data_dir")),
-        offline=config.getoption("offline") or data.is_offline(),
+        data_root=root,
+        offline=offline,
         call_timeout=config.getoption("call_timeout"),
-        memory_limit=None if torch.cuda.is_available() else DEFAULT_MEMORY,  # CUDA reserves huge address space
+        memory_limit=memory_limit(config),
     ))
     if not path.is_file() or path.stem != lesson:
         worker.load_error = f"{lesson}.py is missing from {path.parent if path.stem == lesson else path}"
     yield Student(worker)
-    worker.close()
+    worker.dispose()
+
+
+def memory_limit(config: pytest.Config) -> int | None:
+    """The option, else 16 GiB on the CPU; no limit by default with CUDA,
+    whose driver reserves far more address space than it uses."""
+    chosen = config.getoption("memory_limit")
+    if chosen is not None:
+        return chosen or None
+    return None if torch.cuda.is_available() else DEFAULT_MEMORY
 
 
 def _dataset(request: pytest.FixtureRequest, name: str) -> data.ImageSet:

@@ -9,13 +9,16 @@ also run in the worker.
 
 Each request has a time limit. When it is exceeded, or the worker dies, the
 whole worker process group is killed, the request raises ``StudentError`` with
-a one-line reason, and the next request starts a fresh worker.
+a one-line reason, and the next request starts a fresh worker. A grading
+process that calls ``become_subreaper()`` also inherits whatever escaped the
+process group (a daemon that called ``setsid``) and kills it when a worker
+closes: nothing a submission starts outlives its grading.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -29,12 +32,17 @@ from typing import Any
 
 import torch
 
+from grader import sandbox
 from grader.channel import HANDLE, dumps, loads, plain_tensor
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.worker import main; main({fd})"
 START_TIMEOUT = 120.0  # importing torch on a cold disk can take a while
 OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
+FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
+MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
+_live: set[int] = set()  # pids of running workers
+_reaping = False  # set by become_subreaper()
 
 
 class StudentError(Exception):
@@ -55,11 +63,11 @@ class WorkerConfig:
     offline: bool = False
     call_timeout: float = 10.0  # seconds per call; drivers pass their own
     memory_limit: int | None = None  # bytes of address space, None for no limit
+    confine: bool = True  # confine the file system with Landlock where the kernel has it
 
 
-def _limit_memory(limit: int | None) -> None:
-    if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def gib(n: int) -> str:
+    return f"{n / (1 << 30):g} GiB"
 
 
 def _signal_name(number: int) -> str:
@@ -86,13 +94,26 @@ class Worker:
     _proc: subprocess.Popen | None = None
     _conn: Connection | None = None
     _tmp: Path | None = None
+    _scratch: Path | None = None
     _output_pos: int = 0
     _output: list[str] = field(default_factory=list)
 
     # -- lifecycle ------------------------------------------------------
+    @property
+    def scratch(self) -> Path:
+        """A folder the student's code may write to (the only one besides its
+        own working folder), kept across restarts; for checks that pass a path."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="torch-practice-scratch-"))
+        return self._scratch
+
     def _spawn(self) -> None:
         self._tmp = Path(tempfile.mkdtemp(prefix="torch-practice-"))
-        (self._tmp / "cwd").mkdir()
+        for folder in ("cwd", "tmp", "lesson"):
+            (self._tmp / folder).mkdir()
+        # The worker imports a copy: its __file__ says nothing about where the repository is.
+        lesson_copy = self._tmp / "lesson" / self.config.path.name
+        shutil.copyfile(self.config.path, lesson_copy)
         self._output_pos = 0
         ours, theirs = socket.socketpair()
         with open(self._tmp / "output.txt", "wb") as out:
@@ -104,9 +125,11 @@ class Worker:
                 pass_fds=(theirs.fileno(),),
                 cwd=self._tmp / "cwd",  # outside the repository: no relative path to solutions/
                 start_new_session=True,  # its own process group, killed as a whole
-                preexec_fn=lambda: _limit_memory(self.config.memory_limit),
-                env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8"},
+                preexec_fn=lambda: sandbox.limit_resources(self.config.memory_limit, FILE_SIZE_LIMIT),
+                env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8", MARKER: "1",
+                     "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp")},
             )
+        _live.add(self._proc.pid)
         theirs.close()
         self._conn = Connection(ours.detach())
         self.generation += 1
@@ -116,9 +139,14 @@ class Worker:
             "package_root": PACKAGE_ROOT,
             "data_root": str(self.config.data_root),
             "offline": self.config.offline,
+            "confine": self.config.confine,
+            "writable": [str(self._tmp), str(self.scratch)],
         }
-        self._exchange(start, START_TIMEOUT, "the worker's start (importing torch)")
-        load = {"op": "load", "lesson": self.config.lesson, "path": str(self.config.path)}
+        confined = self._exchange(start, START_TIMEOUT, "the worker's start (importing torch)")
+        if self.config.confine and not confined:
+            _warn_once("note: this kernel has no Landlock, so graded code can read any file you can "
+                       "(see README, Security model)")
+        load = {"op": "load", "lesson": self.config.lesson, "path": str(lesson_copy)}
         try:
             self._exchange(load, self.config.call_timeout, f"import of {self.config.path.name}")
         except StudentError as exc:
@@ -134,7 +162,9 @@ class Worker:
             except ProcessLookupError:
                 pass
             self._proc.wait()
+            _live.discard(self._proc.pid)
             self._proc = None
+            reap_orphans()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -142,6 +172,13 @@ class Worker:
             self._read_output()
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+
+    def dispose(self) -> None:
+        """Close for good: also remove the scratch folder."""
+        self.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     # -- requests -------------------------------------------------------
     def request(self, message: dict, timeout: float | None, what: str) -> Any:
@@ -157,6 +194,8 @@ class Worker:
         try:
             blob = self._conn.recv_bytes() if self._conn.poll(timeout) else None
             reason = f"timed out after {timeout:g} s during {what}"
+            if timeout == self.config.call_timeout:
+                reason += " (the time limit per call; a teacher can raise it with --timeout)"
         except (EOFError, OSError):  # the worker closed the socket: it is exiting
             blob, reason = None, self._exit_reason(what)
         if blob is None:
@@ -171,7 +210,7 @@ class Worker:
         if not isinstance(reply, dict) or "ok" not in reply:
             raise StudentError(f"{what}: garbled reply from the worker")
         if not reply["ok"]:
-            raise _error_from(reply.get("error"), what)
+            raise _error_from(reply.get("error"), what, self.config.memory_limit)
         return self._decode(reply["value"])
 
     def _exit_reason(self, what: str) -> str:
@@ -180,7 +219,8 @@ class Worker:
         except subprocess.TimeoutExpired:
             return f"worker stopped answering during {what}"
         if status < 0:
-            return f"worker died: signal {-status} ({_signal_name(-status)}) during {what}"
+            died = f"worker died: signal {-status} ({_signal_name(-status)}) during {what}"
+            return died + (" (out of memory?)" if status == -signal.SIGKILL else "")
         return f"worker exited with status {status} during {what}"
 
     def _decode(self, value: Any) -> Any:
@@ -233,7 +273,7 @@ class Worker:
         return excerpt(text)
 
 
-def _error_from(error: Any, what: str) -> StudentError:
+def _error_from(error: Any, what: str, memory_limit: int | None = None) -> StudentError:
     if not isinstance(error, dict):
         return StudentError(f"{what} failed")
     kind, message, where = (str(error.get(k, "")) for k in ("type", "message", "where"))
@@ -241,7 +281,73 @@ def _error_from(error: Any, what: str) -> StudentError:
     if kind == "NotImplementedError":
         return StudentError(f"not implemented yet: {message or what}{at}", kind)
     first_line = message.strip().splitlines()[0] if message.strip() else ""
-    return StudentError(f"{kind}{at} during {what}: {first_line}"[:300], kind)
+    reason = f"{kind}{at} during {what}: {first_line}"[:300]
+    if memory_limit and (kind == "MemoryError" or "can't allocate memory" in message):
+        reason += f" (the worker's memory limit is {gib(memory_limit)}; a teacher can change it with --memory)"
+    return StudentError(reason, kind)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(message, file=sys.stderr, flush=True)
+
+
+# -- processes that escaped their worker's process group ---------------------
+def become_subreaper() -> None:
+    """Adopt orphaned descendants of this process (Linux), so that
+    ``reap_orphans`` finds a daemon that left its worker's process group."""
+    global _reaping
+    try:
+        _reaping = ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        _reaping = False
+
+
+def reap_orphans() -> None:
+    """Kill every process this grading process adopted (anything that is
+    not a running worker), with all its descendants, and reap it."""
+    if not _reaping:
+        return
+    for _ in range(50):  # each round adopts the children of what the last one killed
+        parents = _parents()
+        orphans = [pid for pid, parent in parents.items() if parent == os.getpid() and pid not in _live]
+        if not orphans:
+            return
+        for pid in _with_descendants(orphans, parents):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in orphans:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid for every process visible in /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass  # it exited meanwhile
+    return parents
+
+
+def _with_descendants(roots: list[int], parents: dict[int, int]) -> list[int]:
+    found, frontier = list(roots), list(roots)
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
 
 
 class Remote:
@@ -318,6 +424,12 @@ class Student:
 
     def __init__(self, worker: Worker) -> None:
         self._worker = worker
+
+    @property
+    def scratch(self) -> Path:
+        """A folder both sides can use for files (``save_tensor(t, path)``):
+        the sandboxed code may write nowhere else."""
+        return self._worker.scratch
 
     def __getattr__(self, name: str) -> Remote:
         if name.startswith("_"):

@@ -98,7 +98,7 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
         lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)})")
         lines += [f"      {line}" for line in r.message.splitlines()]
         if r.output.strip() and r.status != PASSED:
-            out = r.output.strip().splitlines()
+            out = [line if len(line) <= 100 else line[:100] + "..." for line in r.output.strip().splitlines()]
             lines.append("      your code printed: " + " | ".join(out[:3]) + (" | ..." if len(out) > 3 else ""))
     return "\n".join(lines)
 

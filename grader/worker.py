@@ -7,13 +7,17 @@ model. Every answer is plain data (see ``grader.channel``); verdicts are never
 computed here, because anything in this process can be tampered with.
 
 Before the student's file is imported, the worker loads the lesson's driver,
-forgets the repository's packages and refuses imports of ``grader`` and
-``solutions``, so that an exercise cannot reach the reference answers by
-importing them.
+forgets the repository's packages, refuses imports of ``grader`` and
+``solutions``, and confines itself (``grader.sandbox``) so that the
+repository cannot be read at all. It then records the global state graded
+code could tamper with (default dtype, threads, grad mode, warning filters,
+``sys.path``, builtins and the torch namespaces) and restores it before
+every request, so that one call cannot change how the next is run.
 """
 
 from __future__ import annotations
 
+import builtins
 import collections.abc
 import importlib
 import importlib.abc
@@ -23,17 +27,25 @@ import random
 import sys
 import traceback
 import types
-from contextlib import contextmanager
+import warnings
 from multiprocessing.connection import Connection
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional
+import torch.testing
+from torch.overrides import TorchFunctionMode
 
+from grader import data, sandbox
 from grader.channel import HANDLE, dumps, loads, plain_tensor
 
 BLOCKED_PACKAGES = ("grader", "solutions")
 SCALARS = (bool, int, float, complex, str, bytes)
+# Namespaces whose attributes graded code might monkeypatch; restored before each request.
+NAMESPACES = (builtins, torch, torch.Tensor, torch.nn.functional, torch.testing, np)
+SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/opt", "/proc", "/sys")
 
 
 class RefuseImports(importlib.abc.MetaPathFinder):
@@ -68,29 +80,57 @@ def describe_error(exc: BaseException, student_file: str) -> dict:
     return {"type": type(exc).__name__, "message": message[:1000], "where": where}
 
 
-@contextmanager
-def forbidding(names: list[str]) -> Iterator[None]:
-    """Temporarily replace the dotted torch names (``torch.softmax``,
-    ``torch.Tensor.softmax``) by functions that raise ``ForbiddenCall``."""
-    saved = []
-    for dotted in names:
-        owner_path, _, attr = dotted.rpartition(".")
-        owner = importlib.import_module(owner_path) if owner_path != "torch.Tensor" else torch.Tensor
-        had_own = attr in vars(owner)
-        saved.append((owner, attr, had_own, getattr(owner, attr)))
+class Forbidding(TorchFunctionMode):
+    """Makes the named torch functions (``torch.softmax``,
+    ``torch.Tensor.softmax``) raise ``ForbiddenCall`` while active, however
+    graded code reaches them (an alias imported at the top of the file too)."""
 
-        def refuse(*args: Any, _name: str = dotted, **kwargs: Any) -> Any:
-            raise ForbiddenCall(f"{_name} is off limits here: write it with basic tensor operations")
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = {resolve(dotted): dotted for dotted in names}
 
-        setattr(owner, attr, refuse)
-    try:
-        yield
-    finally:
-        for owner, attr, had_own, original in reversed(saved):
-            if had_own:
-                setattr(owner, attr, original)
-            else:
-                delattr(owner, attr)
+    def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        if func in self.names:
+            raise ForbiddenCall(f"{self.names[func]} is off limits here: write it with basic tensor operations")
+        return func(*args, **(kwargs or {}))
+
+
+def resolve(dotted: str) -> Any:
+    """``torch.nn.functional.softmax`` -> the function object."""
+    owner_path, _, attr = dotted.rpartition(".")
+    owner = torch.Tensor if owner_path == "torch.Tensor" else importlib.import_module(owner_path)
+    return getattr(owner, attr)
+
+
+class CleanState:
+    """The process-wide state graded code could change, as it was before
+    the student's file ran; ``restore()`` puts it back."""
+
+    def __init__(self) -> None:
+        self.dtype = torch.get_default_dtype()
+        self.threads = torch.get_num_threads()
+        self.deterministic = torch.are_deterministic_algorithms_enabled()
+        self.warnings = list(warnings.filters)
+        self.path = list(sys.path)
+        self.namespaces = [(ns, dict(vars(ns))) for ns in NAMESPACES]
+
+    def restore(self) -> None:
+        torch.set_default_dtype(self.dtype)
+        if torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        torch.set_grad_enabled(True)
+        torch.use_deterministic_algorithms(self.deterministic)
+        warnings.filters[:] = self.warnings
+        warnings._filters_mutated()  # noqa: SLF001 - invalidates the per-module warning caches
+        sys.path[:] = self.path
+        for namespace, saved in self.namespaces:
+            current = vars(namespace)
+            for name, value in saved.items():
+                if current.get(name, saved) is not value:
+                    setattr(namespace, name, value)
+            if isinstance(namespace, type) or namespace is builtins:  # modules gain submodules as they load
+                for name in [n for n in current if n not in saved]:
+                    delattr(namespace, name)
 
 
 class Server:
@@ -103,6 +143,7 @@ class Server:
         self.driver: types.ModuleType | None = None
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so one object keeps one handle
+        self.clean: CleanState | None = None
 
     # -- encoding -------------------------------------------------------
     def to_wire(self, obj: Any) -> Any:
@@ -148,17 +189,28 @@ class Server:
         return getattr(self.module, ref["name"])
 
     # -- requests -------------------------------------------------------
-    def start(self, req: dict) -> None:
-        """Load the lesson's driver, then lock the door behind it."""
+    def start(self, req: dict) -> bool:
+        """Load the lesson's driver, then lock the door behind it. Returns
+        whether the kernel confined the file system."""
         os.environ["TORCH_PRACTICE_DATA"] = req["data_root"]
         os.environ["TORCH_PRACTICE_OFFLINE"] = "1" if req["offline"] else "0"
         driver = f"grader.drivers.{req['lesson']}"
         self.driver = importlib.import_module(driver) if importlib.util.find_spec(driver) else None
+        package_root = Path(req["package_root"])
         sys.path[:] = [p for p in sys.path if p != req["package_root"]]
         for name in list(sys.modules):
             if name.partition(".")[0] in BLOCKED_PACKAGES:
                 del sys.modules[name]
         sys.meta_path.insert(0, RefuseImports())
+        # The data and its cache are read-only here: the grader prepared them and reads labels from them.
+        data_root = Path(req["data_root"])
+        confined = req["confine"] and sandbox.confine(
+            readable(package_root, data_root) + [data.cache_dir(data_root)],
+            [Path(p) for p in req["writable"]],
+            devices=[Path("/dev")],
+        )
+        self.clean = CleanState()
+        return confined
 
     def load(self, req: dict) -> None:
         """Import the student's lesson file."""
@@ -178,10 +230,10 @@ class Server:
         backward = req.get("backward")
         if backward is not None and isinstance(fn, torch.nn.Module):
             fn.zero_grad(set_to_none=True)
-        with forbidding(req.get("forbid", [])):
+        with Forbidding(req.get("forbid", [])):
             out = fn(*args, **kwargs)
             if backward is None:
-                return self.to_wire(out)
+                return out
             return self.backward(fn, out, args, backward["grad_output"])
 
     def backward(self, fn: Any, out: Any, args: tuple, grad_output: Any) -> dict:
@@ -191,22 +243,25 @@ class Server:
             raise RuntimeError("the result does not depend on the inputs through autograd "
                                "(was .detach(), .item() or .data used?)")
         out.backward(torch.ones_like(out) if grad_output is None else grad_output)
-        inputs = [a.grad for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
         params = dict(fn.named_parameters()) if isinstance(fn, torch.nn.Module) else {}
         return {
-            "value": self.to_wire(out),
-            "inputs": self.to_wire(inputs),
-            "params": {name: self.to_wire(p.grad) for name, p in params.items()},
+            "value": out,
+            "inputs": [a.grad for a in args if isinstance(a, torch.Tensor) and a.requires_grad],
+            "params": {name: p.grad for name, p in params.items()},
         }
 
     def getattr(self, req: dict) -> Any:
-        return self.to_wire(getattr(self.target(req["target"]), req["name"]))
+        return getattr(self.target(req["target"]), req["name"])
 
     def run_driver(self, req: dict) -> Any:
         if self.driver is None or not hasattr(self.driver, req["name"]):
             raise LookupError(f"no driver named {req['name']!r} for this lesson")
         seed_everything(req["kwargs"].get("seed", 0))
-        return self.to_wire(getattr(self.driver, req["name"])(self.module, **req["kwargs"]))
+        return getattr(self.driver, req["name"])(self.module, **req["kwargs"])
+
+    def restore(self) -> None:
+        if self.clean is not None:
+            self.clean.restore()
 
     def serve(self) -> None:
         ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr, "driver": self.run_driver}
@@ -216,16 +271,28 @@ class Server:
             except EOFError:
                 return
             try:
-                reply = {"ok": True, "value": ops[req["op"]](req)}
+                self.restore()
+                value = ops[req["op"]](req)
+                self.restore()  # what the call changed must not change how its result is encoded
+                reply = {"ok": True, "value": self.to_wire(value)}
             except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too
+                self.restore()
                 reply = {"ok": False, "error": describe_error(exc, self.student_file)}
-            sys.stdout.flush()
-            sys.stderr.flush()
             try:
+                sys.stdout.flush()
+                sys.stderr.flush()
                 blob = dumps(reply)
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor subclass that refuses to be saved
                 blob = dumps({"ok": False, "error": describe_error(exc, self.student_file)})
             self.conn.send_bytes(blob)
+
+
+def readable(package_root: Path, data_root: Path) -> list[Path]:
+    """What the confined worker may read: Python, its packages, the system
+    libraries and the data; never a folder that holds the repository."""
+    candidates = [Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path, *SYSTEM_DIRS) if p]
+    candidates.append(data_root)
+    return [p for p in candidates if not package_root.is_relative_to(p)]
 
 
 def main(fd: int) -> None:

@@ -62,3 +62,26 @@ def submission(tmp_path: Path, lesson: str, extra_code: str, base: str = "soluti
 @pytest.fixture
 def grade_cli(tmp_path):
     return lambda *args, **kwargs: grade(*args, tmp_path=tmp_path, **kwargs)
+
+
+def sandbox_processes() -> list[str]:
+    """``pid: command line`` of every running process started inside a
+    sandbox: a worker, or anything a submission launched (the tests' own
+    escapees run ``sleep 1013`` without the marker)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if b"TORCH_PRACTICE_SANDBOX=1" in environ or cmdline.startswith("sleep 1013"):
+            found.append(f"{pid}: {cmdline}")
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Nothing a graded submission started may outlive the test run."""
+    if left := sandbox_processes():
+        print(f"\nprocesses left running by graded code: {left}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

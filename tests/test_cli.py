@@ -84,3 +84,16 @@ def test_list_shows_the_last_score(tmp_path, monkeypatch):
 def test_a_selection_that_matches_no_check_says_so():
     done = practice("grade", "l10", "-k", "no_such_check")
     assert done.returncode == 2 and "no check matched -k 'no_such_check'" in done.stderr
+
+
+@pytest.mark.parametrize("value, expected", [("16G", 16 << 30), ("512M", 512 << 20), ("2.5GiB", int(2.5 * (1 << 30))),
+                                             ("none", 0)])
+def test_memory_sizes_are_read_like_a_person_writes_them(value, expected):
+    from grader.cli import MemorySize
+
+    assert MemorySize().convert(value, None, None) == expected
+
+
+def test_a_bad_memory_size_is_bad_input():
+    done = practice("grade", "l10", "--memory", "lots")
+    assert done.returncode == 2 and "'lots' is not a memory size like 16G" in done.stderr
