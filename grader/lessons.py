@@ -34,6 +34,14 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
+        id="l01_tensors",
+        title="Tensors 数据操作: storage, strides, broadcasting, saving",
+        points=21,
+        topic="storage/stride/offset, views and as_strided, 广播机制, 节省内存, one-hot with scatter_, "
+              "torch.save/load with weights_only (DLWPT ch. 3; d2l 2.1)",
+        hint="t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
