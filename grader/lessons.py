@@ -42,6 +42,15 @@ LESSONS: tuple[Lesson, ...] = (
         hint="t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",
     ),
     Lesson(
+        id="l02_data_as_tensors",
+        title="Real data as tensors: wine, bike sharing, text, images",
+        points=22,
+        topic="tabular data and z-scores, boolean masks, precision/recall, time series in N x C x L, "
+              "one-hot characters and words, HWC -> CHW images (DLWPT ch. 4; d2l 2.2)",
+        datasets=("wine", "bikes", "austen", "bobby", "cat1", "cat2", "cat3"),
+        hint="np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
