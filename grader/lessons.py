@@ -51,6 +51,14 @@ LESSONS: tuple[Lesson, ...] = (
         hint="np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",
     ),
     Lesson(
+        id="l03_autograd",
+        title="Gradients by hand and by autograd 自动微分",
+        points=23,
+        topic="the thermometer model, hand-written and numerical gradients, gradient descent, requires_grad/"
+              "backward/no_grad, non-scalar backward, detach, control flow, norms (DLWPT ch. 5; d2l 2.3, 2.5)",
+        hint="dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
