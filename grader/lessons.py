@@ -34,6 +34,31 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
+        id="l01_tensors",
+        title="Tensors 数据操作: storage, strides, broadcasting, saving",
+        points=21,
+        topic="storage/stride/offset, views and as_strided, 广播机制, 节省内存, one-hot with scatter_, "
+              "torch.save/load with weights_only (DLWPT ch. 3; d2l 2.1)",
+        hint="t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",
+    ),
+    Lesson(
+        id="l02_data_as_tensors",
+        title="Real data as tensors: wine, bike sharing, text, images",
+        points=22,
+        topic="tabular data and z-scores, boolean masks, precision/recall, time series in N x C x L, "
+              "one-hot characters and words, HWC -> CHW images (DLWPT ch. 4; d2l 2.2)",
+        datasets=("wine", "bikes", "austen", "bobby", "cat1", "cat2", "cat3"),
+        hint="np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",
+    ),
+    Lesson(
+        id="l03_autograd",
+        title="Gradients by hand and by autograd 自动微分",
+        points=23,
+        topic="the thermometer model, hand-written and numerical gradients, gradient descent, requires_grad/"
+              "backward/no_grad, non-scalar backward, detach, control flow, norms (DLWPT ch. 5; d2l 2.3, 2.5)",
+        hint="dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,

@@ -1,0 +1,10 @@
+"""save_tensor saves {"tensor": t} and load_tensor unwraps it: the file is not a plain tensor file."""
+import torch
+
+CAUGHT_BY = ["test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]
+
+
+def save_tensor(t, path):
+    if not isinstance(t, torch.Tensor):
+        raise TypeError("tensors only")
+    torch.save({"tensor": t}, path)

@@ -1,0 +1,12 @@
+"""word_one_hot builds (len(vocab), len(words)): one column per word."""
+import torch
+
+CAUGHT_BY = ["test_word_one_hot_marks_each_words_index_in_the_vocabulary"]
+
+
+def word_one_hot(words, vocab):
+    index = {word: i for i, word in enumerate(vocab)}
+    out = torch.zeros(len(vocab), len(words))
+    for i, word in enumerate(words):
+        out[index[word], i] = 1.0
+    return out
