@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import builtins
 import collections.abc
+import functools
 import importlib
 import importlib.abc
 import importlib.util
+import inspect
 import os
 import random
 import sys
@@ -30,7 +32,7 @@ import types
 import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import torch
@@ -82,24 +84,48 @@ def describe_error(exc: BaseException, student_file: str) -> dict:
 
 class Forbidding(TorchFunctionMode):
     """Makes the named torch functions (``torch.softmax``,
-    ``torch.Tensor.softmax``) raise ``ForbiddenCall`` while active, however
-    graded code reaches them (an alias imported at the top of the file too)."""
+    ``torch.Tensor.softmax``, the property ``torch.Tensor.T``) raise
+    ``ForbiddenCall`` while active. As a torch-function mode it catches them
+    however graded code reaches them (an alias imported at the top of the
+    file too); functions that take no tensor (``torch.broadcast_shapes``)
+    are caught by replacing them in their module for the call."""
 
     def __init__(self, names: list[str]) -> None:
         super().__init__()
         self.names = {resolve(dotted): dotted for dotted in names}
+        self.replaced: list[tuple[Any, str, Any]] = []
 
     def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         if func in self.names:
-            raise ForbiddenCall(f"{self.names[func]} is off limits here: write it with basic tensor operations")
+            self.refuse(self.names[func])
         return func(*args, **(kwargs or {}))
+
+    @staticmethod
+    def refuse(dotted: str, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ForbiddenCall(f"{dotted} is off limits here: write it with basic tensor operations")
+
+    def __enter__(self) -> Forbidding:
+        for dotted in self.names.values():
+            owner_path, _, attr = dotted.rpartition(".")
+            if owner_path != "torch.Tensor":
+                owner = importlib.import_module(owner_path)
+                self.replaced.append((owner, attr, getattr(owner, attr)))
+                setattr(owner, attr, functools.partial(self.refuse, dotted))
+        return super().__enter__()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        for owner, attr, original in reversed(self.replaced):
+            setattr(owner, attr, original)
+        super().__exit__(*exc_info)
 
 
 def resolve(dotted: str) -> Any:
-    """``torch.nn.functional.softmax`` -> the function object."""
+    """``torch.nn.functional.softmax`` -> the object a torch-function mode
+    sees when it is called (for a property such as ``torch.Tensor.T``, its getter)."""
     owner_path, _, attr = dotted.rpartition(".")
     owner = torch.Tensor if owner_path == "torch.Tensor" else importlib.import_module(owner_path)
-    return getattr(owner, attr)
+    found = inspect.getattr_static(owner, attr)
+    return found.__get__ if isinstance(found, types.GetSetDescriptorType) else getattr(owner, attr)
 
 
 class CleanState:
