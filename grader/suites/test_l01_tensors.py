@@ -19,7 +19,7 @@ from grader.remote import StudentError
 POINTS = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]])  # the book's points
 NO_TRANSPOSE = ("torch.transpose", "torch.Tensor.transpose", "torch.t", "torch.Tensor.t", "torch.permute",
                 "torch.Tensor.permute", "torch.swapaxes", "torch.Tensor.swapaxes", "torch.swapdims",
-                "torch.Tensor.swapdims", "torch.movedim", "torch.Tensor.movedim")
+                "torch.Tensor.swapdims", "torch.movedim", "torch.Tensor.movedim", "torch.Tensor.T", "torch.Tensor.mT")
 NO_BROADCAST = ("torch.broadcast_shapes", "torch.broadcast_tensors", "torch.broadcast_to")
 
 
@@ -245,7 +245,8 @@ def test_one_hot_matches_f_one_hot_as_float32(student):
 
 # -- saving and loading ---------------------------------------------------
 @points(1)
-def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student, tmp_path):
+def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
+    tmp_path = student.scratch  # the only folder the sandbox may write to
     t = torch.randn(3, 5, generator=torch.Generator().manual_seed(7), dtype=torch.float64)
     ours = tmp_path / "ours.pt"
     student.save_tensor(t, str(ours))
@@ -258,7 +259,8 @@ def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student, tm
 
 
 @points(1)
-def test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor(student, tmp_path):
+def test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor(student):
+    tmp_path = student.scratch  # the only folder the sandbox may write to
     weights = {"w": torch.ones(2)}
     error, _ = raised(student.save_tensor, weights, str(tmp_path / "dict.pt"))
     assert error is not None, "save_tensor({'w': tensor}) should raise TypeError: the format is one tensor per file"
@@ -282,7 +284,8 @@ class RunsCode:
 
 
 @points(2)
-def test_load_tensor_refuses_a_file_that_would_run_code(student, tmp_path):
+def test_load_tensor_refuses_a_file_that_would_run_code(student):
+    tmp_path = student.scratch  # the only folder the sandbox may write to
     marker = tmp_path / "code-ran"
     plain = tmp_path / "object.pkl"
     with open(plain, "wb") as f:
