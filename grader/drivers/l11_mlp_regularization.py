@@ -52,9 +52,9 @@ def dropout_twice(student, *, X: torch.Tensor, dropout: float) -> list[torch.Ten
 
 def dropout_on(student, *, X: torch.Tensor, dropout: float, device: str) -> dict:
     """``dropout_layer`` applied to X moved to ``device``: the result (back on
-    the CPU) and the device and dtype it had."""
+    the CPU) and the device it had."""
     out = student.dropout_layer(X.to(device), dropout)
-    return {"out": out.cpu(), "device": str(out.device), "dtype": str(out.dtype)}
+    return {"out": out.cpu(), "device": str(out.device)}
 
 
 def dropout_mlp_outputs(student, *, X: torch.Tensor, sizes: tuple, dropouts: tuple, train: bool) -> dict:
