@@ -67,6 +67,15 @@ LESSONS: tuple[Lesson, ...] = (
         hint="Subtract the row max before exp; cross-entropy is logsumexp(z) - z[y], averaged over the batch.",
     ),
     Lesson(
+        id="l11_mlp_regularization",
+        title="MLP from scratch, weight decay, dropout and initialisation",
+        points=43,
+        topic="多层感知机 from scratch, 欠拟合/过拟合, 权重衰减, 暂退法 Dropout, Xavier 初始化 on Fashion-MNIST (d2l 4.1-4.8)",
+        datasets=("fashion_mnist",),
+        hint="Dropout zeroes with probability p and divides the survivors by 1 - p, only while training; "
+             "the L2 penalty is sum(w ** 2) / 2.",
+    ),
+    Lesson(
         id="l13_cnn_advanced",
         title="Advanced CNN: GoogLeNet Inception and ResNet",
         points=27,

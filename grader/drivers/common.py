@@ -10,13 +10,18 @@ from torch import nn
 from grader import data
 
 
-def mnist_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Normalised MNIST on ``device``: train X (60000, 1, 28, 28) float32,
-    train y (60000,) int64, test X (10000, 1, 28, 28) float32."""
-    mnist = data.load_images("mnist")
+def image_tensors(name: str, device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Normalised ``mnist`` or ``fashion_mnist`` on ``device``: train X
+    (60000, 1, 28, 28) float32, train y (60000,) int64, test X (10000, 1, 28, 28) float32."""
+    images = data.load_images(name)
     to = lambda t: t.to(device)  # noqa: E731
-    return (to(data.normalize(mnist.train_images, mnist.mean, mnist.std)), to(mnist.train_labels),
-            to(data.normalize(mnist.test_images, mnist.mean, mnist.std)))
+    return (to(data.normalize(images.train_images, images.mean, images.std)), to(images.train_labels),
+            to(data.normalize(images.test_images, images.mean, images.std)))
+
+
+def mnist_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Normalised MNIST on ``device`` (see ``image_tensors``)."""
+    return image_tensors("mnist", device)
 
 
 def make_optimizer(name: str, model: nn.Module, momentum: float = 0.0) -> torch.optim.Optimizer:
