@@ -125,7 +125,7 @@ class Worker:
                 pass_fds=(theirs.fileno(),),
                 cwd=self._tmp / "cwd",  # outside the repository: no relative path to solutions/
                 start_new_session=True,  # its own process group, killed as a whole
-                preexec_fn=lambda: sandbox.limit_resources(self.config.memory_limit, FILE_SIZE_LIMIT),
+                preexec_fn=self._prepare_child,
                 env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8", MARKER: "1",
                      "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp")},
             )
@@ -153,6 +153,11 @@ class Worker:
             self.load_error = str(exc)  # the file is broken: every later check fails the same way
             self.close()
             raise
+
+    def _prepare_child(self) -> None:
+        """Runs in the worker between fork and exec."""
+        sandbox.die_with_parent()
+        sandbox.limit_resources(self.config.memory_limit, FILE_SIZE_LIMIT)
 
     def close(self) -> None:
         """Kill the worker and everything it started; remove its files."""

@@ -1,6 +1,7 @@
 """Operating-system limits for the worker process (Linux).
 
-``limit_resources`` caps the worker's address space, the size of any file it
+``die_with_parent`` ties the worker to the grader. ``limit_resources`` caps
+the worker's address space, the size of any file it
 writes (its captured output included) and core dumps. ``confine`` uses
 Landlock, the kernel's unprivileged file-system sandbox (Linux 5.13+): after
 it, the worker and every process it starts can read only the Python
@@ -16,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+import signal
 from pathlib import Path
 from typing import Iterable
 
@@ -24,6 +26,7 @@ _CREATE_RULESET, _ADD_RULE, _RESTRICT_SELF = 444, 445, 446  # same numbers on ev
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_PDEATHSIG = 1
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR = 1 << 4, 1 << 5, 1 << 6, 1 << 7
 MAKE_REG, MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM = 1 << 8, 1 << 9, 1 << 10, 1 << 11, 1 << 12
@@ -55,6 +58,15 @@ def limit_resources(memory: int | None, file_size: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def die_with_parent() -> None:
+    """Have the kernel SIGKILL this process when its parent, the grader,
+    dies (killed by CI's timeout, say): a worker never runs on unattended."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def landlock_abi() -> int:

@@ -11,7 +11,7 @@ import pytest
 from conftest import Graded, practice
 from grader.lessons import BY_ID
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]  # every lesson's training, on a 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def solutions(tmp_path_factory) -> tuple[Graded, dict, ET.Element]:
     """All lessons of solutions/, graded once with every report format."""
     tmp = tmp_path_factory.mktemp("solutions")
     done = practice("grade", "--solutions", "--json", str(tmp / "r.json"), "--junit", str(tmp / "junit.xml"),
-                    "--gradescope", str(tmp / "results.json"))
+                    "--gradescope", str(tmp / "results.json"), timeout=3600)
     graded = Graded(done.returncode, done.stdout, done.stderr, json.loads((tmp / "r.json").read_text()))
     return graded, json.loads((tmp / "results.json").read_text()), ET.parse(tmp / "junit.xml").getroot()
 
