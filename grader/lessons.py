@@ -34,6 +34,13 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
+        id="l04_linear_model",
+        title="Linear model 线性模型",
+        points=8,
+        topic="y_hat = x * w, per-sample loss and MSE, 穷举法 over w, the MSE surface over (w, b) (Liu Er lecture 2)",
+        hint="Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
