@@ -41,6 +41,14 @@ LESSONS: tuple[Lesson, ...] = (
         hint="Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",
     ),
     Lesson(
+        id="l05_gradient_descent",
+        title="Gradient descent 梯度下降",
+        points=13,
+        topic="the analytic gradient of the MSE, batch gradient descent, 随机梯度下降 per sample, 指数加权均值 "
+              "(Liu Er lecture 3)",
+        hint="d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
