@@ -89,8 +89,11 @@ def test_gradient_descent_records_the_cost_then_steps_against_the_gradient(stude
     xs, ys = random_data(5, seed=3)
     w, history = run(student.gradient_descent, xs, ys, 0.0, 0.05, 6, "gradient_descent")
     w_expected, history_expected = replay_gd(xs, ys, 0.0, 0.05, 6)
+    _, one_step_ahead = replay_gd(xs, ys, 0.0, 0.05, 7)
+    expect(not torch.allclose(history, one_step_ahead[1:]), "gradient_descent records the cost after updating w: "
+           "its history starts one step late", "record the cost at the start of each epoch, before the update")
     assert_close(history, history_expected, "costs recorded by gradient_descent(w0=0, lr=0.05, 6 epochs)",
-                 hint=hint("record the cost at the start of each epoch, before updating w"))
+                 hint=hint("each epoch: record cost(xs, ys, w), then w <- w - lr * gradient(xs, ys, w)"))
     assert abs(w - w_expected) < 1e-9, f"final w: expected {w_expected:.6f}, got {w:.6f}"
 
 
