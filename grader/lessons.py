@@ -49,6 +49,15 @@ LESSONS: tuple[Lesson, ...] = (
         hint="d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",
     ),
     Lesson(
+        id="l06_backprop",
+        title="Back propagation 反向传播",
+        points=13,
+        topic="computational graphs, requires_grad, backward, updates under no_grad, zeroing .grad, the quadratic "
+              "homework (Liu Er lecture 4)",
+        hint="Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
+             "w.grad.zero_().",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
