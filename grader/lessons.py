@@ -58,6 +58,14 @@ LESSONS: tuple[Lesson, ...] = (
              "w.grad.zero_().",
     ),
     Lesson(
+        id="l07_linear_regression",
+        title="Linear regression with PyTorch 用PyTorch实现线性回归",
+        points=17,
+        topic="the four steps (data, nn.Module, loss and optimizer, train loop) on nn.Linear; d2l's linear "
+              "regression from scratch (Liu Er lecture 5; d2l 3.2)",
+        hint="Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
