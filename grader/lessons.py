@@ -66,6 +66,14 @@ LESSONS: tuple[Lesson, ...] = (
         hint="Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",
     ),
     Lesson(
+        id="l08_logistic_regression",
+        title="Logistic regression 逻辑斯蒂回归",
+        points=14,
+        topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits, the decision "
+              "boundary (Liu Er lecture 6)",
+        hint="Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,
