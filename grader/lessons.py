@@ -74,6 +74,16 @@ LESSONS: tuple[Lesson, ...] = (
         hint="Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",
     ),
     Lesson(
+        id="l09_multi_dim_dataloader",
+        title="Multi-dimensional input, Dataset and DataLoader",
+        points=15,
+        topic="处理多维特征的输入 (an 8-6-4-1 network on the diabetes data), 加载数据集 with Dataset and "
+              "DataLoader, mini-batch training (Liu Er lectures 7-8)",
+        datasets=("diabetes",),
+        hint="Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
+             "zero_grad, backward, step per batch.",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,

@@ -70,7 +70,8 @@ def quadratic_params(described: Any) -> torch.Tensor:
     if isinstance(described, dict):
         raise AssertionError(f"train_quadratic should return (w1, w2, b), got {described['type']}")
     assert len(described) == 3, f"train_quadratic should return (w1, w2, b), got {len(described)} values"
-    return torch.cat([value_of(d, f"{name} returned by train_quadratic") for d, name in zip(described, ("w1", "w2", "b"))])
+    names = ("w1", "w2", "b")
+    return torch.cat([value_of(d, f"{name} returned by train_quadratic") for d, name in zip(described, names)])
 
 
 # -- forward and loss in the graph ---------------------------------------------
@@ -120,7 +121,8 @@ def test_training_zeroes_the_gradient_after_each_update(student):
 def test_training_learns_w_2_on_the_seed_data(student):
     w = value_of(train(student, "train_linear", xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=100),
                  "w returned by train_with_autograd")
-    expect(abs(w.item() - 2.0) < 1e-3, f"after 100 epochs at lr = 0.01 from w = 1, w should be 2.000, got {w.item():.4f}",
+    expect(abs(w.item() - 2.0) < 1e-3, f"after 100 epochs at lr = 0.01 from w = 1, w should be 2.000, "
+           f"got {w.item():.4f}",
            "per sample: backward, w -= lr * w.grad under torch.no_grad(), then w.grad.zero_()")
 
 
