@@ -7,16 +7,15 @@ the graph while you compute (the forward pass) and ``loss.backward()``
 walks it back, adding d loss / d w into ``w.grad`` for every tensor ``w``
 created with ``requires_grad=True``.
 
-The lecture's training loop, with the seed data x = [1, 2, 3], y = [2, 4, 6]:
+The lecture trains y_hat = x * w on the seed data x = [1, 2, 3],
+y = [2, 4, 6] this way, one sample at a time:
 
-    w = torch.tensor([1.0], requires_grad=True)
-    for epoch in range(100):
-        for x, y in zip(xs, ys):
-            l = loss(x, y, w)       # forward: builds the graph
-            l.backward()            # backward: w.grad += d l / d w
-            with torch.no_grad():   # the update itself must not be recorded
-                w -= lr * w.grad
-            w.grad.zero_()          # or the next backward adds to this gradient
+1. create w as a tensor that requires grad;
+2. forward: compute the sample's loss, which records the graph;
+3. backward: ``l.backward()`` adds d l / d w into ``w.grad``;
+4. update w in place inside ``with torch.no_grad():`` (the update itself
+   must not be recorded in the graph);
+5. zero ``w.grad``, because the next backward adds to whatever is there.
 
 Three classic mistakes:
 

@@ -99,10 +99,13 @@ def test_binary_cross_entropy_matches_torch(student):
 @points(1)
 def test_binary_cross_entropy_stays_finite_at_p_0_and_1(student):
     p = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5, 1e-300], dtype=torch.float64)
-    y = torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0, 1.0], dtype=torch.float64)
-    loss = torch.as_tensor(student.binary_cross_entropy(p, y)).reshape(())
-    assert_finite(loss, "binary_cross_entropy with p = 0 and p = 1", hint=hint(f"0 * log(0) is NaN: {CLAMP}"))
-    assert_close(loss, F.binary_cross_entropy(p, y), "binary_cross_entropy with p = 0 and p = 1", hint=hint(CLAMP))
+    y = torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0, 1.0], dtype=torch.float64)
+    for p_, y_, what in [*((p[i:i + 1], y[i:i + 1], f"p = {p[i].item():g}, y = {y[i].item():g}") for i in range(6)),
+                         (p, y, "the six together")]:
+        loss = torch.as_tensor(student.binary_cross_entropy(p_, y_)).reshape(())
+        assert_finite(loss, f"binary_cross_entropy at {what}",
+                      hint=hint(f"log(0) is -inf and 0 * log(0) is NaN: {CLAMP}"))
+        assert_close(loss, F.binary_cross_entropy(p_, y_), f"binary_cross_entropy at {what}", hint=hint(CLAMP))
 
 
 @points(1)
@@ -132,11 +135,13 @@ def test_bce_with_logits_matches_torch(student):
 def test_bce_with_logits_stays_exact_for_logits_of_1e4(student):
     z = torch.tensor([1e4, -1e4, 1e4, -1e4, 0.0, 30.0], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.5, 0.0], dtype=torch.float64)
-    loss = torch.as_tensor(student.bce_with_logits(z, y)).reshape(())
-    assert_finite(loss, "bce_with_logits of logits like 1e4 and -1e4", hint=hint(STABLE))
-    assert_close(loss, F.binary_cross_entropy_with_logits(z, y), "bce_with_logits of logits like 1e4 and -1e4",
-                 hint=hint("a confidently wrong logit of 1e4 costs 1e4, not the 100 that clamping the logs gives: "
-                           + STABLE))
+    for z_, y_, what in [*((z[i:i + 1], y[i:i + 1], f"z = {z[i].item():g}, y = {y[i].item():g}") for i in range(6)),
+                         (z, y, "the six logits together")]:
+        loss = torch.as_tensor(student.bce_with_logits(z_, y_)).reshape(())
+        assert_finite(loss, f"bce_with_logits at {what}", hint=hint(STABLE))
+        assert_close(loss, F.binary_cross_entropy_with_logits(z_, y_), f"bce_with_logits at {what}",
+                     hint=hint("a confidently wrong logit of 1e4 costs 1e4, not the 100 that clamping the logs "
+                               "gives: " + STABLE))
 
 
 # -- training on the seed data ----------------------------------------------------------------
