@@ -59,6 +59,56 @@ LESSONS: tuple[Lesson, ...] = (
         hint="dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",
     ),
     Lesson(
+        id="l04_linear_model",
+        title="Linear model 线性模型",
+        points=8,
+        topic="y_hat = x * w, per-sample loss and MSE, 穷举法 over w, the MSE surface over (w, b) (Liu Er lecture 2)",
+        hint="Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",
+    ),
+    Lesson(
+        id="l05_gradient_descent",
+        title="Gradient descent 梯度下降",
+        points=13,
+        topic="the analytic gradient of the MSE, batch gradient descent, 随机梯度下降 per sample, 指数加权均值 "
+              "(Liu Er lecture 3)",
+        hint="d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",
+    ),
+    Lesson(
+        id="l06_backprop",
+        title="Back propagation 反向传播",
+        points=13,
+        topic="computational graphs, requires_grad, backward, updates under no_grad, zeroing .grad, the quadratic "
+              "homework (Liu Er lecture 4)",
+        hint="Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
+             "w.grad.zero_().",
+    ),
+    Lesson(
+        id="l07_linear_regression",
+        title="Linear regression with PyTorch 用PyTorch实现线性回归",
+        points=17,
+        topic="the four steps (data, nn.Module, loss and optimizer, train loop) on nn.Linear; d2l's linear "
+              "regression from scratch (Liu Er lecture 5; d2l 3.2)",
+        hint="Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",
+    ),
+    Lesson(
+        id="l08_logistic_regression",
+        title="Logistic regression 逻辑斯蒂回归",
+        points=14,
+        topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits, the decision "
+              "boundary (Liu Er lecture 6)",
+        hint="Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",
+    ),
+    Lesson(
+        id="l09_multi_dim_dataloader",
+        title="Multi-dimensional input, Dataset and DataLoader",
+        points=15,
+        topic="处理多维特征的输入 (an 8-6-4-1 network on the diabetes data), 加载数据集 with Dataset and "
+              "DataLoader, mini-batch training (Liu Er lectures 7-8)",
+        datasets=("diabetes",),
+        hint="Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
+             "zero_grad, backward, step per batch.",
+    ),
+    Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
         points=29,

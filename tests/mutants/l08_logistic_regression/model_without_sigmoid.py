@@ -1,0 +1,17 @@
+"""LogisticRegressionModel returns the logit w x + b and forgets the sigmoid."""
+from torch import nn
+
+CAUGHT_BY = [
+    "test_logistic_model_is_a_sigmoid_over_one_linear_layer",
+    "test_trained_model_passes_4_hours_and_fails_1_hour",
+    "test_decision_boundary_is_where_p_is_one_half_between_2_and_4_hours",
+]
+
+
+class LogisticRegressionModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(1, 1)
+
+    def forward(self, x):
+        return self.linear(x)

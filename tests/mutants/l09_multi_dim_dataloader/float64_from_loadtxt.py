@@ -1,0 +1,22 @@
+"""DiabetesDataset keeps np.loadtxt's default float64: the float32 model cannot take it."""
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+CAUGHT_BY = [
+    "test_items_are_8_float32_features_and_a_1_element_float32_label",
+    "test_items_follow_the_file_order",
+    "test_model_reaches_70_percent_held_out_accuracy_on_diabetes",
+]
+
+
+class DiabetesDataset(Dataset):
+    def __init__(self, path):
+        xy = np.loadtxt(path, delimiter=",")
+        self.x, self.y = torch.from_numpy(xy[:, :-1]), torch.from_numpy(xy[:, [-1]])
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, index):
+        return self.x[index], self.y[index]
