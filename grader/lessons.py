@@ -42,6 +42,15 @@ LESSONS: tuple[Lesson, ...] = (
         hint="Subtract the row max before exp; cross-entropy is logsumexp(z) - z[y], averaged over the batch.",
     ),
     Lesson(
+        id="l12_cnn_basics",
+        title="Basic CNN 卷积神经网络基础",
+        points=35,
+        topic="convolution by hand (padding, stride), max pooling, Liu Er's MNIST CNN, LeNet on CIFAR-10, "
+              "per-class accuracy, .to(device), saving a state_dict (Liu Er lecture 10; the 60-minute blitz)",
+        datasets=("mnist", "cifar10"),
+        hint="H_out = (H + 2p - k) // s + 1; sum the window times the kernel over all input channels, no flipping.",
+    ),
+    Lesson(
         id="l13_cnn_advanced",
         title="Advanced CNN: GoogLeNet Inception and ResNet",
         points=27,
