@@ -53,9 +53,10 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l13_cnn_advanced",
         title="Advanced CNN: GoogLeNet Inception and ResNet",
-        points=27,
-        topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失 (Liu Er lecture 11)",
-        datasets=("mnist",),
+        points=35,
+        topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失, BatchNorm and a "
+              "ResNet-9 for CIFAR-10 on the GPU (Liu Er lecture 11)",
+        datasets=("mnist", "cifar10"),
         hint="Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",
     ),
 )
