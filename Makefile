@@ -28,6 +28,7 @@ build: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/grade_time.py
+	$(BIN)/python benchmarks/cifar_gpu.py
 
 clean:
 	rm -rf $(VENV) .practice

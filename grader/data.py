@@ -1,10 +1,12 @@
 """The data layer: where datasets live, how they load, how they are batched.
 
 Root: ``--data-dir``, else ``$TORCH_PRACTICE_DATA``, else ``./data``.
-MNIST and Fashion-MNIST come through ``torchvision.datasets`` (downloaded
-into the root unless offline: ``--offline`` or ``TORCH_PRACTICE_OFFLINE=1``),
-are decoded once to uint8 tensors, cached as one ``.pt`` file, and batched
-from memory: no per-sample PIL work inside training loops. The course's
+MNIST, Fashion-MNIST and CIFAR-10 come through ``torchvision.datasets``
+(downloaded into the root unless offline: ``--offline`` or
+``TORCH_PRACTICE_OFFLINE=1``); CIFAR-10 may instead be an image folder
+``<root>/cifar10/{train,test}/<class>/*.jpg``. Each is decoded once to uint8
+tensors, cached as one ``.pt`` file, and batched from memory: no per-sample
+PIL work inside training loops. The course's
 small files (diabetes, names, wine, bikes, text, images) come from their
 public URLs, checked against their md5 (``course_file``).
 
@@ -27,7 +29,12 @@ import torch
 IMAGE_DATASETS = {
     "mnist": ("MNIST", "MNIST", 0.1307, 0.3081),
     "fashion_mnist": ("FashionMNIST", "FashionMNIST", 0.2860, 0.3530),
+    # the course normalises CIFAR-10 with Normalize((0.5,) * 3, (0.5,) * 3)
+    "cifar10": ("CIFAR10", "cifar-10-batches-py", 0.5, 0.5),
 }
+# torchvision's CIFAR10.classes: label i is CIFAR10_CLASSES[i] (alphabetical, as ImageFolder sorts them)
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+CIFAR10_FOLDER = "cifar10"  # the image-folder layout: <root>/cifar10/{train,test}/<class>/*.jpg
 CACHE_VERSION = 1
 
 
@@ -77,7 +84,8 @@ def cached(root: Path, name: str, build: Callable[[], dict[str, torch.Tensor]]) 
 class ImageSet:
     """A labelled image dataset held in memory.
 
-    ``train_images``: (N, H, W) or (N, H, W, C) uint8; ``train_labels``: (N,) int64;
+    ``train_images``: (N, H, W) uint8 for MNIST and Fashion-MNIST, (N, H, W, C)
+    uint8 for CIFAR-10 (channels last, as torchvision keeps them); ``train_labels``: (N,) int64;
     likewise for ``test_*``. ``mean``/``std``: pixel statistics for normalising.
     """
 
@@ -91,15 +99,19 @@ class ImageSet:
 
 
 def load_images(name: str, root: Path | None = None, offline: bool | None = None) -> ImageSet:
-    """Load ``mnist`` or ``fashion_mnist`` as uint8 tensors, raising
-    ``DatasetMissing`` with a clear sentence when it cannot. ``offline``
-    defaults to ``$TORCH_PRACTICE_OFFLINE``."""
+    """Load ``mnist``, ``fashion_mnist`` or ``cifar10`` as uint8 tensors,
+    raising ``DatasetMissing`` with a clear sentence when it cannot.
+    ``offline`` defaults to ``$TORCH_PRACTICE_OFFLINE``."""
     if name not in IMAGE_DATASETS:
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(IMAGE_DATASETS)}")
     root = data_root(root)
     class_name, folder, mean, std = IMAGE_DATASETS[name]
     offline = is_offline() if offline is None else offline
-    tensors = cached(root, name, lambda: _decode_torchvision(class_name, folder, root, offline))
+    if name == "cifar10":
+        build = lambda: _decode_cifar10(root, offline)  # noqa: E731
+    else:
+        build = lambda: _decode_torchvision(class_name, folder, root, offline)  # noqa: E731
+    tensors = cached(root, name, build)
     return ImageSet(name, tensors["train_images"], tensors["train_labels"],
                     tensors["test_images"], tensors["test_labels"], mean, std)
 
@@ -121,6 +133,74 @@ def _decode_torchvision(class_name: str, folder: str, root: Path, offline: bool)
         splits[f"{split}_images"] = dataset.data.to(torch.uint8).contiguous()
         splits[f"{split}_labels"] = dataset.targets.to(torch.int64).contiguous()
     return splits
+
+
+def _decode_cifar10(root: Path, offline: bool) -> dict[str, torch.Tensor]:
+    """CIFAR-10 as (N, 32, 32, 3) uint8 images and (N,) int64 labels, from the
+    first source that is there: torchvision's pickled batches
+    (``<root>/cifar-10-batches-py``), the image folder ``<root>/cifar10/``,
+    or a download by torchvision (unless offline)."""
+    import torchvision.datasets  # slow import: only when a dataset is decoded
+
+    def from_torchvision(download: bool) -> dict[str, torch.Tensor]:
+        splits = {}
+        for split, train in (("train", True), ("test", False)):
+            dataset = torchvision.datasets.CIFAR10(str(root), train=train, download=download)
+            splits[f"{split}_images"] = torch.from_numpy(dataset.data).to(torch.uint8).contiguous()
+            splits[f"{split}_labels"] = torch.tensor(dataset.targets, dtype=torch.int64)
+        return splits
+
+    pickles, folder = root / "cifar-10-batches-py", root / CIFAR10_FOLDER
+    if pickles.is_dir():
+        try:
+            return from_torchvision(download=False)
+        except RuntimeError:  # "Dataset not found or corrupted": try the image folder, then a download
+            pass
+    if (folder / "train").is_dir() and (folder / "test").is_dir():
+        return {key: value for split in ("train", "test")
+                for key, value in zip((f"{split}_images", f"{split}_labels"), _decode_image_folder(folder / split))}
+    why = "offline mode"
+    if not offline:
+        try:
+            return from_torchvision(download=True)
+        except Exception as exc:  # noqa: BLE001 - URLError, OSError, RuntimeError on a bad checksum...
+            why = f"download failed: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}"
+    raise DatasetMissing(f"CIFAR10 is missing: looked for {pickles} and {folder / 'train'} ({why}); run once with "
+                         "internet access (without --offline) to download it, or pass --data-dir pointing at a folder "
+                         f"that holds cifar-10-batches-py/ or {CIFAR10_FOLDER}/{{train,test}}/<class>/*.jpg")
+
+
+def _decode_image_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    """All images of an ``ImageFolder`` tree of 32x32 RGB files as
+    ((N, 32, 32, 3) uint8, (N,) int64), labels in CIFAR10_CLASSES order.
+    JPEGs are decoded in one batched call of ``torchvision.io.decode_jpeg``
+    (60,000 files take a few seconds), anything else with PIL."""
+    import warnings
+
+    import torchvision.datasets
+    import torchvision.io
+
+    dataset = torchvision.datasets.ImageFolder(str(folder))
+    if tuple(dataset.classes) != CIFAR10_CLASSES:
+        raise DatasetMissing(f"CIFAR10 is broken: {folder} has the class folders {', '.join(dataset.classes)}; "
+                             f"expected the ten CIFAR-10 classes {', '.join(CIFAR10_CLASSES)}")
+    paths = [path for path, _ in dataset.samples]
+    labels = torch.tensor(dataset.targets, dtype=torch.int64)
+    try:
+        files = [torch.frombuffer(bytearray(Path(path).read_bytes()), dtype=torch.uint8) for path in paths]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # torchvision 0.29 points at torchcodec
+            images = torchvision.io.decode_jpeg(files, mode=torchvision.io.ImageReadMode.RGB)
+        stacked = torch.stack(images).permute(0, 2, 3, 1)
+    except (RuntimeError, ValueError):  # not JPEG, or no image support compiled in: decode with PIL
+        import numpy as np
+        from PIL import Image
+
+        stacked = torch.from_numpy(np.stack([np.asarray(Image.open(path).convert("RGB")) for path in paths]))
+    if tuple(stacked.shape[1:]) != (32, 32, 3):
+        raise DatasetMissing(f"CIFAR10 is broken: the images in {folder} are {tuple(stacked.shape[1:])}, "
+                             "expected 32x32 RGB")
+    return stacked.contiguous(), labels
 
 
 # name -> (path under the root, public URL, md5). The course's small files:
@@ -183,8 +263,10 @@ def prepare(name: str, root: Path | None = None, offline: bool | None = None) ->
 
 
 def normalize(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
-    """uint8 (N, H, W) -> float32 (N, 1, H, W) scaled to [0, 1], then standardised."""
-    return ((images.float() / 255.0 - mean) / std).unsqueeze(1)
+    """uint8 (N, H, W) -> float32 (N, 1, H, W), or uint8 (N, H, W, C) ->
+    float32 (N, C, H, W), scaled to [0, 1], then standardised."""
+    scaled = (images.float() / 255.0 - mean) / std
+    return scaled.unsqueeze(1) if images.dim() == 3 else scaled.permute(0, 3, 1, 2).contiguous()
 
 
 def batches(

@@ -126,11 +126,21 @@ LESSONS: tuple[Lesson, ...] = (
              "the L2 penalty is sum(w ** 2) / 2.",
     ),
     Lesson(
+        id="l12_cnn_basics",
+        title="Basic CNN 卷积神经网络基础",
+        points=35,
+        topic="convolution by hand (padding, stride), max pooling, Liu Er's MNIST CNN, LeNet on CIFAR-10, "
+              "per-class accuracy, .to(device), saving a state_dict (Liu Er lecture 10; the 60-minute blitz)",
+        datasets=("mnist", "cifar10"),
+        hint="H_out = (H + 2p - k) // s + 1; sum the window times the kernel over all input channels, no flipping.",
+    ),
+    Lesson(
         id="l13_cnn_advanced",
         title="Advanced CNN: GoogLeNet Inception and ResNet",
-        points=27,
-        topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失 (Liu Er lecture 11)",
-        datasets=("mnist",),
+        points=35,
+        topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失, BatchNorm and a "
+              "ResNet-9 for CIFAR-10 on the GPU (Liu Er lecture 11)",
+        datasets=("mnist", "cifar10"),
         hint="Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",
     ),
 )

@@ -122,6 +122,13 @@ def fashion_mnist(request: pytest.FixtureRequest) -> data.ImageSet:
 
 
 @pytest.fixture(scope="session")
+def cifar10(request: pytest.FixtureRequest) -> data.ImageSet:
+    """CIFAR-10 as uint8 tensors ((N, 32, 32, 3) images); the check is not
+    graded when it is missing. The first use decodes and caches it."""
+    return _dataset(request, "cifar10")
+
+
+@pytest.fixture(scope="session")
 def course_file(request: pytest.FixtureRequest):
     """``course_file("wine")`` -> the file's path; the check is not graded
     when the file is missing."""

@@ -81,3 +81,68 @@ def test_a_missing_course_file_says_what_where_and_how(tmp_path):
     assert "offline mode" in message and "https://github.com/hunkim/PyTorchZeroToAll" in message
     with pytest.raises(KeyError, match="unknown course file"):
         data.course_file("iris", tmp_path, offline=True)
+
+
+def write_tiny_cifar_folder(root, per_class: int = 2) -> dict[str, torch.Tensor]:
+    """<root>/cifar10/{train,test}/<class>/NNNN.jpg with ``per_class`` random
+    32x32 JPEGs per class; returns what PIL decodes from them, by split."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    g = torch.Generator().manual_seed(0)
+    decoded = {}
+    for split in ("train", "test"):
+        images = []
+        for name in reversed(data.CIFAR10_CLASSES):  # creation order must not matter
+            folder = root / "cifar10" / split / name
+            folder.mkdir(parents=True)
+            for i in range(per_class):
+                pixels = torch.randint(0, 256, (32, 32, 3), generator=g, dtype=torch.uint8)
+                Image.fromarray(pixels.numpy()).save(folder / f"{i:04d}.jpg", quality=90)
+        for name in data.CIFAR10_CLASSES:
+            for i in range(per_class):
+                jpeg = (root / "cifar10" / split / name / f"{i:04d}.jpg").read_bytes()
+                images.append(torch.from_numpy(np.asarray(Image.open(io.BytesIO(jpeg)).convert("RGB")).copy()))
+        decoded[split] = torch.stack(images)
+    return decoded
+
+
+def test_cifar10_comes_from_the_image_folder_as_uint8_labelled_in_torchvision_order(tmp_path):
+    root = tmp_path / "root"
+    expected = write_tiny_cifar_folder(root)
+    (root / "cifar-10-batches-py").mkdir()  # torchvision's folder without its files: skipped, not fatal
+    cifar = data.load_images("cifar10", root, offline=True)
+    assert cifar.train_images.shape == (20, 32, 32, 3) and cifar.train_images.dtype == torch.uint8
+    assert cifar.test_images.shape == (20, 32, 32, 3) and cifar.test_labels.dtype == torch.int64
+    labels = torch.arange(10).repeat_interleave(2)  # airplane = 0, ..., truck = 9, as torchvision's CIFAR10
+    assert torch.equal(cifar.train_labels, labels) and torch.equal(cifar.test_labels, labels)
+    assert torch.equal(cifar.train_images, expected["train"]), "decoded pixels differ from PIL's"
+    assert torch.equal(cifar.test_images, expected["test"])
+    assert (cifar.mean, cifar.std) == (0.5, 0.5)
+    assert (root / "cache" / f"cifar10-v{data.CACHE_VERSION}.pt").exists()
+    import shutil
+
+    shutil.rmtree(root / "cifar10")  # from now on only the cache can answer
+    again = data.load_images("cifar10", root, offline=True)
+    assert torch.equal(again.train_images, cifar.train_images)
+    X = data.normalize(again.test_images, again.mean, again.std)
+    assert X.shape == (20, 3, 32, 32) and X.dtype == torch.float32 and X.min() >= -1 and X.max() <= 1
+    assert torch.equal(X[3, 1], (again.test_images[3, :, :, 1].float() / 255 - 0.5) / 0.5)
+
+
+def test_a_missing_cifar10_names_both_layouts(tmp_path):
+    with pytest.raises(data.DatasetMissing) as err:
+        data.load_images("cifar10", tmp_path, offline=True)
+    message = str(err.value)
+    assert str(tmp_path / "cifar-10-batches-py") in message and str(tmp_path / "cifar10" / "train") in message
+    assert "offline mode" in message and "--data-dir" in message
+
+
+@pytest.mark.skipif(not (DATA / "cifar10" / "train").is_dir(), reason="needs the CIFAR-10 image folder")
+def test_the_mirror_holds_the_cifar10_classes_with_50000_and_10000_images():
+    for split, count in (("train", 5000), ("test", 1000)):
+        folders = sorted(p.name for p in (DATA / "cifar10" / split).iterdir())
+        assert tuple(folders) == data.CIFAR10_CLASSES
+        assert all(len(list((DATA / "cifar10" / split / name).iterdir())) == count for name in folders)

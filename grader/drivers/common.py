@@ -24,6 +24,31 @@ def mnist_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torc
     return image_tensors("mnist", device)
 
 
+def cifar10_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Normalised CIFAR-10 on ``device`` (Normalize((0.5,) * 3, (0.5,) * 3)):
+    train X (50000, 3, 32, 32) float32 in [-1, 1], train y (50000,) int64,
+    test X (10000, 3, 32, 32) float32."""
+    cifar = data.load_images("cifar10")
+    to = lambda t: t.to(device)  # noqa: E731
+    return (to(data.normalize(cifar.train_images, cifar.mean, cifar.std)), to(cifar.train_labels),
+            to(data.normalize(cifar.test_images, cifar.mean, cifar.std)))
+
+
+class Shuffled:
+    """Mini-batches of (X, y) that can be iterated once per epoch, each pass
+    in a fresh order drawn from ``generator`` (for loops that take
+    ``batches`` and ``epochs``)."""
+
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator) -> None:
+        self.X, self.y, self.batch_size, self.generator = X, y, batch_size, generator
+
+    def __iter__(self):
+        return data.batches(self.X, self.y, self.batch_size, self.generator)
+
+    def __len__(self) -> int:
+        return -(-len(self.X) // self.batch_size)
+
+
 def make_optimizer(name: str, model: nn.Module, momentum: float = 0.0) -> torch.optim.Optimizer:
     """``sgd`` (with momentum) or ``adam``; the learning rate is set per epoch."""
     if name == "sgd":
@@ -36,6 +61,21 @@ def make_optimizer(name: str, model: nn.Module, momentum: float = 0.0) -> torch.
 def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
     for group in optimizer.param_groups:
         group["lr"] = lr
+
+
+def lr_per_epoch(optimizer: torch.optim.Optimizer, lrs: Sequence[float], steps_per_epoch: int) -> None:
+    """Give ``optimizer`` the rate ``lrs[e]`` during epoch ``e`` (the last one
+    after that) by counting its steps, so that a training loop that only sees
+    the optimizer (the student's) follows the schedule."""
+    steps = 0
+    set_lr(optimizer, lrs[0])
+
+    def after_step(*_: object) -> None:
+        nonlocal steps
+        steps += 1
+        set_lr(optimizer, lrs[min(steps // steps_per_epoch, len(lrs) - 1)])
+
+    optimizer.register_step_post_hook(after_step)
 
 
 def fit(model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.optim.Optimizer,
