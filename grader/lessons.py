@@ -49,6 +49,13 @@ LESSONS: tuple[Lesson, ...] = (
         datasets=("mnist",),
         hint="Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",
     ),
+    Lesson(
+        id="l14_rnn_basics",
+        title="RNN basics 循环神经网络: cells by hand, hello -> ohlol",
+        points=24,
+        topic="RNNCell vs RNN, LSTM and GRU gates, one-hot vs Embedding, hello -> ohlol (Liu Er lecture 12)",
+        hint="h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): feed each new hidden state into the next step.",
+    ),
 )
 
 BY_ID = {lesson.id: lesson for lesson in LESSONS}
