@@ -84,12 +84,25 @@ def train_and_predict(student, *, train_path: str, test_path: str, hidden_size: 
     """Train the student's bidirectional ``RNNClassifier`` with the student's
     ``train_classifier`` on ``NameDataset(train_path)``; return the country it
     predicts for each name of the test file, in file order (``countries``),
-    and the losses ``train_classifier`` returned."""
-    train = student.NameDataset(train_path)
-    country_list = list(train.country_list)
-    model = student.RNNClassifier(N_CHARS, hidden_size, len(country_list), n_layers, True)
-    generator = torch.Generator().manual_seed(seed)
-    losses = student.train_classifier(model, train, epochs=epochs, batch_size=batch_size, lr=lr, generator=generator)
-    predictions = _predict(model, _read_names(test_path))
+    and the losses ``train_classifier`` returned.
+
+    Runs on one CPU thread: a packed GRU is thousands of small operations,
+    which a second thread speeds up only a little on an idle 2-core machine
+    (single-thread CPU time ~15 s against ~12 s of 2-thread wall time) but
+    slows down several times when another process holds a core (measured at a
+    load of 4-5: 180 s with two threads, 35 s with one).
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        train = student.NameDataset(train_path)
+        country_list = list(train.country_list)
+        model = student.RNNClassifier(N_CHARS, hidden_size, len(country_list), n_layers, True)
+        generator = torch.Generator().manual_seed(seed)
+        losses = student.train_classifier(model, train, epochs=epochs, batch_size=batch_size, lr=lr,
+                                          generator=generator)
+        predictions = _predict(model, _read_names(test_path))
+    finally:
+        torch.set_num_threads(threads)
     return {"countries": [country_list[p] if 0 <= p < len(country_list) else "?" for p in predictions],
             "losses": [float(x) for x in losses]}
