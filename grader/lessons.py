@@ -143,6 +143,21 @@ LESSONS: tuple[Lesson, ...] = (
         datasets=("mnist", "cifar10"),
         hint="Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",
     ),
+    Lesson(
+        id="l14_rnn_basics",
+        title="RNN basics 循环神经网络: cells by hand, hello -> ohlol",
+        points=24,
+        topic="RNNCell vs RNN, LSTM and GRU gates, one-hot vs Embedding, hello -> ohlol (Liu Er lecture 12)",
+        hint="h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): feed each new hidden state into the next step.",
+    ),
+    Lesson(
+        id="l15_rnn_classifier",
+        title="RNN classifier: names to countries with a bidirectional GRU",
+        points=17,
+        topic="padding, pack_padded_sequence, bidirectional GRU, hidden_size * n_directions (Liu Er lecture 13)",
+        datasets=("names_train", "names_test"),
+        hint="Sort the batch by length, pack it, and feed fc cat([hidden[-1], hidden[-2]], dim=1).",
+    ),
 )
 
 BY_ID = {lesson.id: lesson for lesson in LESSONS}

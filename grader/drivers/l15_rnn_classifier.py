@@ -1,0 +1,108 @@
+"""Runs inside the sandbox: reads, trains and evaluates with the student's
+lesson-15 code.
+
+Each function returns plain data; the trusted suite compares it with what it
+computes itself from the course files.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+
+import torch
+from torch import nn
+
+N_CHARS = 128
+
+
+def dataset_summary(student, *, path: str) -> dict:
+    """What the student's ``NameDataset(path)`` holds, as plain data."""
+    dataset = student.NameDataset(path)
+    country_list = list(dataset.country_list)
+    return {
+        "length": len(dataset),
+        "names": list(dataset.names),
+        "items": [tuple(dataset[i]) for i in range(len(dataset))],
+        "country_list": country_list,
+        "ids": [dataset.get_country_id(country) for country in country_list],
+        "countries_by_id": [dataset.get_country(i) for i in range(len(country_list))],
+    }
+
+
+class RuleModel(nn.Module):
+    """A fixed classifier for checking evaluate and predict_country: it
+    scores country (first character + length) % 18 with 1 and every other
+    with 0, behind a dropout layer that only eval() mode switches off."""
+
+    def __init__(self, classes: int = 18) -> None:
+        super().__init__()
+        self.classes = classes
+        self.dropout = nn.Dropout(0.5)
+
+    def forward(self, padded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        chosen = (padded[:, 0] + lengths.to(padded.device)) % self.classes
+        return self.dropout(nn.functional.one_hot(chosen, self.classes).float())
+
+
+def evaluate_rule_model(student, *, path: str, batch_size: int) -> float:
+    """The student's ``evaluate`` of a ``RuleModel`` (in train mode) on ``NameDataset(path)``."""
+    return student.evaluate(RuleModel().train(), student.NameDataset(path), batch_size)
+
+
+def predict_with_rule_model(student, *, names: list[str], country_list: list[str]) -> list:
+    """The student's ``predict_country`` of a ``RuleModel`` (in train mode) for each name."""
+    model = RuleModel(len(country_list)).train()
+    return [student.predict_country(model, name, country_list) for name in names]
+
+
+def _read_names(path: str) -> list[str]:
+    with gzip.open(path, "rt", newline="") as f:
+        return [row[0] for row in csv.reader(f)]
+
+
+def _predict(model: nn.Module, names: list[str], batch_size: int = 1024) -> list[int]:
+    """Arg-max class of ``model`` for each name, in the order of ``names``;
+    batches sorted by length here (not with the student's make_batch)."""
+    order = sorted(range(len(names)), key=lambda i: -len(names[i]))
+    predictions = [0] * len(names)
+    model.eval()
+    with torch.no_grad():
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            lengths = torch.tensor([len(names[i]) for i in chunk])
+            padded = torch.zeros(len(chunk), int(lengths[0]), dtype=torch.long)
+            for row, i in enumerate(chunk):
+                padded[row, :len(names[i])] = torch.tensor([ord(c) for c in names[i]])
+            for i, p in zip(chunk, model(padded, lengths).argmax(dim=1).tolist()):
+                predictions[i] = p
+    return predictions
+
+
+def train_and_predict(student, *, train_path: str, test_path: str, hidden_size: int, n_layers: int, epochs: int,
+                      batch_size: int, lr: float, seed: int) -> dict:
+    """Train the student's bidirectional ``RNNClassifier`` with the student's
+    ``train_classifier`` on ``NameDataset(train_path)``; return the country it
+    predicts for each name of the test file, in file order (``countries``),
+    and the losses ``train_classifier`` returned.
+
+    Runs on one CPU thread: a packed GRU is thousands of small operations,
+    which a second thread speeds up only a little on an idle 2-core machine
+    (single-thread CPU time ~15 s against ~12 s of 2-thread wall time) but
+    slows down several times when another process holds a core (measured at a
+    load of 4-5: 180 s with two threads, 35 s with one).
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        train = student.NameDataset(train_path)
+        country_list = list(train.country_list)
+        model = student.RNNClassifier(N_CHARS, hidden_size, len(country_list), n_layers, True)
+        generator = torch.Generator().manual_seed(seed)
+        losses = student.train_classifier(model, train, epochs=epochs, batch_size=batch_size, lr=lr,
+                                          generator=generator)
+        predictions = _predict(model, _read_names(test_path))
+    finally:
+        torch.set_num_threads(threads)
+    return {"countries": [country_list[p] if 0 <= p < len(country_list) else "?" for p in predictions],
+            "losses": [float(x) for x in losses]}
