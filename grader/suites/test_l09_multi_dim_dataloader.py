@@ -56,10 +56,11 @@ def diabetes(course_file) -> tuple[str, torch.Tensor]:
 
 
 @pytest.fixture(scope="module")
-def ten_rows(diabetes, tmp_path_factory) -> tuple[str, torch.Tensor]:
-    """A 10-row file in the diabetes format (rows 0-9 of the real one)."""
+def ten_rows(diabetes, student) -> tuple[str, torch.Tensor]:
+    """A 10-row file in the diabetes format (rows 0-9 of the real one), in
+    the one folder the sandbox can read besides the data."""
     rows = diabetes[1][:10]
-    path = tmp_path_factory.mktemp("l09") / "diabetes10.csv.gz"
+    path = student.scratch / "diabetes10.csv.gz"
     with gzip.open(path, "wt") as f:
         np.savetxt(f, rows.numpy(), delimiter=",", fmt="%.9g")
     return str(path), rows

@@ -264,7 +264,8 @@ class RunsCode:
 
 
 @points(2)
-def test_weights_round_trip_through_a_state_dict_file(student, tmp_path):
+def test_weights_round_trip_through_a_state_dict_file(student):
+    tmp_path = student.scratch  # the only folder the sandbox may write to
     path = tmp_path / "lenet.pt"
     out = student.run_driver("save_and_load", path=str(path), time_limit=30)
     assert path.is_file(), f"save_weights did not write {path}"
@@ -284,7 +285,8 @@ def test_weights_round_trip_through_a_state_dict_file(student, tmp_path):
 
 
 @points(2)
-def test_load_weights_refuses_a_file_that_would_run_code(student, tmp_path):
+def test_load_weights_refuses_a_file_that_would_run_code(student):
+    tmp_path = student.scratch  # the only folder the sandbox may write to
     weights = {name: randn(*shape, seed=i).float() for i, (name, shape) in enumerate(LENET.items())}
     torch.save(weights, tmp_path / "lenet.pt")
     loaded = student.run_driver("load_file", path=str(tmp_path / "lenet.pt"), time_limit=30)
