@@ -6,9 +6,9 @@ MNIST, Fashion-MNIST and CIFAR-10 come through ``torchvision.datasets``
 ``TORCH_PRACTICE_OFFLINE=1``); CIFAR-10 may instead be an image folder
 ``<root>/cifar10/{train,test}/<class>/*.jpg``. Each is decoded once to uint8
 tensors, cached as one ``.pt`` file, and batched from memory: no per-sample
-PIL work inside training loops. The course's
-small files (diabetes, names, wine, bikes, text, images) come from their
-public URLs, checked against their md5 (``course_file``).
+PIL work inside training loops. The course's small files (diabetes, names,
+wine, bikes, text, images) come from their public URLs, checked against
+their md5 (``course_file``).
 
 Both sides use this module: the worker to train, the trusted grader to read
 test labels.
