@@ -123,9 +123,10 @@ def resolve(dotted: str) -> Any:
     """``torch.nn.functional.softmax`` -> the object a torch-function mode
     sees when it is called (for a property such as ``torch.Tensor.T``, its getter)."""
     owner_path, _, attr = dotted.rpartition(".")
-    owner = torch.Tensor if owner_path == "torch.Tensor" else importlib.import_module(owner_path)
-    found = inspect.getattr_static(owner, attr)
-    return found.__get__ if isinstance(found, types.GetSetDescriptorType) else getattr(owner, attr)
+    if owner_path == "torch.Tensor":
+        found = inspect.getattr_static(torch.Tensor, attr)
+        return found.__get__ if isinstance(found, types.GetSetDescriptorType) else getattr(torch.Tensor, attr)
+    return getattr(importlib.import_module(owner_path), attr)  # modules such as torch._VF resolve names lazily
 
 
 class CleanState:
