@@ -128,7 +128,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l12_cnn_basics",
         title="Basic CNN 卷积神经网络基础",
-        points=35,
+        points=37,
         topic="convolution by hand (padding, stride), max pooling, Liu Er's MNIST CNN, LeNet on CIFAR-10, "
               "per-class accuracy, .to(device), saving a state_dict (Liu Er lecture 10; the 60-minute blitz)",
         datasets=("mnist", "cifar10"),
