@@ -49,6 +49,16 @@ class Shuffled:
         return -(-len(self.X) // self.batch_size)
 
 
+def linear_classifier(weight: torch.Tensor, bias: torch.Tensor, dropout: float = 0.0) -> nn.Module:
+    """``Dropout(dropout)`` then a float64 ``Linear`` holding ``weight``
+    (C, F) and ``bias`` (C,): a model whose training the suites can replay."""
+    linear = nn.Linear(weight.shape[1], weight.shape[0]).double()
+    with torch.no_grad():
+        linear.weight.copy_(weight)
+        linear.bias.copy_(bias)
+    return nn.Sequential(nn.Dropout(dropout), linear)
+
+
 def make_optimizer(name: str, model: nn.Module, momentum: float = 0.0) -> torch.optim.Optimizer:
     """``sgd`` (with momentum) or ``adam``; the learning rate is set per epoch."""
     if name == "sgd":

@@ -7,23 +7,16 @@ computes itself.
 from __future__ import annotations
 
 import torch
-from torch import nn
 
 from grader import data
-from grader.drivers.common import make_optimizer, mnist_tensors, predict, set_lr
+from grader.drivers.common import linear_classifier, make_optimizer, mnist_tensors, predict, set_lr
 
 
-def _linear_model(weight: torch.Tensor, bias: torch.Tensor, dropout: float = 0.0) -> nn.Module:
-    linear = nn.Linear(weight.shape[1], weight.shape[0]).double()
-    with torch.no_grad():
-        linear.weight.copy_(weight)
-        linear.bias.copy_(bias)
-    return nn.Sequential(nn.Dropout(dropout), linear)
 
 
 def train_epoch_on_linear(student, weight, bias, batches, lr: float) -> dict:
     """One epoch of the student's ``train_epoch`` on a linear model with SGD."""
-    model = _linear_model(weight, bias)
+    model = linear_classifier(weight, bias)
     loss = student.train_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr))
     return {"loss": loss, "weight": model[1].weight, "bias": model[1].bias}
 
@@ -31,7 +24,7 @@ def train_epoch_on_linear(student, weight, bias, batches, lr: float) -> dict:
 def evaluate_linear(student, weight, bias, batches) -> float:
     """The student's ``evaluate`` on a linear model behind a dropout layer
     (which only an evaluation in ``eval()`` mode switches off)."""
-    return student.evaluate(_linear_model(weight, bias, dropout=0.5), batches)
+    return student.evaluate(linear_classifier(weight, bias, dropout=0.5), batches)
 
 
 def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,

@@ -9,22 +9,16 @@ computes itself.
 from __future__ import annotations
 
 import torch
-from torch import nn
 
-from grader.drivers.common import Shuffled, cifar10_tensors, lr_per_epoch, make_optimizer, mnist_tensors, predict
+from grader.drivers.common import (Shuffled, cifar10_tensors, linear_classifier, lr_per_epoch, make_optimizer,
+                                  mnist_tensors, predict)
 
 
-def _linear_model(weight: torch.Tensor, bias: torch.Tensor, dropout: float = 0.0) -> nn.Module:
-    linear = nn.Linear(weight.shape[1], weight.shape[0]).double()
-    with torch.no_grad():
-        linear.weight.copy_(weight)
-        linear.bias.copy_(bias)
-    return nn.Sequential(nn.Dropout(dropout), linear)
 
 
 def train_linear(student, weight, bias, batches, epochs: int, lr: float) -> dict:
     """The student's ``train_classifier`` on a linear model with SGD, on the CPU."""
-    model = _linear_model(weight, bias)
+    model = linear_classifier(weight, bias)
     losses = student.train_classifier(model, batches, epochs, torch.optim.SGD(model.parameters(), lr=lr), "cpu")
     return {"losses": losses, "weight": model[1].weight, "bias": model[1].bias}
 
@@ -32,7 +26,7 @@ def train_linear(student, weight, bias, batches, epochs: int, lr: float) -> dict
 def per_class_on_linear(student, weight, bias, batches, num_classes: int) -> torch.Tensor:
     """The student's ``per_class_accuracy`` of a linear model behind a dropout
     layer (which only an evaluation in ``eval()`` mode switches off)."""
-    return student.per_class_accuracy(_linear_model(weight, bias, dropout=0.5), batches, num_classes)
+    return student.per_class_accuracy(linear_classifier(weight, bias, dropout=0.5), batches, num_classes)
 
 
 def save_and_load(student, path: str) -> dict:

@@ -9,6 +9,7 @@ from torch import nn
 
 from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, points
 from grader.remote import StudentError
+from grader.reference import linear_problem, replay_sgd
 
 CONV_FUNCTIONS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution")
 POOL_FUNCTIONS = ("torch.nn.functional.max_pool2d", "torch.max_pool2d", "torch.nn.functional.max_pool2d_with_indices",
@@ -187,37 +188,15 @@ def test_lenet_computes_conv_pool_conv_pool_and_three_linear_layers(student):
 
 
 # -- training loop, per-class accuracy, saving -----------------------------------
-def linear_problem(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, list]:
-    g = torch.Generator().manual_seed(seed)
-    W, b = torch.randn(3, 4, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)
-    batches = [(torch.randn(n, 4, generator=g, dtype=torch.float64), torch.randint(3, (n,), generator=g))
-               for n in (5, 3, 6)]
-    return W, b, batches
 
 
-def replay_sgd(W: torch.Tensor, b: torch.Tensor, batches: list, epochs: int, lr: float):
-    """What ``epochs`` correct epochs of SGD on a linear model give (trusted):
-    the weights, the bias and the mean batch loss of each epoch."""
-    W, b = W.clone().requires_grad_(), b.clone().requires_grad_()
-    history = []
-    for _ in range(epochs):
-        losses = []
-        for X, y in batches:
-            loss = F.cross_entropy(X @ W.T + b, y)
-            gW, gb = torch.autograd.grad(loss, (W, b))
-            with torch.no_grad():
-                W -= lr * gW
-                b -= lr * gb
-            losses.append(loss.item())
-        history.append(sum(losses) / len(losses))
-    return W.detach(), b.detach(), history
 
 
 @points(2)
 def test_train_classifier_steps_once_per_batch_in_every_epoch(student):
     W, b, batches = linear_problem()
     out = student.run_driver("train_linear", weight=W, bias=b, batches=batches, epochs=3, lr=0.5, time_limit=30)
-    W_expected, b_expected, _ = replay_sgd(W, b, batches, epochs=3, lr=0.5)
+    W_expected, b_expected, _ = replay_sgd(W, b, batches, lr=0.5, epochs=3)
     assert_close(out["weight"], W_expected, "weights after three epochs",
                  hint=hint("loop over the epochs, and in each over all batches: optimizer.zero_grad(), "
                            "loss.backward(), optimizer.step()"))
@@ -228,7 +207,7 @@ def test_train_classifier_steps_once_per_batch_in_every_epoch(student):
 def test_train_classifier_returns_the_mean_batch_loss_of_each_epoch(student):
     W, b, batches = linear_problem(seed=1)
     out = student.run_driver("train_linear", weight=W, bias=b, batches=batches, epochs=2, lr=0.3, time_limit=30)
-    _, _, expected = replay_sgd(W, b, batches, epochs=2, lr=0.3)
+    _, _, expected = replay_sgd(W, b, batches, lr=0.3, epochs=2)
     got = out["losses"]
     assert isinstance(got, (list, tuple)) and len(got) == 2, (
         f"train_classifier(..., epochs=2, ...) should return 2 numbers, one per epoch; got {got!r}")

@@ -1,0 +1,37 @@
+"""Trusted reference computations shared by several suites: what a correct
+training step gives, computed here so that the student's result can be
+compared with it."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def linear_problem(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, list]:
+    """A 4-feature, 3-class linear classifier and three batches of 5, 3 and 6
+    samples: W (3, 4) float64, b (3,) float64, [(X (n, 4) float64, y (n,) int64)]."""
+    g = torch.Generator().manual_seed(seed)
+    W, b = torch.randn(3, 4, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)
+    batches = [(torch.randn(n, 4, generator=g, dtype=torch.float64), torch.randint(3, (n,), generator=g))
+               for n in (5, 3, 6)]
+    return W, b, batches
+
+
+def replay_sgd(W: torch.Tensor, b: torch.Tensor, batches: list, lr: float,
+               epochs: int = 1) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
+    """What ``epochs`` correct epochs of SGD with cross-entropy give on the
+    linear classifier: the weights, the bias and each epoch's mean batch loss."""
+    W, b = W.clone().requires_grad_(), b.clone().requires_grad_()
+    history = []
+    for _ in range(epochs):
+        losses = []
+        for X, y in batches:
+            loss = F.cross_entropy(X @ W.T + b, y)
+            gW, gb = torch.autograd.grad(loss, (W, b))
+            with torch.no_grad():
+                W -= lr * gW
+                b -= lr * gb
+            losses.append(loss.item())
+        history.append(sum(losses) / len(losses))
+    return W.detach(), b.detach(), history
