@@ -17,15 +17,15 @@ from grader.lessons import LESSONS
 
 def main() -> None:
     total = 0.0
-    print(f"{'lesson':20} {'seconds':>8}  result   (torch threads: {os.cpu_count()} cores)")
+    print(f"{'lesson':26} {'seconds':>8}  result   (torch threads: {os.cpu_count()} cores)")
     for lesson in LESSONS:
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "grader", "grade", "--solutions", lesson.id],
                               capture_output=True, text=True)
         elapsed = time.perf_counter() - start
         total += elapsed
-        print(f"{lesson.id:20} {elapsed:8.1f}  {'ok' if done.returncode == 0 else 'FAILED'}", flush=True)
-    print(f"{'all lessons':20} {total:8.1f}")
+        print(f"{lesson.id:26} {elapsed:8.1f}  {'ok' if done.returncode == 0 else 'FAILED'}", flush=True)
+    print(f"{'all lessons':26} {total:8.1f}")
 
 
 if __name__ == "__main__":
