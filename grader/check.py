@@ -27,6 +27,12 @@ def hint(text: str) -> str:
     return f"hint: {text}"
 
 
+def expect(ok: bool, message: str, advice: str = "") -> None:
+    """``assert ok, message`` plus a hint, without pytest re-indenting the hint line."""
+    if not ok:
+        raise AssertionError(f"{message}\n{hint(advice)}" if advice else message)
+
+
 def describe(value: Any) -> str:
     """A short description of a value: ``tensor (4, 8) float32`` or ``list``."""
     if isinstance(value, torch.Tensor):

@@ -72,7 +72,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     config = request.config
     lesson = lesson_id(request)
     path = lesson_file(config, lesson)
-    root, offline = data.data_root(config.getoption("data_dir")), config.getoption("offline") or data.is_offline()
+    root, offline = data_options(config)
     for name in BY_ID[lesson].datasets if lesson in BY_ID else ():
         try:
             data.prepare(name, root, offline)  # here, not in the sandbox, which may not write the data
@@ -101,11 +101,14 @@ def memory_limit(config: pytest.Config) -> int | None:
     return None if torch.cuda.is_available() else DEFAULT_MEMORY
 
 
+def data_options(config: pytest.Config) -> tuple[Path, bool]:
+    """The dataset root and whether downloads are off, from the options and the environment."""
+    return data.data_root(config.getoption("data_dir")), config.getoption("offline") or data.is_offline()
+
+
 def _dataset(request: pytest.FixtureRequest, name: str) -> data.ImageSet:
-    config = request.config
     try:
-        return data.load_images(name, data.data_root(config.getoption("data_dir")),
-                                offline=config.getoption("offline") or data.is_offline())
+        return data.load_images(name, *data_options(request.config))
     except data.DatasetMissing as exc:
         pytest.skip(f"{NOT_GRADED}: {exc}")
 
@@ -132,12 +135,11 @@ def cifar10(request: pytest.FixtureRequest) -> data.ImageSet:
 def course_file(request: pytest.FixtureRequest):
     """``course_file("wine")`` -> the file's path; the check is not graded
     when the file is missing."""
-    config = request.config
+    root, offline = data_options(request.config)
 
     def find(name: str) -> Path:
         try:
-            return data.course_file(name, data.data_root(config.getoption("data_dir")),
-                                    offline=config.getoption("offline") or data.is_offline())
+            return data.course_file(name, root, offline)
         except data.DatasetMissing as exc:
             pytest.skip(f"{NOT_GRADED}: {exc}")
 

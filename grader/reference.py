@@ -4,6 +4,8 @@ compared with it."""
 
 from __future__ import annotations
 
+from typing import Callable, Iterable
+
 import torch
 import torch.nn.functional as F
 
@@ -35,3 +37,23 @@ def replay_sgd(W: torch.Tensor, b: torch.Tensor, batches: list, lr: float,
             losses.append(loss.item())
         history.append(sum(losses) / len(losses))
     return W.detach(), b.detach(), history
+
+
+def replay_steps(params: Iterable[torch.Tensor], losses: Iterable[Callable[..., torch.Tensor]], lr: float,
+                 zero_grad: bool = True) -> list[torch.Tensor]:
+    """Plain SGD with ``loss.backward()``: one step per function in
+    ``losses``, each called with the parameters. With ``zero_grad=False`` the
+    gradients pile up, as in a loop that forgets ``optimizer.zero_grad()``
+    (the suites compare with that to name the mistake). Returns copies of the
+    parameters after the last step."""
+    params = [torch.as_tensor(p).clone().requires_grad_() for p in params]
+    for loss_of in losses:
+        loss = loss_of(*params)
+        if zero_grad:
+            for p in params:
+                p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+    return [p.detach() for p in params]

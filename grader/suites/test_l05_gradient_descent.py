@@ -5,17 +5,11 @@ from typing import Any
 
 import torch
 
-from grader.check import assert_close, describe, hint, points
+from grader.check import assert_close, describe, expect, hint, points
 
 XS = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
 YS = torch.tensor([2.0, 4.0, 6.0], dtype=torch.float64)
 AUTOGRAD = ("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward")
-
-
-def expect(ok: bool, message: str, advice: str = "") -> None:
-    """``assert ok, message`` plus a hint, without pytest re-indenting the hint line."""
-    if not ok:
-        raise AssertionError(f"{message}\n{hint(advice)}" if advice else message)
 
 
 def random_data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

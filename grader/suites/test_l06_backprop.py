@@ -5,7 +5,7 @@ from typing import Any
 
 import torch
 
-from grader.check import assert_close, assert_shape, hint, points
+from grader.check import assert_close, assert_shape, expect, hint, points
 from grader.remote import StudentError
 
 XS = torch.tensor([1.0, 2.0, 3.0])
@@ -15,12 +15,6 @@ NO_GRAD_PATH = ("the loss does not depend on w through autograd: create w with r
                 "and compute with w itself, not w.data or w.item()")
 NEVER_ZEROED = ("forgetting to zero the gradient: backward() adds into .grad, so each step used the sum of all "
                 "gradients so far; call w.grad.zero_() after each update")
-
-
-def expect(ok: bool, message: str, advice: str = "") -> None:
-    """``assert ok, message`` plus a hint, without pytest re-indenting the hint line."""
-    if not ok:
-        raise AssertionError(f"{message}\n{hint(advice)}" if advice else message)
 
 
 def train(student, name: str, **kwargs: Any) -> Any:

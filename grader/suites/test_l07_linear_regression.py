@@ -4,7 +4,8 @@ nothing here imports student code; ``student`` runs it in the sandbox."""
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_close, assert_shape, assert_tensor, hint, points
+from grader.check import assert_close, assert_shape, assert_tensor, expect, hint, points
+from grader.reference import replay_steps
 
 X_SEED = torch.tensor([[1.0], [2.0], [3.0]])
 Y_SEED = torch.tensor([[2.0], [4.0], [6.0]])
@@ -13,25 +14,11 @@ ZERO_GRAD = "optimizer.zero_grad() before loss.backward(), or the gradients of a
 SUM = "nn.MSELoss(reduction='sum') (size_average=False is the deprecated spelling of it), not the default mean"
 
 
-def expect(ok: bool, message: str, advice: str = "") -> None:
-    """``assert ok, message`` plus a hint, without pytest re-indenting the hint line."""
-    if not ok:
-        raise AssertionError(f"{message}\n{hint(advice)}" if advice else message)
-
-
 def replay_fit(w: float, b: float, epochs: int, lr: float, reduction: str = "sum",
                zero_grad: bool = True) -> torch.Tensor:
     """(w, b) after ``epochs`` SGD steps on the seed data (trusted)."""
-    weight, bias = torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)
-    for _ in range(epochs):
-        loss = F.mse_loss(X_SEED * weight + bias, Y_SEED, reduction=reduction)
-        if zero_grad:
-            weight.grad = bias.grad = None
-        loss.backward()
-        with torch.no_grad():
-            weight -= lr * weight.grad
-            bias -= lr * bias.grad
-    return torch.stack([weight.detach(), bias.detach()])
+    step = lambda weight, bias: F.mse_loss(X_SEED * weight + bias, Y_SEED, reduction=reduction)  # noqa: E731
+    return torch.stack(replay_steps([w, b], [step] * epochs, lr, zero_grad))
 
 
 def synthetic(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
