@@ -12,6 +12,7 @@ import torch
 from grader.remote import Remote
 
 gpu = pytest.mark.gpu  # graded only where CUDA is available
+public = pytest.mark.public  # students may run it (it ships in `practice release`); every other check is hidden
 
 # (rtol, atol) by dtype, as torch.testing.assert_close uses them
 TOLERANCES = {torch.float64: (1e-7, 1e-7), torch.float32: (1.3e-6, 1e-5)}
@@ -20,6 +21,13 @@ TOLERANCES = {torch.float64: (1e-7, 1e-7), torch.float32: (1.3e-6, 1e-5)}
 def points(n: int) -> pytest.MarkDecorator:
     """How many points a check is worth: ``@points(2)``."""
     return pytest.mark.points(n)
+
+
+def hints(*texts: str) -> pytest.MarkDecorator:
+    """Hints ``practice hint LESSON CHECK`` reveals one at a time, from vague
+    to specific: ``@hints("Which axis are the classes on?", "Subtract X.max(dim=1, keepdim=True)")``.
+    Plain string literals only: the CLI reads them without importing the suite."""
+    return pytest.mark.hints(*texts)
 
 
 def hint(text: str) -> str:

@@ -85,10 +85,11 @@ def list_lessons() -> None:
 @click.option("--memory", type=MemorySize(), help="Memory for the process running your code, e.g. 8G or none "
               "(default 16G; none with CUDA).")
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
+@click.option("--public", "public_only", is_flag=True, help="Only the public checks (the ones a student release has).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
 def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, json_path: Path | None,
           junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None, offline: bool,
-          timeout: float, memory: int | None, select: str | None, verbose: bool) -> None:
+          timeout: float, memory: int | None, select: str | None, public_only: bool, verbose: bool) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
     Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
@@ -106,7 +107,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
         impl="solutions" if solutions else "exercises",
         submission=submission.resolve() if submission else None,
         data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
-        select=select, verbose=verbose,
+        select=select, public_only=public_only, verbose=verbose,
     )
     try:
         results = grading.grade(chosen, options)
@@ -114,7 +115,8 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
         click.echo(f"grader error: {exc}", err=True)
         sys.exit(3)
     if not results:
-        fail(f"no check matched -k {select!r}" if select else "no checks were collected")
+        fail(f"no check matched -k {select!r}" if select else
+             "no public checks in these lessons" if public_only else "no checks were collected")
     click.echo(report.table(results, verbose=verbose))
     if json_path:
         report.write_json(json_path, report.to_json(results))
@@ -122,7 +124,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
         report.write_json(gradescope, report.to_gradescope(results))
     if junit:
         report.write(junit, report.to_junit(results))
-    if not solutions and submission is None and select is None:
+    if not solutions and submission is None and select is None and not public_only:
         remember(report.by_lesson(results))
     sys.exit(0 if report.all_passed(results) else 1)
 

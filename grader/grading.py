@@ -26,6 +26,7 @@ class Options:
     call_timeout: float = 10.0
     memory_limit: int | None = None  # bytes per worker; None: the plugin's default, 0: no limit
     select: str | None = None  # pytest -k expression over check names
+    public_only: bool = False  # only the checks marked public
     verbose: bool = False
 
 
@@ -86,6 +87,8 @@ def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
         args.append("--strict-grading")
     if options.select:
         args += ["-k", options.select]
+    if options.public_only:
+        args += ["-m", "public"]
     return args
 
 

@@ -25,7 +25,7 @@ class Lesson:
     points: int
     topic: str  # what the lesson teaches, in the course's words
     datasets: tuple[str, ...] = ()
-    hint: str = ""  # where to start when stuck
+    hints: tuple[str, ...] = ()  # where to start when stuck, vague to specific (`practice hint LESSON`)
 
     @property
     def suite(self) -> Path:
@@ -39,7 +39,7 @@ LESSONS: tuple[Lesson, ...] = (
         points=21,
         topic="storage/stride/offset, views and as_strided, 广播机制, 节省内存, one-hot with scatter_, "
               "torch.save/load with weights_only (DLWPT ch. 3; d2l 2.1)",
-        hint="t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",
+        hints=("t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",),
     ),
     Lesson(
         id="l02_data_as_tensors",
@@ -48,7 +48,7 @@ LESSONS: tuple[Lesson, ...] = (
         topic="tabular data and z-scores, boolean masks, precision/recall, time series in N x C x L, "
               "one-hot characters and words, HWC -> CHW images (DLWPT ch. 4; d2l 2.2)",
         datasets=("wine", "bikes", "austen", "bobby", "cat1", "cat2", "cat3"),
-        hint="np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",
+        hints=("np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",),
     ),
     Lesson(
         id="l03_autograd",
@@ -56,14 +56,14 @@ LESSONS: tuple[Lesson, ...] = (
         points=23,
         topic="the thermometer model, hand-written and numerical gradients, gradient descent, requires_grad/"
               "backward/no_grad, non-scalar backward, detach, control flow, norms (DLWPT ch. 5; d2l 2.3, 2.5)",
-        hint="dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",
+        hints=("dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",),
     ),
     Lesson(
         id="l04_linear_model",
         title="Linear model 线性模型",
         points=8,
         topic="y_hat = x * w, per-sample loss and MSE, 穷举法 over w, the MSE surface over (w, b) (Liu Er lecture 2)",
-        hint="Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",
+        hints=("Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",),
     ),
     Lesson(
         id="l05_gradient_descent",
@@ -71,7 +71,7 @@ LESSONS: tuple[Lesson, ...] = (
         points=13,
         topic="the analytic gradient of the MSE, batch gradient descent, 随机梯度下降 per sample, 指数加权均值 "
               "(Liu Er lecture 3)",
-        hint="d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",
+        hints=("d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",),
     ),
     Lesson(
         id="l06_backprop",
@@ -79,8 +79,8 @@ LESSONS: tuple[Lesson, ...] = (
         points=13,
         topic="computational graphs, requires_grad, backward, updates under no_grad, zeroing .grad, the quadratic "
               "homework (Liu Er lecture 4)",
-        hint="Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
-             "w.grad.zero_().",
+        hints=("Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
+             "w.grad.zero_().",),
     ),
     Lesson(
         id="l07_linear_regression",
@@ -88,7 +88,7 @@ LESSONS: tuple[Lesson, ...] = (
         points=17,
         topic="the four steps (data, nn.Module, loss and optimizer, train loop) on nn.Linear; d2l's linear "
               "regression from scratch (Liu Er lecture 5; d2l 3.2)",
-        hint="Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",
+        hints=("Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",),
     ),
     Lesson(
         id="l08_logistic_regression",
@@ -96,7 +96,7 @@ LESSONS: tuple[Lesson, ...] = (
         points=14,
         topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits, the decision "
               "boundary (Liu Er lecture 6)",
-        hint="Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",
+        hints=("Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",),
     ),
     Lesson(
         id="l09_multi_dim_dataloader",
@@ -105,8 +105,8 @@ LESSONS: tuple[Lesson, ...] = (
         topic="处理多维特征的输入 (an 8-6-4-1 network on the diabetes data), 加载数据集 with Dataset and "
               "DataLoader, mini-batch training (Liu Er lectures 7-8)",
         datasets=("diabetes",),
-        hint="Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
-             "zero_grad, backward, step per batch.",
+        hints=("Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
+             "zero_grad, backward, step per batch.",),
     ),
     Lesson(
         id="l10_softmax",
@@ -114,7 +114,7 @@ LESSONS: tuple[Lesson, ...] = (
         points=29,
         topic="softmax, LogSumExp 解决溢出, cross-entropy, an MLP on MNIST (Liu Er lecture 9; d2l 3.6)",
         datasets=("mnist",),
-        hint="Subtract the row max before exp; cross-entropy is logsumexp(z) - z[y], averaged over the batch.",
+        hints=("Subtract the row max before exp; cross-entropy is logsumexp(z) - z[y], averaged over the batch.",),
     ),
     Lesson(
         id="l11_mlp_regularization",
@@ -122,8 +122,8 @@ LESSONS: tuple[Lesson, ...] = (
         points=43,
         topic="多层感知机 from scratch, 欠拟合/过拟合, 权重衰减, 暂退法 Dropout, Xavier 初始化 on Fashion-MNIST (d2l 4.1-4.8)",
         datasets=("fashion_mnist",),
-        hint="Dropout zeroes with probability p and divides the survivors by 1 - p, only while training; "
-             "the L2 penalty is sum(w ** 2) / 2.",
+        hints=("Dropout zeroes with probability p and divides the survivors by 1 - p, only while training; "
+             "the L2 penalty is sum(w ** 2) / 2.",),
     ),
     Lesson(
         id="l12_cnn_basics",
@@ -132,7 +132,7 @@ LESSONS: tuple[Lesson, ...] = (
         topic="convolution by hand (padding, stride), max pooling, Liu Er's MNIST CNN, LeNet on CIFAR-10, "
               "per-class accuracy, .to(device), saving a state_dict (Liu Er lecture 10; the 60-minute blitz)",
         datasets=("mnist", "cifar10"),
-        hint="H_out = (H + 2p - k) // s + 1; sum the window times the kernel over all input channels, no flipping.",
+        hints=("H_out = (H + 2p - k) // s + 1; sum the window times the kernel over all input channels, no flipping.",),
     ),
     Lesson(
         id="l13_cnn_advanced",
@@ -141,14 +141,14 @@ LESSONS: tuple[Lesson, ...] = (
         topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失, BatchNorm and a "
               "ResNet-9 for CIFAR-10 on the GPU (Liu Er lecture 11)",
         datasets=("mnist", "cifar10"),
-        hint="Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",
+        hints=("Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",),
     ),
     Lesson(
         id="l14_rnn_basics",
         title="RNN basics 循环神经网络: cells by hand, hello -> ohlol",
         points=24,
         topic="RNNCell vs RNN, LSTM and GRU gates, one-hot vs Embedding, hello -> ohlol (Liu Er lecture 12)",
-        hint="h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): feed each new hidden state into the next step.",
+        hints=("h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): feed each new hidden state into the next step.",),
     ),
     Lesson(
         id="l15_rnn_classifier",
@@ -156,7 +156,7 @@ LESSONS: tuple[Lesson, ...] = (
         points=17,
         topic="padding, pack_padded_sequence, bidirectional GRU, hidden_size * n_directions (Liu Er lecture 13)",
         datasets=("names_train", "names_test"),
-        hint="Sort the batch by length, pack it, and feed fc cat([hidden[-1], hidden[-2]], dim=1).",
+        hints=("Sort the batch by length, pack it, and feed fc cat([hidden[-1], hidden[-2]], dim=1).",),
     ),
 )
 
