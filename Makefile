@@ -4,18 +4,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install grade solutions test build bench clean
+.PHONY: install grade watch solutions test build bench clean
 
 install: $(STAMP)
 
 # Re-runs only when the dependency files change: `make install` is idempotent.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 grade: $(STAMP)
 	$(BIN)/practice grade
+
+watch: $(STAMP)
+	$(BIN)/practice watch
 
 solutions: $(STAMP)
 	$(BIN)/practice grade --solutions

@@ -86,6 +86,16 @@ def stale(root: Path = ROOT) -> list[str]:
             if not path.exists() or path.read_text(encoding="utf-8") != text]
 
 
+def stub(lesson_id: str, root: Path = ROOT) -> str:
+    """The pristine exercise file of a lesson, for ``practice reset``: built
+    from its solution or, in a student release (no ``solutions/``), the copy
+    the release keeps in ``grader/stubs/``."""
+    solution = root / "solutions" / f"{lesson_id}.py"
+    if solution.exists():
+        return strip_solutions(solution.read_text(encoding="utf-8"), str(solution))
+    return (root / "grader" / "stubs" / f"{lesson_id}.py").read_text(encoding="utf-8")
+
+
 def build(root: Path = ROOT) -> list[Path]:
     """Write ``exercises/*.py`` from ``solutions/*.py``; return the files written."""
     files = render(root)

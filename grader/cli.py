@@ -6,16 +6,16 @@ Heavy imports (torch, pytest) happen inside the commands that need them, so
 
 from __future__ import annotations
 
-import json
 import re
+import shutil
 import sys
+import time
 from pathlib import Path
 
 import click
 
+from grader import progress
 from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, find, lesson_of_file
-
-LAST_RESULTS = ROOT / ".practice" / "results.json"  # per-lesson scores of the last `practice grade`
 
 
 def fail(message: str) -> None:
@@ -24,12 +24,21 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+def shown_path(path: Path) -> Path:
+    """``path`` relative to the current folder when it is inside it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
+def find_lesson(name: str) -> Lesson:
+    try:
+        return find(name)
+    except UnknownLesson as exc:
+        fail(str(exc))
+
+
 def pick_lessons(names: tuple[str, ...], submission: Path | None) -> list[Lesson]:
     if names:
-        try:
-            return [find(name) for name in names]
-        except UnknownLesson as exc:
-            fail(str(exc))
+        return [find_lesson(name) for name in names]
     if submission is not None and submission.is_file():
         lesson = lesson_of_file(submission)
         if lesson is None:
@@ -63,12 +72,91 @@ class MemorySize(click.ParamType):
 
 @main.command("list")
 def list_lessons() -> None:
-    """Lessons with their title, points and your last score."""
-    last = json.loads(LAST_RESULTS.read_text()) if LAST_RESULTS.exists() else {}
+    """Lessons with your last score: ✓ done, • started."""
+    last = progress.results()
     for lesson in LESSONS:
-        score = last.get(lesson.id)
-        shown = f"{score['score']}/{score['max_score']}" if score else "-"
-        click.echo(f"{lesson.id:20} {shown:>7} of {lesson.points:<3} {lesson.title}")
+        result = last.get(lesson.id)
+        score = result["score"] if result else 0
+        mark = "✓" if progress.is_done(lesson, last) else "•" if result else " "
+        filled = round(10 * score / lesson.points) if lesson.points else 0
+        shown = f"{score}/{lesson.points}" if result else "-"
+        click.echo(f"{mark} {lesson.id:25} {shown:>6}  {'█' * filled}{'░' * (10 - filled)}  {lesson.title}")
+    upcoming = progress.next_lesson(last)
+    click.echo(f"\nnext: {upcoming.id} (practice next)" if upcoming else "\nevery lesson is at full marks")
+
+
+@main.command("next")
+def next_lesson() -> None:
+    """The next lesson to work on (the first not at full marks) and its file."""
+    last = progress.results()
+    lesson = progress.next_lesson(last)
+    if lesson is None:
+        click.echo("Every lesson is at full marks. 恭喜! Grade them all once more with `practice grade`.")
+        return
+    result = last.get(lesson.id)
+    scored = f"{result['score']}/{lesson.points} points last time" if result else f"{lesson.points} points, not graded yet"
+    click.echo(f"next: {lesson.id} · {lesson.title} ({scored})")
+    click.echo(f"file: {shown_path(ROOT / 'exercises' / f'{lesson.id}.py')}")
+    click.echo(f"grade it: practice grade {lesson.id}   watch it: practice watch   stuck: practice hint {lesson.id}")
+
+
+@main.command()
+@click.argument("lesson")
+@click.argument("check", required=False)
+def hint(lesson: str, check: str | None) -> None:
+    """The next hint for LESSON, or for one of its CHECKs (each call reveals one more)."""
+    from grader.catalog import UnknownCheck
+    from grader.hints import next_hint
+
+    try:
+        click.echo(next_hint(find_lesson(lesson), check))
+    except UnknownCheck as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("lesson")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset(lesson: str, yes: bool) -> None:
+    """Put the stub of LESSON back in exercises/, keeping a backup of your version."""
+    from grader.build import stub
+
+    chosen = find_lesson(lesson)
+    path = ROOT / "exercises" / f"{chosen.id}.py"
+    pristine = stub(chosen.id)
+    if path.exists() and path.read_text(encoding="utf-8") == pristine:
+        click.echo(f"{path.name} is already the stub: nothing to reset")
+        return
+    backup = progress.BACKUPS / f"{chosen.id}-{time.strftime('%Y%m%d-%H%M%S')}.py"
+    if not yes and not click.confirm(f"Reset {shown_path(path)} to the stub? Your version is kept in "
+                                     f"{shown_path(backup)}", default=False):
+        click.echo("nothing changed")
+        return
+    if path.exists():
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, backup)
+        click.echo(f"your version is saved as {shown_path(backup)}")
+    path.write_text(pristine, encoding="utf-8")
+    click.echo(f"{shown_path(path)} is the stub again")
+
+
+@main.command()
+@click.argument("lesson", required=False)
+@click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
+              help="Seconds between looks at the file.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds allowed per call into your code.")
+def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
+    """Grade LESSON (default: the next unfinished one) every time you save its file.
+
+    Keys, then Enter: n next lesson, h hint, g grade again, q quit.
+    """
+    from grader.watch import Watcher, grade_summary
+
+    chosen = find_lesson(lesson) if lesson else progress.next_lesson(progress.results()) or LESSONS[0]
+    extra = ("--timeout", str(timeout)) if timeout else ()
+    click.echo(f"watching {chosen.id}: save the file to grade it; n next lesson, h hint, q quit (then Enter)")
+    Watcher(chosen, grade=lambda le: grade_summary(le, extra), echo=click.echo).run(
+        sys.stdin if sys.stdin and not sys.stdin.closed else None, interval)
 
 
 @main.command()
@@ -97,6 +185,8 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
     """
     if solutions and submission:
         fail("--solutions and --submission exclude each other")
+    if solutions and not (ROOT / "solutions").is_dir():
+        fail("there is no solutions/ folder here (a student release has none)")
     if submission is not None and not submission.exists():
         fail(f"submission path {submission} does not exist")
     chosen = pick_lessons(lessons, submission)
@@ -125,19 +215,8 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, js
     if junit:
         report.write(junit, report.to_junit(results))
     if not solutions and submission is None and select is None and not public_only:
-        remember(report.by_lesson(results))
+        progress.remember(report.by_lesson(results))
     sys.exit(0 if report.all_passed(results) else 1)
-
-
-def remember(lessons: list) -> None:
-    """Keep each lesson's last score for `practice list` (best effort)."""
-    try:
-        last = json.loads(LAST_RESULTS.read_text()) if LAST_RESULTS.exists() else {}
-        last.update({lr.lesson: {"score": lr.score, "max_score": lr.max_score} for lr in lessons})
-        LAST_RESULTS.parent.mkdir(exist_ok=True)
-        LAST_RESULTS.write_text(json.dumps(last, indent=2) + "\n")
-    except OSError:
-        pass
 
 
 @main.command()
@@ -146,6 +225,8 @@ def build(check: bool) -> None:
     """Regenerate exercises/ from solutions/ (solution regions become stubs)."""
     from grader.build import MarkerError, build as build_exercises, stale
 
+    if not (ROOT / "solutions").is_dir():
+        fail("there is no solutions/ folder to build from (a student release has none)")
     try:
         if check:
             if names := stale():
@@ -157,3 +238,16 @@ def build(check: bool) -> None:
     except MarkerError as exc:
         fail(str(exc))
     click.echo(f"wrote {len(written)} files to exercises/")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+def release(out: Path) -> None:
+    """Write the student repository to OUT: stubs, public checks only, no solutions."""
+    from grader.release import ReleaseError, release as write_release
+
+    try:
+        files = write_release(out)
+    except ReleaseError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {len(files)} files to {out}; inside it, `make grade` grades the public checks")

@@ -1,0 +1,76 @@
+"""What a hidden suite declares, read with ``ast`` without importing it (no
+torch, no pytest, instant): its checks, their points, which are ``@public``
+and their ``@hints``. ``practice hint`` and ``practice release`` use it."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass
+
+from grader.lessons import Lesson
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # the test function: test_<a sentence with underscores>
+    points: int
+    public: bool
+    hints: tuple[str, ...]
+    lines: tuple[int, int]  # first line (its first decorator) and last line, 1-based
+
+    @property
+    def title(self) -> str:
+        return self.name.removeprefix("test_").replace("_", " ")
+
+
+class UnknownCheck(ValueError):
+    pass
+
+
+def _decorator(node: ast.expr) -> tuple[str, list[ast.expr]]:
+    """``@public`` -> ("public", []); ``@hints("a", "b")`` -> ("hints", [...]); ``@check.points(2)`` -> ("points", [...])."""
+    call = node if isinstance(node, ast.Call) else None
+    target = call.func if call else node
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return name, list(call.args) if call else []
+
+
+def checks(source: str) -> list[Check]:
+    """The checks of a suite's source, in file order."""
+    found = []
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+            continue
+        marks = dict(_decorator(d) for d in node.decorator_list)
+        points = marks.get("points", [])
+        hints = tuple(arg.value for arg in marks.get("hints", []) if isinstance(arg, ast.Constant))
+        first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        found.append(Check(
+            name=node.name,
+            points=points[0].value if points and isinstance(points[0], ast.Constant) else 0,
+            public="public" in marks,
+            hints=hints,
+            lines=(first, node.end_lineno),
+        ))
+    return found
+
+
+def lesson_checks(lesson: Lesson) -> list[Check]:
+    return checks(lesson.suite.read_text(encoding="utf-8"))
+
+
+def find_check(lesson: Lesson, name: str) -> Check:
+    """A check by its name, with or without ``test_``, or by a unique part of it."""
+    known = lesson_checks(lesson)
+    wanted = name if name.startswith("test_") else f"test_{name}"
+    matches = [c for c in known if c.name == wanted] or [c for c in known if name in c.name]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UnknownCheck(f"{name!r} matches {len(matches)} checks of {lesson.id}: "
+                           + ", ".join(c.name.removeprefix("test_") for c in matches[:5]))
+    close = difflib.get_close_matches(wanted, [c.name for c in known], n=1, cutoff=0.5)
+    suggestion = (f"; did you mean {close[0].removeprefix('test_')}?" if close
+                  else f"; `practice grade {lesson.id} -v` lists them")
+    raise UnknownCheck(f"{lesson.id} has no check {name!r}{suggestion}")

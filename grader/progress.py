@@ -1,0 +1,91 @@
+"""The student's progress, kept in ``.practice/`` at the repository root
+(ignored by git): the last grading result of each lesson and how many hints
+each lesson or check has revealed. Imports nothing heavy: ``practice list``
+and ``practice next`` read it and must start instantly.
+
+Every read forgives a missing or damaged file (progress is a convenience,
+never a reason to stop grading); every write replaces the file atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from grader.lessons import LESSONS, ROOT, Lesson
+
+STATE = ROOT / ".practice"
+RESULTS = STATE / "results.json"  # {lesson id: {"score", "max_score", "failed": [check names], "graded_at"}}
+HINTS = STATE / "hints.json"  # {"l10_softmax" or "l10_softmax::test_x": hints revealed so far}
+BACKUPS = STATE / "backup"  # student files saved by `practice reset`
+
+
+def _read(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _write(path: Path, value: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, path)  # atomic: a crash never leaves half a file
+
+
+# -- grading results ---------------------------------------------------------
+def results() -> dict[str, dict]:
+    """The last result per lesson id (lessons never graded are absent)."""
+    return _read(RESULTS)
+
+
+def remember(lessons: list) -> None:
+    """Keep each graded lesson's score and failed checks (``report.LessonResult``s).
+    Best effort: a read-only checkout still grades."""
+    last = results()
+    for lr in lessons:
+        last[lr.lesson] = {
+            "score": lr.score,
+            "max_score": lr.max_score,
+            "failed": [c.check for c in lr.checks if c.score < c.points and c.status != "not graded"],
+            "graded_at": time.strftime("%Y-%m-%d %H:%M"),
+        }
+    try:
+        _write(RESULTS, last)
+    except OSError:
+        pass
+
+
+def is_done(lesson: Lesson, last: dict[str, dict]) -> bool:
+    """Full marks on every check of the lesson (not only the graded ones)."""
+    result = last.get(lesson.id)
+    return result is not None and result.get("score") == lesson.points
+
+
+def next_lesson(last: dict[str, dict]) -> Lesson | None:
+    """The first lesson not at full marks, or None when all are done."""
+    return next((lesson for lesson in LESSONS if not is_done(lesson, last)), None)
+
+
+def first_failed(lesson: Lesson, last: dict[str, dict]) -> str | None:
+    """The name of the first check the lesson failed last time."""
+    failed = last.get(lesson.id, {}).get("failed") or []
+    return failed[0] if failed else None
+
+
+# -- hints -------------------------------------------------------------------
+def reveal(key: str, available: int) -> int:
+    """Count one more hint for ``key`` and return how many are revealed now
+    (at most ``available``: the last hint repeats once all are shown)."""
+    counts = _read(HINTS)
+    shown = min(int(counts.get(key, 0)) + 1, available)
+    counts[key] = shown
+    try:
+        _write(HINTS, counts)
+    except OSError:
+        pass
+    return shown

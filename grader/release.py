@@ -1,0 +1,131 @@
+"""``practice release OUT``: the repository students get.
+
+It holds the stubs (``exercises/``, plus a pristine copy in ``grader/stubs/``
+for ``practice reset``), the grader with only the ``@public`` checks of each
+suite, the drivers and the data layer, and what ``templates/release/``
+holds (Makefile, README for students, ``.gitignore``, the GitHub Actions
+grading workflow). No ``solutions/``, no hidden check, no project tests.
+
+Hidden checks are cut from each suite's source by line range (so comments
+and layout of what stays are kept), with the comment block right above
+each; then every top-level helper or constant that no remaining code uses
+is cut too, until nothing more goes.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+from grader import catalog
+from grader.lessons import LESSONS, ROOT
+
+TEMPLATE = ROOT / "templates" / "release"
+
+
+class ReleaseError(ValueError):
+    pass
+
+
+def _cut(source: str, spans: list[tuple[int, int]]) -> str:
+    """``source`` without the given 1-based line spans, each with the comment
+    lines right above it; runs of blank lines collapse to two."""
+    lines = source.splitlines(keepends=True)
+    drop: set[int] = set()
+    for first, last in spans:
+        while first > 1 and lines[first - 2].lstrip().startswith("#"):
+            first -= 1
+        drop.update(range(first, last + 1))
+    kept = "".join(line for number, line in enumerate(lines, start=1) if number not in drop)
+    return re.sub(r"\n{4,}", "\n\n\n", kept)
+
+
+def _defined_name(node: ast.stmt) -> str | None:
+    """The name a top-level helper, fixture or constant defines; None for
+    anything else (imports, checks, expressions)."""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("test_"):
+        return node.name
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id != "pytestmark":
+            return targets[0].id
+    return None
+
+
+def _names_used(node: ast.AST) -> set[str]:
+    """Names a node reads, including fixture names requested as arguments."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+        a.arg for n in ast.walk(node) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs}
+
+
+def _unused_helpers(source: str) -> list[tuple[int, int]]:
+    body = ast.parse(source).body
+    spans = []
+    for node in body:
+        name = _defined_name(node)
+        if name is None:
+            continue
+        used_elsewhere = any(name in _names_used(other) for other in body if other is not node)
+        if not used_elsewhere:
+            first = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
+            spans.append((first, node.end_lineno))
+    return spans
+
+
+def public_suite(source: str) -> str:
+    """A suite's source with only its public checks and what they use."""
+    source = _cut(source, [check.lines for check in catalog.checks(source) if not check.public])
+    while spans := _unused_helpers(source):
+        source = _cut(source, spans)
+    return source
+
+
+def _with_public_points(registry: str) -> str:
+    """``grader/lessons.py`` with each lesson's points set to its public checks' sum."""
+    for lesson in LESSONS:
+        public = sum(c.points for c in catalog.lesson_checks(lesson) if c.public)
+        registry, found = re.subn(rf'(id="{lesson.id}",.*?\bpoints=)\d+', rf"\g<1>{public}", registry,
+                                  count=1, flags=re.DOTALL)
+        if not found:
+            raise ReleaseError(f"cannot find the points of {lesson.id} in grader/lessons.py")
+    return registry
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def release(out: Path, root: Path = ROOT) -> list[Path]:
+    """Write the student repository into ``out`` (which must not exist or be
+    empty); return the files written."""
+    if not (root / "solutions").is_dir() or not TEMPLATE.is_dir():
+        raise ReleaseError("a release is made from the teacher's repository (solutions/ and templates/), "
+                           "not from a student release")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReleaseError(f"{out} already exists and is not an empty folder; choose a new one")
+    if out.resolve().is_relative_to(root.resolve()):
+        raise ReleaseError(f"{out} is inside this repository; write the release somewhere else")
+    out.mkdir(parents=True, exist_ok=True)
+    _copy_tree(root / "exercises", out / "exercises")
+    _copy_tree(root / "exercises", out / "grader" / "stubs")
+    for path in sorted((root / "grader").rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_dir() or "__pycache__" in path.parts or relative.parts[1] == "stubs":
+            continue
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        if path.parent.name == "suites" and path.suffix == ".py":
+            text = public_suite(text)
+        elif relative == Path("grader/lessons.py"):
+            text = _with_public_points(text)
+        target.write_text(text, encoding="utf-8")
+    shutil.copy2(root / "constraints.txt", out / "constraints.txt")
+    (out / "pyproject.toml").write_text(
+        (root / "pyproject.toml").read_text(encoding="utf-8").replace(', "solutions*"', ""), encoding="utf-8")
+    (out / "data").mkdir()
+    shutil.copy2(root / "data" / "README.md", out / "data" / "README.md")
+    shutil.copytree(TEMPLATE, out, dirs_exist_ok=True)
+    return sorted(p for p in out.rglob("*") if p.is_file())

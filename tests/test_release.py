@@ -1,0 +1,160 @@
+"""`practice release`: the student repository holds the stubs and the public
+checks, and nothing a student could copy an answer from."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import DATA, ROOT, practice
+from grader import catalog
+from grader.build import BEGIN, END, stub
+from grader.cli import grade as grade_command
+from grader.lessons import LESSONS
+
+WORKFLOW = ROOT / "templates" / "release" / ".github" / "workflows" / "grade.yml"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "course"
+    done = practice("release", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def release_texts(release: Path) -> dict[Path, str]:
+    return {path: path.read_text(encoding="utf-8") for path in release.rglob("*") if path.is_file()}
+
+
+def solution_regions() -> list[tuple[str, str]]:
+    """(where, code) of every marked solution region, code lines stripped."""
+    regions = []
+    for solution in sorted((ROOT / "solutions").glob("*.py")):
+        inside: list[str] | None = None
+        for number, line in enumerate(solution.read_text().splitlines(), start=1):
+            if BEGIN.match(line):
+                inside, start = [], number
+            elif END.match(line):
+                code = [text.strip() for text in inside if text.strip() and not text.strip().startswith("#")]
+                regions.append((f"{solution.name}:{start}", "\n".join(code)))
+                inside = None
+            elif inside is not None:
+                inside.append(line)
+    return regions
+
+
+def test_every_lesson_has_public_and_hidden_checks_and_public_ones_have_hints():
+    for lesson in LESSONS:
+        checks = catalog.lesson_checks(lesson)
+        public = [c for c in checks if c.public]
+        assert public, f"{lesson.id} has no public check"
+        assert len(public) < len(checks), f"{lesson.id}: every check is public"
+        assert not any("reaches" in c.name for c in public), f"{lesson.id}: a training check is public"
+        for check in public:
+            assert len(check.hints) >= 2, f"{lesson.id}::{check.name} needs at least two hints"
+        assert len(lesson.hints) >= 2, f"{lesson.id} needs at least two lesson hints"
+
+
+def test_the_release_has_no_solutions_and_no_project_tests(release):
+    for absent in ("solutions", "tests", "benchmarks", ".ci", "templates"):
+        assert not (release / absent).exists(), f"{absent}/ is in the release"
+    assert sorted(p.name for p in (release / "exercises").glob("*.py")) == sorted(
+        p.name for p in (ROOT / "exercises").glob("*.py"))
+    assert "solutions" not in (release / "pyproject.toml").read_text()
+
+
+def test_no_solution_region_is_anywhere_in_the_release(release):
+    texts = {path: "\n".join(line.strip() for line in text.splitlines()) for path, text in release_texts(release).items()}
+    regions = solution_regions()
+    assert len(regions) > 100
+    for where, code in regions:
+        leaked = [str(path.relative_to(release)) for path, text in texts.items() if code in text]
+        assert not leaked, f"the solution region at {where} is in {leaked}:\n{code}"
+
+
+def test_no_hidden_check_or_its_hints_is_anywhere_in_the_release(release):
+    text = "\n".join(release_texts(release).values())
+    for lesson in LESSONS:
+        for check in catalog.lesson_checks(lesson):
+            if check.public:
+                assert check.name in text, f"the public check {check.name} is missing"
+            else:
+                assert check.name not in text, f"the hidden check {check.name} is in the release"
+                for hint in check.hints:
+                    assert hint not in text, f"a hint of the hidden check {check.name} is in the release"
+
+
+def test_release_registry_counts_the_public_points(release):
+    code = ("from grader.lessons import LESSONS; from grader import catalog; "
+            "print([(le.points, sum(c.points for c in catalog.lesson_checks(le))) for le in LESSONS])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=release, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(release)})
+    assert done.returncode == 0, done.stderr
+    expected = [sum(c.points for c in catalog.lesson_checks(le) if c.public) for le in LESSONS]
+    assert eval(done.stdout) == [(points, points) for points in expected]
+
+
+def test_reset_in_a_release_restores_the_stub_it_ships(release):
+    for lesson in LESSONS:
+        assert stub(lesson.id, root=release) == (ROOT / "exercises" / f"{lesson.id}.py").read_text()
+
+
+def in_release(release: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=release, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(release), "TORCH_PRACTICE_DATA": str(DATA)})
+
+
+@pytest.mark.slow
+def test_make_grade_in_the_release_grades_the_public_checks(release, tmp_path):
+    assert "practice grade" in subprocess.run(["make", "-n", "grade"], cwd=release, capture_output=True,
+                                              text=True).stdout
+    lesson = "l04_linear_model"
+    public = {c.name for c in catalog.lesson_checks(next(le for le in LESSONS if le.id == lesson)) if c.public}
+    stubs = in_release(release, "grade", lesson, "--json", str(tmp_path / "stubs.json"))
+    assert stubs.returncode == 1, stubs.stderr
+    shutil.copy(ROOT / "solutions" / f"{lesson}.py", release / "exercises" / f"{lesson}.py")
+    solved = in_release(release, "grade", lesson, "--json", str(tmp_path / "solved.json"))
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    for name, score in (("stubs.json", 0), ("solved.json", None)):
+        report = json.loads((tmp_path / name).read_text())
+        checks = report["lessons"][0]["checks"]
+        assert {c["check"] for c in checks} == public
+        assert report["score"] == (report["max_score"] if score is None else score)
+    refused = in_release(release, "grade", "--solutions")
+    assert refused.returncode == 2 and "no solutions/" in refused.stderr
+
+
+def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me")
+    done = practice("release", str(tmp_path))
+    assert done.returncode == 2 and "not an empty folder" in done.stderr
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_the_grading_workflow_is_valid_and_runs_commands_that_exist():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    steps = workflow["jobs"]["grade"]["steps"]
+    runs = "\n".join(step["run"] for step in steps if "run" in step)
+    targets = set(re.findall(r"^([a-z]+):", (ROOT / "templates" / "release" / "Makefile").read_text(), re.M))
+    for target in re.findall(r"\bmake (\w+)", runs):
+        assert target in targets, f"the workflow runs `make {target}`, which the release Makefile lacks"
+    options = {opt for param in grade_command.params for opt in param.opts}
+    graded = re.findall(r"practice grade ([^|\n]*)", runs)
+    assert graded, "the workflow never grades"
+    for command in graded:
+        for option in re.findall(r"(--?[\w-]+)", command):
+            assert option in options, f"`practice grade` has no option {option}"
+    uploaded = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))["with"]["path"]
+    for written in ("results.json", "junit.xml"):
+        assert written in graded[0] and written in uploaded
+    assert "--strict" in graded[0]
+    assert "GITHUB_STEP_SUMMARY" in runs
