@@ -39,7 +39,11 @@ LESSONS: tuple[Lesson, ...] = (
         points=21,
         topic="storage/stride/offset, views and as_strided, 广播机制, 节省内存, one-hot with scatter_, "
               "torch.save/load with weights_only (DLWPT ch. 3; d2l 2.1)",
-        hints=("t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",),
+        hints=(
+            "A tensor is a view over a flat storage: sizes, strides and an offset.",
+            "Most functions here only do arithmetic on sizes and strides; few copy data.",
+            "t[i, j] sits at storage_offset() + i * stride(0) + j * stride(1); a transpose swaps two strides.",
+        ),
     ),
     Lesson(
         id="l02_data_as_tensors",
@@ -48,7 +52,11 @@ LESSONS: tuple[Lesson, ...] = (
         topic="tabular data and z-scores, boolean masks, precision/recall, time series in N x C x L, "
               "one-hot characters and words, HWC -> CHW images (DLWPT ch. 4; d2l 2.2)",
         datasets=("wine", "bikes", "austen", "bobby", "cat1", "cat2", "cat3"),
-        hints=("np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",),
+        hints=(
+            "Every dataset becomes a float tensor: (samples, features), or (N, C, L) for time series.",
+            "Read files with numpy or imageio, convert with torch.from_numpy, then reshape or permute.",
+            "np.loadtxt + torch.from_numpy; view(-1, 24, 17) for days; permute(2, 0, 1) for images.",
+        ),
     ),
     Lesson(
         id="l03_autograd",
@@ -56,14 +64,22 @@ LESSONS: tuple[Lesson, ...] = (
         points=23,
         topic="the thermometer model, hand-written and numerical gradients, gradient descent, requires_grad/"
               "backward/no_grad, non-scalar backward, detach, control flow, norms (DLWPT ch. 5; d2l 2.3, 2.5)",
-        hints=("dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",),
+        hints=(
+            "Gradient descent needs dL/dparams: by hand with the chain rule, or from autograd.",
+            "With autograd: requires_grad=True on the parameters, loss.backward(), then read params.grad.",
+            "dL/dt_p = 2 (t_p - t_c) / N; zero params.grad every epoch and update inside torch.no_grad().",
+        ),
     ),
     Lesson(
         id="l04_linear_model",
         title="Linear model 线性模型",
         points=8,
         topic="y_hat = x * w, per-sample loss and MSE, 穷举法 over w, the MSE surface over (w, b) (Liu Er lecture 2)",
-        hints=("Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",),
+        hints=(
+            "The lecture loops over w; here you compute every w at once.",
+            "Put the candidates on one axis and the samples on another.",
+            "Broadcast the candidates against the samples ((K, 1) against (1, N)) and average over the samples.",
+        ),
     ),
     Lesson(
         id="l05_gradient_descent",
@@ -71,7 +87,11 @@ LESSONS: tuple[Lesson, ...] = (
         points=13,
         topic="the analytic gradient of the MSE, batch gradient descent, 随机梯度下降 per sample, 指数加权均值 "
               "(Liu Er lecture 3)",
-        hints=("d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",),
+        hints=(
+            "Step against the gradient of the cost.",
+            "Batch gradient descent uses the mean gradient over all samples; SGD updates after every sample.",
+            "d cost / dw = mean(2 x (x w - y)); step against it: w <- w - lr * gradient.",
+        ),
     ),
     Lesson(
         id="l06_backprop",
@@ -79,8 +99,12 @@ LESSONS: tuple[Lesson, ...] = (
         points=13,
         topic="computational graphs, requires_grad, backward, updates under no_grad, zeroing .grad, the quadratic "
               "homework (Liu Er lecture 4)",
-        hints=("Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
-             "w.grad.zero_().",),
+        hints=(
+            "Let autograd compute the gradient instead of deriving it by hand.",
+            "Updates must not be recorded in the graph, and gradients accumulate until you zero them.",
+            "Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
+             "w.grad.zero_().",
+        ),
     ),
     Lesson(
         id="l07_linear_regression",
@@ -88,7 +112,11 @@ LESSONS: tuple[Lesson, ...] = (
         points=17,
         topic="the four steps (data, nn.Module, loss and optimizer, train loop) on nn.Linear; d2l's linear "
               "regression from scratch (Liu Er lecture 5; d2l 3.2)",
-        hints=("Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",),
+        hints=(
+            "Every PyTorch training follows four steps: data, model, loss and optimizer, loop.",
+            "The loop: forward, loss, zero the gradients, backward, step.",
+            "Per step: loss = criterion(model(x), y); optimizer.zero_grad(); loss.backward(); optimizer.step().",
+        ),
     ),
     Lesson(
         id="l08_logistic_regression",
@@ -96,7 +124,11 @@ LESSONS: tuple[Lesson, ...] = (
         points=14,
         topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits, the decision "
               "boundary (Liu Er lecture 6)",
-        hints=("Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",),
+        hints=(
+            "Classification needs probabilities: squash the linear output with a sigmoid.",
+            "BCE compares the probability with the 0/1 label; from logits it must stay finite for huge values.",
+            "Clamp each log at -100 like torch; from logits use max(z, 0) - z y + log(1 + exp(-|z|)).",
+        ),
     ),
     Lesson(
         id="l09_multi_dim_dataloader",
@@ -105,8 +137,12 @@ LESSONS: tuple[Lesson, ...] = (
         topic="处理多维特征的输入 (an 8-6-4-1 network on the diabetes data), 加载数据集 with Dataset and "
               "DataLoader, mini-batch training (Liu Er lectures 7-8)",
         datasets=("diabetes",),
-        hints=("Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
-             "zero_grad, backward, step per batch.",),
+        hints=(
+            "The diabetes file has 8 features per row and a 0/1 label in the last column.",
+            "A Dataset gives one sample by index; a DataLoader batches and shuffles them.",
+            "Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
+             "zero_grad, backward, step per batch.",
+        ),
     ),
     Lesson(
         id="l10_softmax",
@@ -114,7 +150,11 @@ LESSONS: tuple[Lesson, ...] = (
         points=29,
         topic="softmax, LogSumExp 解决溢出, cross-entropy, an MLP on MNIST (Liu Er lecture 9; d2l 3.6)",
         datasets=("mnist",),
-        hints=("Subtract the row max before exp; cross-entropy is logsumexp(z) - z[y], averaged over the batch.",),
+        hints=(
+            "Softmax overflows for large logits unless you shift them first.",
+            "softmax(z) = softmax(z - max z); logsumexp shifts the same way.",
+            "Subtract the row max before exp; cross-entropy is logsumexp(z) - z[y], averaged over the batch.",
+        ),
     ),
     Lesson(
         id="l11_mlp_regularization",
@@ -122,8 +162,12 @@ LESSONS: tuple[Lesson, ...] = (
         points=43,
         topic="多层感知机 from scratch, 欠拟合/过拟合, 权重衰减, 暂退法 Dropout, Xavier 初始化 on Fashion-MNIST (d2l 4.1-4.8)",
         datasets=("fashion_mnist",),
-        hints=("Dropout zeroes with probability p and divides the survivors by 1 - p, only while training; "
-             "the L2 penalty is sum(w ** 2) / 2.",),
+        hints=(
+            "Write the MLP with plain tensors first, then regularise it.",
+            "Weight decay adds lambda * ||w||^2 / 2 to the loss; dropout acts only in training mode.",
+            "Dropout zeroes with probability p and divides the survivors by 1 - p, only while training; "
+             "the L2 penalty is sum(w ** 2) / 2.",
+        ),
     ),
     Lesson(
         id="l12_cnn_basics",
@@ -132,7 +176,11 @@ LESSONS: tuple[Lesson, ...] = (
         topic="convolution by hand (padding, stride), max pooling, Liu Er's MNIST CNN, LeNet on CIFAR-10, "
               "per-class accuracy, .to(device), saving a state_dict (Liu Er lecture 10; the 60-minute blitz)",
         datasets=("mnist", "cifar10"),
-        hints=("H_out = (H + 2p - k) // s + 1; sum the window times the kernel over all input channels, no flipping.",),
+        hints=(
+            "A convolution slides a kernel over the image and sums elementwise products.",
+            "Work out the output size first, then fill each output position.",
+            "H_out = (H + 2p - k) // s + 1; sum the window times the kernel over all input channels, no flipping.",
+        ),
     ),
     Lesson(
         id="l13_cnn_advanced",
@@ -141,14 +189,22 @@ LESSONS: tuple[Lesson, ...] = (
         topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失, BatchNorm and a "
               "ResNet-9 for CIFAR-10 on the GPU (Liu Er lecture 11)",
         datasets=("mnist", "cifar10"),
-        hints=("Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",),
+        hints=(
+            "Inception runs branches side by side; ResNet adds the input back.",
+            "Keep H and W unchanged inside a block so that branches can be concatenated and residuals added.",
+            "Concatenate branches on dim=1 (channels); a residual block returns relu(x + F(x)).",
+        ),
     ),
     Lesson(
         id="l14_rnn_basics",
         title="RNN basics 循环神经网络: cells by hand, hello -> ohlol",
         points=24,
         topic="RNNCell vs RNN, LSTM and GRU gates, one-hot vs Embedding, hello -> ohlol (Liu Er lecture 12)",
-        hints=("h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): feed each new hidden state into the next step.",),
+        hints=(
+            "An RNN applies the same cell at every time step.",
+            "Check your cells against torch's by copying the weights into both.",
+            "h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): feed each new hidden state into the next step.",
+        ),
     ),
     Lesson(
         id="l15_rnn_classifier",
@@ -156,7 +212,11 @@ LESSONS: tuple[Lesson, ...] = (
         points=17,
         topic="padding, pack_padded_sequence, bidirectional GRU, hidden_size * n_directions (Liu Er lecture 13)",
         datasets=("names_train", "names_test"),
-        hints=("Sort the batch by length, pack it, and feed fc cat([hidden[-1], hidden[-2]], dim=1).",),
+        hints=(
+            "Names have different lengths: pad them, and tell the GRU the real lengths.",
+            "pack_padded_sequence wants the lengths sorted longest first.",
+            "Sort the batch by length, pack it, and feed fc cat([hidden[-1], hidden[-2]], dim=1).",
+        ),
     ),
 )
 

@@ -12,7 +12,7 @@ import re
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_close, assert_shape, hint, points
+from grader.check import assert_close, assert_shape, hint, hints, points, public
 from grader.drivers.l01_tensors import build_view
 from grader.remote import StudentError
 
@@ -71,6 +71,12 @@ def random_view(rng: random.Random, min_dims: int = 1) -> tuple[list[int], list[
 
 
 # -- strides and storage offsets -----------------------------------------
+@public
+@hints(
+    "A stride says how many storage elements to skip to move one step along a dimension.",
+    "The last dimension has stride 1; each earlier stride is the next stride times the next size.",
+    "Walk the sizes from right to left, multiplying as you go, then reverse the list.",
+)
 @points(1)
 def test_contiguous_strides_are_products_of_the_sizes_to_the_right(student):
     for shape, expected in [((3, 2), (2, 1)), ((3, 4, 5), (20, 5, 1)), ((7,), (1,)), ((), ())]:
@@ -84,6 +90,11 @@ def test_contiguous_strides_are_products_of_the_sizes_to_the_right(student):
         assert got == torch.empty(shape).stride(), f"contiguous_strides({shape}) should be {torch.empty(shape).stride()}, got {got}"
 
 
+@public
+@hints(
+    "Where in the flat storage does element [i, j, ...] live?",
+    "Start at the storage offset and add index times stride for every dimension.",
+)
 @points(1)
 def test_storage_index_finds_the_books_points_1_at_position_2(student):
     expected = {(1,): 2, (0, 1): 1, (2, 1): 5, (-1, 0): 4}
@@ -119,6 +130,11 @@ def test_storage_index_matches_storage_offset_on_300_random_views(student):
 
 
 # -- transposing by hand with as_strided ------------------------------------
+@public
+@hints(
+    "A transpose moves no data: it only changes how the strides are read.",
+    "Swap the sizes and the strides of the two dimensions, keep the storage offset, and build the view with as_strided.",
+)
 @points(1)
 def test_transpose_view_gives_the_books_strides_1_2_and_1_5_20(student):
     cases = [{"shape": [3, 2], "ops": [], "base": POINTS, "dim0": 0, "dim1": 1},

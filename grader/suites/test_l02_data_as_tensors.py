@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from grader.check import assert_close, assert_shape, hint, points
+from grader.check import assert_close, assert_shape, hint, hints, points, public
 
 # The book's facts about the white wines (DLWPT 4.3), checked by trusted parsing
 # of the mirror's file: 20 bad, 3818 mid, 1060 good wines; the total-sulfur rule
@@ -80,6 +80,11 @@ def as_float(value, what: str) -> float:
 
 
 # -- tabular data: wine -------------------------------------------------------
+@public
+@hints(
+    "The file is CSV with a header line and ';' between the columns.",
+    "np.loadtxt(path, dtype=np.float32, delimiter=';', skiprows=1), then torch.from_numpy; the quality is the last column.",
+)
 @points(2)
 def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, course_file):
     path = course_file("wine")
@@ -127,6 +132,11 @@ def test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good(studen
         assert torch.equal(mask, expected), f"the {name} mask picks the wrong wines"
 
 
+@public
+@hints(
+    "Precision: of the predicted positives, how many are real? Recall: of the real positives, how many were predicted?",
+    "Count the true positives with (predicted & actual).sum(); divide by predicted.sum() for precision and by actual.sum() for recall.",
+)
 @points(2)
 def test_precision_recall_on_hand_made_predictions(student):
     T, F = True, False

@@ -5,7 +5,7 @@ and were reproduced by the reference implementation in float32."""
 
 import torch
 
-from grader.check import assert_close, assert_finite, assert_shape, hint, points
+from grader.check import assert_close, assert_finite, assert_shape, hint, hints, points, public
 from grader.drivers.l03_autograd import smooth_function
 
 # The book's thermometer: Celsius and unknown-unit readings.
@@ -55,6 +55,11 @@ def params_after(student, n_epochs: int, lr: float, t_u: torch.Tensor, what: str
 
 
 # -- the model and the loss -------------------------------------------------
+@public
+@hints(
+    "The book's model is linear: t_p = w * t_u + b.",
+    "The loss is the mean of the squared differences (t_p - t_c) ** 2.",
+)
 @points(1)
 def test_model_and_loss_give_the_books_initial_loss_1763_8848(student):
     t_p = assert_shape(student.model(T_U, torch.tensor(1.0), torch.tensor(0.0)), (11,), "model(t_u, 1, 0)")
@@ -69,6 +74,11 @@ def test_model_and_loss_give_the_books_initial_loss_1763_8848(student):
 
 
 # -- gradients by hand ------------------------------------------------------
+@public
+@hints(
+    "Apply the chain rule: dL/dw = dL/dt_p * dt_p/dw.",
+    "dL/dt_p = 2 (t_p - t_c) / N, dt_p/dw = t_u and dt_p/db = 1; sum the products over the samples.",
+)
 @points(2)
 def test_grad_fn_at_w_1_b_0_is_the_books_4517_2969_and_82_6(student):
     w, b = torch.tensor(1.0), torch.tensor(0.0)

@@ -3,7 +3,7 @@ imports student code; ``student`` runs it in the sandbox."""
 
 import torch
 
-from grader.check import assert_close, assert_shape, hint, points
+from grader.check import assert_close, assert_shape, hint, hints, points, public
 
 # the seed data: hours studied -> points, y = 2x
 XS = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
@@ -24,6 +24,11 @@ def surface(xs: torch.Tensor, ys: torch.Tensor, W: torch.Tensor, B: torch.Tensor
     return torch.stack(flat).reshape(W.shape) if flat else torch.zeros(W.shape, dtype=xs.dtype)
 
 
+@public
+@hints(
+    "The model has no bias yet.",
+    "Multiply x by w; broadcasting handles both a float and a tensor w.",
+)
 @points(1)
 def test_forward_multiplies_x_by_w(student):
     assert_close(student.forward(XS, 2.0), YS, "forward([1, 2, 3], w=2)")
@@ -32,6 +37,11 @@ def test_forward_multiplies_x_by_w(student):
                  hint=hint("the linear model without bias predicts y_hat = x * w"))
 
 
+@public
+@hints(
+    "One loss per sample: do not average here.",
+    "Square the difference between forward(x, w) and y.",
+)
 @points(1)
 def test_loss_is_the_squared_error_of_each_sample(student):
     assert_close(student.loss(XS, YS, 3.0), torch.tensor([1.0, 4.0, 9.0], dtype=torch.float64),
@@ -40,6 +50,11 @@ def test_loss_is_the_squared_error_of_each_sample(student):
     assert_close(student.loss(XS, YS, 2.0), torch.zeros(3, dtype=torch.float64), "loss at w = 2")
 
 
+@public
+@hints(
+    "Compute the MSE of every candidate w at once, without a Python loop.",
+    "ws[:, None] * xs[None, :] is (K, N): subtract ys, square, and average over dim=1.",
+)
 @points(2)
 def test_mse_over_w_on_the_seed_data_is_smallest_at_w_2(student):
     mse = assert_shape(student.mse_over_w(XS, YS, WS), (41,), "mse_over_w(xs, ys, ws of 41 candidates)")

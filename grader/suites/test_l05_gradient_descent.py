@@ -5,7 +5,7 @@ from typing import Any
 
 import torch
 
-from grader.check import assert_close, describe, expect, hint, points
+from grader.check import assert_close, describe, expect, hint, hints, points, public
 
 XS = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
 YS = torch.tensor([2.0, 4.0, 6.0], dtype=torch.float64)
@@ -57,6 +57,11 @@ def run(fn, xs, ys, w0, lr, epochs, name) -> tuple[float, torch.Tensor]:
 
 
 # -- cost and gradient --------------------------------------------------------
+@public
+@hints(
+    "The cost is the mean over the training set of the per-sample squared error.",
+    "Average (xs * w - ys) ** 2 over the samples.",
+)
 @points(1)
 def test_cost_is_the_mean_squared_error_on_the_seed_data(student):
     for w in (0.0, 1.0, 2.0, 3.5):
@@ -65,6 +70,11 @@ def test_cost_is_the_mean_squared_error_on_the_seed_data(student):
                      hint=hint("the cost is the mean over the samples of (x * w - y) ** 2"))
 
 
+@public
+@hints(
+    "Differentiate (x w - y)^2 with respect to w.",
+    "The gradient is the mean over the samples of 2 x (x w - y).",
+)
 @points(2)
 def test_gradient_matches_autograd(student):
     gradient = student.gradient.forbidding(*AUTOGRAD)

@@ -5,7 +5,7 @@ from typing import Any
 
 import torch
 
-from grader.check import assert_close, assert_shape, expect, hint, points
+from grader.check import assert_close, assert_shape, expect, hint, hints, points, public
 from grader.remote import StudentError
 
 XS = torch.tensor([1.0, 2.0, 3.0])
@@ -69,6 +69,11 @@ def quadratic_params(described: Any) -> torch.Tensor:
 
 
 # -- forward and loss in the graph ---------------------------------------------
+@public
+@hints(
+    "For autograd to see w, the prediction must be computed from the tensor w itself.",
+    "Use torch operations on w; do not call .item() or .detach() on it.",
+)
 @points(1)
 def test_forward_keeps_w_in_the_autograd_graph(student):
     w = torch.tensor([1.5], dtype=torch.float64, requires_grad=True)
@@ -79,6 +84,11 @@ def test_forward_keeps_w_in_the_autograd_graph(student):
                  hint=hint("each x_n * w contributes x_n to the gradient: 1 + 2 + 3 = 6"))
 
 
+@public
+@hints(
+    "Call backward on the loss, then read w.grad.",
+    "For (x w - y)^2 the gradient is 2 x (x w - y).",
+)
 @points(2)
 def test_loss_gradient_is_2x_times_the_error(student):
     for x, y, w in [(3.0, 5.0, 1.0), (2.0, 4.0, 2.5), (-1.0, 0.5, 0.0)]:

@@ -4,7 +4,7 @@ nothing here imports student code; ``student`` runs it in the sandbox."""
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_close, assert_shape, assert_tensor, expect, hint, points
+from grader.check import assert_close, assert_shape, assert_tensor, expect, hint, hints, points, public
 from grader.reference import replay_steps
 
 X_SEED = torch.tensor([[1.0], [2.0], [3.0]])
@@ -28,6 +28,11 @@ def synthetic(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 # -- the nn.Module recipe ------------------------------------------------------------
+@public
+@hints(
+    "The model holds exactly one layer.",
+    "In __init__ create torch.nn.Linear(1, 1) as an attribute; forward calls it.",
+)
 @points(1)
 def test_linear_model_is_one_linear_layer_from_1_to_1(student):
     model = student.LinearModel()
@@ -114,6 +119,11 @@ def test_data_iter_shuffles_the_samples(student):
            "shuffle the indices first (random.shuffle(indices)): SGD wants samples in random order")
 
 
+@public
+@hints(
+    "d2l's linreg is a matrix product plus a bias.",
+    "torch.matmul(X, w) + b, with b broadcast over the rows.",
+)
 @points(1)
 def test_linreg_is_x_matmul_w_plus_b(student):
     g = torch.Generator().manual_seed(0)

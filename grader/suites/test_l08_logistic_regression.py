@@ -6,7 +6,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_close, assert_finite, assert_shape, describe, expect, hint, points
+from grader.check import assert_close, assert_finite, assert_shape, describe, expect, hint, hints, points, public
 from grader.reference import replay_steps
 from grader.remote import StudentError
 
@@ -60,6 +60,11 @@ def replay_fit(w: float, b: float, epochs: int, lr: float, reduction: str = "sum
     return torch.stack(replay_steps([w, b], [step] * epochs, lr, zero_grad))
 
 
+@public
+@hints(
+    "Logistic regression is linear regression followed by a squashing function.",
+    "Apply torch.sigmoid to the output of the linear layer.",
+)
 @points(1)
 def test_logistic_model_is_a_sigmoid_over_one_linear_layer(student):
     model = student.LogisticRegressionModel()
@@ -72,6 +77,11 @@ def test_logistic_model_is_a_sigmoid_over_one_linear_layer(student):
 
 
 # -- binary cross-entropy from scratch -------------------------------------------------
+@public
+@hints(
+    "BCE is -(y log p + (1 - y) log(1 - p)), averaged over the samples.",
+    "Clamp each log at -100 the way torch does: torch.log(p).clamp(min=-100).",
+)
 @points(2)
 def test_binary_cross_entropy_matches_torch(student):
     bce = student.binary_cross_entropy.forbidding(*TORCH_BCE)

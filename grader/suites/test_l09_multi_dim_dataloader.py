@@ -10,7 +10,18 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.check import accuracy, assert_close, assert_shape, assert_tensor, describe, expect, hint, points
+from grader.check import (
+    accuracy,
+    assert_close,
+    assert_shape,
+    assert_tensor,
+    describe,
+    expect,
+    hint,
+    hints,
+    points,
+    public,
+)
 from grader.reference import replay_steps
 from grader.remote import StudentError
 
@@ -92,6 +103,11 @@ def position_in(rows: torch.Tensor, row: torch.Tensor) -> int:
 
 
 # -- the Dataset --------------------------------------------------------------------------
+@public
+@hints(
+    "__len__ returns the number of samples.",
+    "Keep xy.shape[0] from np.loadtxt in __init__ and return it.",
+)
 @points(1)
 def test_dataset_has_759_rows(student, diabetes):
     path, _ = diabetes
@@ -100,6 +116,11 @@ def test_dataset_has_759_rows(student, diabetes):
            "the file has no header; the length is xy.shape[0], not xy.shape[1]")
 
 
+@public
+@hints(
+    "__getitem__ returns one (features, label) pair.",
+    "Load with dtype=np.float32; the features are xy[:, :-1], the labels xy[:, [-1]] (a list index keeps the column dimension).",
+)
 @points(2)
 def test_items_are_8_float32_features_and_a_1_element_float32_label(student, diabetes):
     path, _ = diabetes
@@ -149,6 +170,11 @@ def test_loader_shuffles_only_when_asked(student, ten_rows):
 
 
 # -- the model ------------------------------------------------------------------------------------
+@public
+@hints(
+    "Three linear layers shrink 8 features to 1 output.",
+    "nn.Linear(8, 6), nn.Linear(6, 4) and nn.Linear(4, 1), in that order.",
+)
 @points(1)
 def test_model_has_the_8_6_4_1_layers(student):
     shapes = sorted(tuple(p.shape) for p in student.DiabetesModel().parameters())

@@ -6,7 +6,17 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.check import accuracy, assert_accuracy, assert_close, assert_finite, assert_shape, hint, points
+from grader.check import (
+    accuracy,
+    assert_accuracy,
+    assert_close,
+    assert_finite,
+    assert_shape,
+    hint,
+    hints,
+    points,
+    public,
+)
 from grader.reference import linear_problem, replay_sgd
 
 FROM_SCRATCH = {
@@ -35,6 +45,11 @@ def test_softmax_matches_torch_along_any_dim(student):
         assert_close(softmax(X, dim=dim), torch.softmax(X, dim=dim), f"softmax(X of shape {shape}, dim={dim})")
 
 
+@public
+@hints(
+    "Softmax turns each row into a probability distribution.",
+    "Divide exp(X) by its sum along dim, with keepdim=True so that the division broadcasts.",
+)
 @points(1)
 def test_softmax_rows_are_positive_and_sum_to_one(student):
     P = assert_shape(student.softmax(random_logits(6, 10), dim=1), (6, 10), "softmax(X)")
@@ -96,6 +111,11 @@ def test_cross_entropy_matches_torch_mean_over_the_batch(student):
                      hint=hint("the loss is the mean over the batch of logsumexp(z) - z[y]"))
 
 
+@public
+@hints(
+    "Cross-entropy is the negative log-probability of the correct class, averaged over the batch.",
+    "logsumexp of each row minus the logit of its label, then the mean.",
+)
 @points(1)
 def test_cross_entropy_of_zero_logits_over_10_classes_is_ln_10(student):
     loss = student.cross_entropy(torch.zeros(4, 10, dtype=torch.float64), torch.tensor([0, 3, 9, 3]))
@@ -142,6 +162,11 @@ def test_net_has_the_784_512_256_128_64_10_layers(student):
                                               f"shapes {shapes}")
 
 
+@public
+@hints(
+    "The network sees flat rows of 784 pixels.",
+    "Flatten with x.view(-1, 784) first; the last layer gets no ReLU.",
+)
 @points(1)
 def test_net_maps_images_to_10_logits_per_image(student):
     net = student.Net()

@@ -7,7 +7,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_accuracy, assert_close, assert_finite, assert_shape, gpu, hint, points
+from grader.check import assert_accuracy, assert_close, assert_finite, assert_shape, gpu, hint, hints, points, public
 from grader.remote import StudentError
 
 RELU_BUILTINS = ("torch.relu", "torch.Tensor.relu", "torch.nn.functional.relu", "torch.clamp", "torch.clip",
@@ -20,6 +20,11 @@ def randn(*shape: int, seed: int = 0, dtype: torch.dtype = torch.float64) -> tor
 
 
 # -- ReLU ------------------------------------------------------------------
+@public
+@hints(
+    "ReLU keeps the positive values and zeroes the rest.",
+    "torch.max(X, torch.zeros_like(X)), or X.clamp(min=0).",
+)
 @points(2)
 def test_relu_matches_torch_on_a_grid_with_zero_and_on_random_tensors(student):
     relu = student.relu.forbidding(*RELU_BUILTINS)
@@ -94,6 +99,11 @@ def test_scratch_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist)
 
 
 # -- weight decay ----------------------------------------------------------
+@public
+@hints(
+    "权重衰减 adds a penalty on the size of the weights to the loss.",
+    "Half the sum of the squared weights.",
+)
 @points(1)
 def test_l2_penalty_is_half_the_sum_of_squares(student):
     for w in (torch.tensor([3.0, -4.0], dtype=torch.float64), randn(20, 1, seed=10)):

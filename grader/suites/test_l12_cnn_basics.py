@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, points
+from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, public
 from grader.remote import StudentError
 from grader.reference import linear_problem, replay_sgd
 
@@ -68,6 +68,11 @@ def layer_weights(state_dict: dict, shapes: dict[str, tuple[int, ...]], module: 
 
 
 # -- convolution by hand ----------------------------------------------------
+@public
+@hints(
+    "Count how many positions the kernel fits along the padded input.",
+    "(H + 2 * padding - kernel) // stride + 1",
+)
 @points(1)
 def test_conv_output_size_matches_real_conv_layers(student):
     for size in (5, 7, 28, 32):
@@ -123,6 +128,11 @@ def test_conv2d_naive_gradients_match_f_conv2d(student):
 
 
 # -- max pooling -------------------------------------------------------------
+@public
+@hints(
+    "Max pooling keeps the largest value of each window.",
+    "With stride equal to the kernel size the windows do not overlap: take the max of each k x k block.",
+)
 @points(1)
 def test_max_pool2d_naive_gives_the_lecture_numbers(student):
     assert_close(student.max_pool2d_naive(LECTURE_POOL_INPUT, 2), LECTURE_POOLED, "max pooling the lecture's 4x4 input",

@@ -4,7 +4,7 @@ here imports student code; ``student`` runs it in the sandbox."""
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, points
+from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, public
 
 INCEPTION_LAYERS = ("branch1x1", "branch5x5_1", "branch5x5_2", "branch3x3_1", "branch3x3_2", "branch3x3_3",
                     "branch_pool")
@@ -49,6 +49,11 @@ def test_conv_cost_counts_multiply_accumulates(student):
 
 
 # -- Inception ---------------------------------------------------------------
+@public
+@hints(
+    "The four branches are concatenated along the channels.",
+    "16 + 24 + 24 + 24 = 88: keep H and W with padding=1 for the 3x3 and padding=2 for the 5x5 convolutions, then torch.cat(outputs, dim=1).",
+)
 @points(2)
 def test_inception_outputs_88_channels_and_keeps_the_spatial_size(student):
     for n, in_channels, h, w in [(2, 10, 12, 12), (1, 20, 4, 4), (3, 1, 7, 9)]:
@@ -88,6 +93,11 @@ def test_inception_computes_the_lecture_branches_for_given_weights(student):
 
 
 # -- Residual block ------------------------------------------------------------
+@public
+@hints(
+    "The block adds its input to its output, so both need the same shape.",
+    "Both convolutions keep the channels and use padding=1 with kernel_size=3.",
+)
 @points(1)
 def test_residual_block_keeps_the_shape(student):
     for n, c, h, w in [(2, 16, 12, 12), (1, 32, 4, 4), (3, 5, 7, 9)]:

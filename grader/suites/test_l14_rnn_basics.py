@@ -4,7 +4,7 @@ imports student code; ``student`` runs it in the sandbox."""
 import torch
 from torch import nn
 
-from grader.check import assert_close, assert_shape, hint, points
+from grader.check import assert_close, assert_shape, hint, hints, points, public
 
 # PyTorch's own cells, off limits inside rnn_cell, lstm_cell and gru_cell
 TORCH_CELLS = ("torch.rnn_tanh_cell", "torch.lstm_cell", "torch.gru_cell",
@@ -79,6 +79,11 @@ def check_cell_gradients(student, name: str) -> None:
 
 
 # -- one-hot input ------------------------------------------------------------
+@public
+@hints(
+    "Each character index becomes a row with a single 1.",
+    "Index an identity matrix, torch.eye(n)[indices], or use F.one_hot(...).float().",
+)
 @points(1)
 def test_one_hot_sequence_gives_float_rows_with_a_single_one(student):
     for indices, vocab in [(torch.tensor([1, 0, 2, 2, 3]), 4), (torch.tensor([[0, 5], [3, 3], [1, 4]]), 6)]:
@@ -90,6 +95,11 @@ def test_one_hot_sequence_gives_float_rows_with_a_single_one(student):
 
 
 # -- cells ------------------------------------------------------------------------
+@public
+@hints(
+    "nn.RNNCell combines the input and the previous hidden state, each with its own weights and bias.",
+    "Multiply x by W_ih transposed and h by W_hh transposed, add both biases, then apply tanh.",
+)
 @points(2)
 def test_rnn_cell_matches_torch_rnn_cell_with_copied_weights(student):
     check_cell_matches_torch(student, "rnn_cell", "tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)")

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from grader.check import assert_accuracy, assert_close, assert_shape, hint, points
+from grader.check import assert_accuracy, assert_close, assert_shape, hint, hints, points, public
 
 ROWS = {"names_train": 13374, "names_test": 6700}
 COUNTRIES = ["Arabic", "Chinese", "Czech", "Dutch", "English", "French", "German", "Greek", "Irish", "Italian",
@@ -75,6 +75,11 @@ def test_name_dataset_has_18_sorted_countries_with_inverse_lookups(student, cour
                            + hint("dataset[i] is (name, get_country_id(country))"))
 
 
+@public
+@hints(
+    "Each character becomes a number the embedding can look up.",
+    "Its ASCII code: ord(c) for each character.",
+)
 @points(1)
 def test_name_to_indices_gives_the_ascii_codes(student):
     for name in ("Abe", "O'Neal", "Jevolojnov,", "Zhou"):
@@ -132,6 +137,11 @@ def test_classifier_output_does_not_depend_on_the_padding_length(student):
                                "stops at each name's last character"))
 
 
+@public
+@hints(
+    "A bidirectional GRU returns one final hidden state per direction.",
+    "nn.Linear(hidden_size * n_directions, output_size), with n_directions = 2 when bidirectional.",
+)
 @points(1)
 def test_bidirectional_classifier_doubles_the_linear_input(student):
     for layers in (1, 2):
