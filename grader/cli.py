@@ -251,3 +251,52 @@ def release(out: Path) -> None:
     except ReleaseError as exc:
         fail(str(exc))
     click.echo(f"wrote {len(files)} files to {out}; inside it, `make grade` grades the public checks")
+
+
+@main.command("grade-all")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("lessons", nargs=-1)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Submissions graded at the same time.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the gradebook as CSV.")
+@click.option("--gradescope-dir", type=click.Path(path_type=Path),
+              help="Write DIR/<submission>/results.json for Gradescope.")
+@click.option("--submission-timeout", type=click.FloatRange(min=0, min_open=True), default=3600.0,
+              show_default=True, help="Seconds for one whole submission.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds allowed per call into student code.")
+@click.option("--memory", type=MemorySize(), help="Memory per sandboxed worker, e.g. 8G or none.")
+@click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
+@click.option("--offline", is_flag=True, help="Never download datasets.")
+def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Path | None,
+              gradescope_dir: Path | None, submission_timeout: float, timeout: float, memory: int | None,
+              strict: bool, data_dir: Path | None, offline: bool) -> None:
+    """Grade every submission in FOLDER (sub-folders and .ipynb files) for LESSONS (default: all).
+
+    A sub-folder is laid out like exercises/ or is a student's repository
+    with an exercises/ folder. Exit status 0 when the batch ran, whatever
+    the students scored.
+    """
+    from grader import batch
+
+    if not folder.is_dir():
+        fail(f"{folder} is not a folder of submissions")
+    entries, skipped = batch.submissions(folder)
+    if not entries:
+        fail(f"{folder} holds no submissions (sub-folders or .ipynb notebooks)")
+    if skipped:
+        click.echo(f"skipped {len(skipped)} entries that are neither folders nor notebooks: {', '.join(skipped)}",
+                   err=True)
+    options = ["--timeout", str(timeout), *(["--memory", str(memory or "none")] if memory is not None else []),
+               *(["--strict"] if strict else []), *(["--offline"] if offline else []),
+               *(["--data-dir", str(data_dir.resolve())] if data_dir else [])]
+    settings = batch.Settings(pick_lessons(lessons, None), options, submission_timeout, workers,
+                              gradescope_dir.resolve() if gradescope_dir else None)
+    with click.progressbar(length=len(entries), label=f"grading {len(entries)} submissions",
+                           show_eta=True, file=sys.stderr) as bar:
+        rows = batch.grade_all(entries, settings, done=lambda row: bar.update(1))
+    click.echo(batch.summary(rows))
+    if csv_path:
+        batch.write_csv(csv_path, rows, settings.lessons)
+        click.echo(f"gradebook: {csv_path}")
