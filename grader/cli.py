@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -163,6 +164,7 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
 @click.argument("lessons", nargs=-1)
 @click.option("--solutions", is_flag=True, help="Grade the reference solutions/ instead of exercises/.")
 @click.option("--submission", type=click.Path(path_type=Path), help="Grade a folder laid out like exercises/, or one lesson file.")
+@click.option("--notebook", type=click.Path(path_type=Path), help="Grade a filled lesson notebook (.ipynb).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the results as JSON.")
 @click.option("--junit", type=click.Path(path_type=Path), help="Write the results as JUnit XML.")
 @click.option("--gradescope", type=click.Path(path_type=Path), help="Write a Gradescope results.json.")
@@ -175,48 +177,70 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
 @click.option("--public", "public_only", is_flag=True, help="Only the public checks (the ones a student release has).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
-def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, json_path: Path | None,
-          junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None, offline: bool,
-          timeout: float, memory: int | None, select: str | None, public_only: bool, verbose: bool) -> None:
+def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, notebook: Path | None,
+          json_path: Path | None, junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None,
+          offline: bool, timeout: float, memory: int | None, select: str | None, public_only: bool, verbose: bool) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
     Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
     3 the grader itself is broken.
     """
-    if solutions and submission:
-        fail("--solutions and --submission exclude each other")
-    if solutions and not (ROOT / "solutions").is_dir():
-        fail("there is no solutions/ folder here (a student release has none)")
-    if submission is not None and not submission.exists():
-        fail(f"submission path {submission} does not exist")
-    chosen = pick_lessons(lessons, submission)
+    if sum(map(bool, (solutions, submission, notebook))) > 1:
+        fail("--solutions, --submission and --notebook exclude each other")
+    with tempfile.TemporaryDirectory(prefix="torch-practice-notebook-") as tmp:  # gone when grading exits
+        if notebook is not None:
+            submission = from_notebook(notebook, lessons, Path(tmp))
+        if solutions and not (ROOT / "solutions").is_dir():
+            fail("there is no solutions/ folder here (a student release has none)")
+        if submission is not None and not submission.exists():
+            fail(f"submission path {submission} does not exist")
+        chosen = pick_lessons(lessons, submission)
 
-    from grader import grading, report  # torch and pytest load here, not for `practice list`
+        from grader import grading, report  # torch and pytest load here, not for `practice list`
 
-    options = grading.Options(
-        impl="solutions" if solutions else "exercises",
-        submission=submission.resolve() if submission else None,
-        data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
-        select=select, public_only=public_only, verbose=verbose,
-    )
+        options = grading.Options(
+            impl="solutions" if solutions else "exercises",
+            submission=submission.resolve() if submission else None,
+            data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
+            select=select, public_only=public_only, verbose=verbose,
+        )
+        try:
+            results = grading.grade(chosen, options)
+        except grading.GradingError as exc:
+            click.echo(f"grader error: {exc}", err=True)
+            sys.exit(3)
+        if not results:
+            fail(f"no check matched -k {select!r}" if select else
+                 "no public checks in these lessons" if public_only else "no checks were collected")
+        click.echo(report.table(results, verbose=verbose))
+        if json_path:
+            report.write_json(json_path, report.to_json(results))
+        if gradescope:
+            report.write_json(gradescope, report.to_gradescope(results))
+        if junit:
+            report.write(junit, report.to_junit(results))
+        if not solutions and submission is None and select is None and not public_only:
+            progress.remember(report.by_lesson(results))
+        sys.exit(0 if report.all_passed(results) else 1)
+
+
+def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path) -> Path:
+    """The lesson file rebuilt from a filled notebook, written into ``folder``."""
+    from grader.notebook import NotebookError, extract
+
+    if not path.is_file():
+        fail(f"notebook {path} does not exist")
     try:
-        results = grading.grade(chosen, options)
-    except grading.GradingError as exc:
-        click.echo(f"grader error: {exc}", err=True)
-        sys.exit(3)
-    if not results:
-        fail(f"no check matched -k {select!r}" if select else
-             "no public checks in these lessons" if public_only else "no checks were collected")
-    click.echo(report.table(results, verbose=verbose))
-    if json_path:
-        report.write_json(json_path, report.to_json(results))
-    if gradescope:
-        report.write_json(gradescope, report.to_gradescope(results))
-    if junit:
-        report.write(junit, report.to_junit(results))
-    if not solutions and submission is None and select is None and not public_only:
-        progress.remember(report.by_lesson(results))
-    sys.exit(0 if report.all_passed(results) else 1)
+        extracted = extract(path)
+    except NotebookError as exc:
+        fail(str(exc))
+    if lessons and [find_lesson(name) for name in lessons] != [extracted.lesson]:
+        fail(f"{path.name} is the notebook of {extracted.lesson.id}, not of {', '.join(lessons)}")
+    for note in extracted.notes:
+        click.echo(f"note: {note}", err=True)
+    lesson_file = folder / f"{extracted.lesson.id}.py"
+    lesson_file.write_text(extracted.source, encoding="utf-8")
+    return lesson_file
 
 
 @main.command()
@@ -300,3 +324,20 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
     if csv_path:
         batch.write_csv(csv_path, rows, settings.lessons)
         click.echo(f"gradebook: {csv_path}")
+
+
+@main.group()
+def notebook() -> None:
+    """Lessons as Jupyter notebooks."""
+
+
+@notebook.command("export")
+@click.argument("lessons", nargs=-1)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("notebooks"), show_default=True,
+              help="Folder to write the notebooks into.")
+def notebook_export(lessons: tuple[str, ...], out: Path) -> None:
+    """Write LESSONS (default: all) as notebooks: lesson text, one cell per stub, a cell that grades them."""
+    from grader.notebook import export
+
+    for lesson in pick_lessons(lessons, None):
+        click.echo(f"wrote {export(lesson, out)}")

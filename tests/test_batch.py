@@ -14,6 +14,7 @@ from conftest import ROOT, practice
 from grader import catalog
 from grader.lessons import find
 from test_mutants import caught_by
+from test_notebook import filled
 
 L04 = find("l04_linear_model")
 MUTANT = ROOT / "tests" / "mutants" / "l04_linear_model" / "loss_absolute_error.py"
@@ -47,21 +48,23 @@ def test_gradebook_scores_each_submission_and_survives_a_hang_and_a_malformed_on
     folder = honest_submissions(tmp_path / "subs")
     lesson_file(folder / "dave", "while True:\n    pass\n")  # hangs on import
     (folder / "erin").mkdir()  # no lesson file at all
+    filled(tmp_path / "nb").rename(folder / "frank.ipynb")
     (folder / "notes.txt").write_text("not a submission")
     done = grade_all(folder, "--workers", "2", "--submission-timeout", "20", "--csv", str(tmp_path / "book.csv"),
                      "--gradescope-dir", str(tmp_path / "gradescope"))
     assert done.returncode == 0, done.stderr
     assert "skipped 1 entries" in done.stderr and "notes.txt" in done.stderr
     book = gradebook(tmp_path / "book.csv")
-    assert list(book) == ["alice", "bob", "carol", "dave", "erin"]
+    assert list(book) == ["alice", "bob", "carol", "dave", "erin", "frank.ipynb"]
     assert list(book["alice"]) == ["submission", L04.id, "total", "max_score", "status"]
     lost = sum(c.points for c in catalog.lesson_checks(L04) if c.name in caught_by(MUTANT))
-    expected = {"alice": L04.points, "bob": L04.points - lost, "carol": 0, "dave": 0, "erin": 0}
+    expected = {"alice": L04.points, "bob": L04.points - lost, "carol": 0, "dave": 0, "erin": 0,
+                "frank.ipynb": L04.points}
     for name, score in expected.items():
         assert int(book[name][L04.id]) == int(book[name]["total"]) == score, name
         assert int(book[name]["max_score"]) == L04.points, name
     assert [book[name]["status"] for name in expected] == [
-        "ok", "ok", "ok", "timed out after 20 s", "malformed: no lesson files"]
+        "ok", "ok", "ok", "timed out after 20 s", "malformed: no lesson files", "ok"]
     results = json.loads((tmp_path / "gradescope" / "bob" / "results.json").read_text())
     assert results["score"] == L04.points - lost
     assert not (tmp_path / "gradescope" / "dave").exists()
