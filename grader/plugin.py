@@ -154,19 +154,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"{NOT_GRADED}: needs CUDA")
 
 
+MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a long tensor
+
+
 def failure_message(excinfo: pytest.ExceptionInfo) -> str:
-    """One or two lines for the score table: the reason and the hint."""
+    """At most three short lines for the score table: the reason and the hint."""
     exc = excinfo.value
-    if isinstance(exc, StudentError):
-        return str(exc)
-    if isinstance(exc, AssertionError):
+    if isinstance(exc, (StudentError, pytest.skip.Exception)):
+        text = str(exc) if isinstance(exc, StudentError) else exc.msg
+    elif isinstance(exc, AssertionError):
         text = str(exc).strip()
         if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
             text = text.partition("\nassert ")[0]
-        return "\n".join(text.splitlines()[:3])
-    if isinstance(exc, pytest.skip.Exception):
-        return exc.msg
-    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
+    else:
+        text = f"{type(exc).__name__}: {str(exc).strip()}"
+    lines = text.strip().splitlines()[:MESSAGE_LINES]
+    return "\n".join(line if len(line) <= LINE_WIDTH else line[:LINE_WIDTH - 3] + "..." for line in lines)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 import torch
 
-from grader import sandbox
+from grader import feedback, sandbox
 from grader.channel import HANDLE, dumps, loads, plain_tensor
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -289,6 +289,8 @@ def _error_from(error: Any, what: str, memory_limit: int | None = None) -> Stude
     reason = f"{kind}{at} during {what}: {first_line}"[:300]
     if memory_limit and (kind == "MemoryError" or "can't allocate memory" in message):
         reason += f" (the worker's memory limit is {gib(memory_limit)}; a teacher can change it with --memory)"
+    if tip := feedback.advice(message):
+        reason += f"\nhint: {tip}"
     return StudentError(reason, kind)
 
 

@@ -1,0 +1,80 @@
+"""Feedback a beginner can act on: advice for torch's usual errors, and
+failure messages that never dump a long tensor."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from conftest import submission
+from grader.feedback import ADVICE, advice
+from grader.plugin import LINE_WIDTH, failure_message
+
+
+def _backward_twice():
+    y = (torch.ones(2, requires_grad=True) * 2).exp().sum()
+    y.backward()
+    y.backward()
+
+
+def _modified_inplace():
+    b = torch.ones(2, requires_grad=True).sigmoid()
+    b.mul_(2)
+    b.sum().backward()
+
+
+# each pattern of the table, triggered for real in plain torch
+MISTAKES = {
+    "expected target dtype to be Long": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
+    r"mat1 and mat2 shapes cannot be multiplied": lambda: nn.Linear(5, 2)(torch.randn(3, 4)),
+    r"mat1 and mat2 must have the same dtype": lambda: nn.Linear(2, 2)(torch.ones(1, 2, dtype=torch.float64)),
+    r"Trying to backward through the graph a second time": _backward_twice,
+    r"element 0 of tensors does not require grad": lambda: torch.ones(2).sum().backward(),
+    r"a leaf Variable that requires grad": lambda: torch.ones(2, requires_grad=True).add_(1),
+    r"one of the variables needed for gradient computation": _modified_inplace,
+    r"The size of tensor a": lambda: torch.ones(3) + torch.ones(4),
+    r"Expected 3D \(unbatched\) or 4D": lambda: nn.Conv2d(1, 2, 3)(torch.randn(5, 28)),
+    r"channels, but got": lambda: nn.Conv2d(1, 2, 3)(torch.randn(5, 3, 28, 28)),
+    r"view size is not compatible": lambda: torch.ones(3, 4).t().view(12),
+    r"Expected input batch_size": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1])),
+    r"Using a target size": lambda: F.binary_cross_entropy(torch.rand(3, 1), torch.rand(3)),
+    r"is out of bounds": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1, 7])),
+    r"cannot be converted to Scalar": lambda: torch.ones(3).item(),
+    r"Can't call numpy\(\)": lambda: torch.ones(2, requires_grad=True).numpy(),
+    r"'indices' to have one of the following scalar types": lambda: nn.Embedding(5, 2)(torch.tensor([1.0])),
+    r"must be equal to input_size": lambda: nn.RNN(4, 3, batch_first=True)(torch.randn(2, 5, 6)),
+}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("pattern", list(MISTAKES))
+def test_each_usual_error_gets_its_advice(pattern):
+    with pytest.raises(Exception) as caught:
+        MISTAKES[pattern]()
+    entry = next(text for regex, text in ADVICE if pattern.split("\\")[0][:20] in regex.replace("\\", ""))
+    assert advice(str(caught.value)) == entry
+
+
+def test_every_advice_has_a_real_error_that_triggers_it():
+    assert len(MISTAKES) == len(ADVICE)
+    assert advice("some error nobody has seen") == ""
+
+
+def test_a_long_tensor_in_a_failure_is_summarised():
+    with pytest.raises(AssertionError) as caught:
+        raise AssertionError(f"expected {torch.arange(10000.0).tolist()}\nsecond\nthird\nfourth")
+    lines = failure_message(caught).splitlines()
+    assert lines == [lines[0], "second", "third"]
+    assert len(lines[0]) == LINE_WIDTH and lines[0].endswith("...")
+
+
+@pytest.mark.slow
+def test_the_score_table_shows_the_advice_under_the_error(tmp_path, grade_cli):
+    folder = submission(tmp_path, "l04_linear_model", "def forward(x, w):\n"
+                        "    return torch.nn.Linear(5, 2)(x.float().reshape(len(x), -1))\n")
+    graded = grade_cli("--submission", str(folder), "l04", "-k", "forward")
+    assert graded.code == 1
+    assert "hint: a Linear layer (or @) got inputs of the wrong width" in graded.stdout
+    assert "mat1 and mat2 shapes cannot be multiplied" in graded.stdout
