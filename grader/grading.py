@@ -52,7 +52,7 @@ class Collector:
         if report.when == "teardown" and self.results and self.results[-1].check == check:
             self.results.pop()  # a teardown failure replaces the call's result
         self.results.append(CheckResult(props["lesson"], check, props["points"], status,
-                                        props["message"], props["output"]))
+                                        props["message"], props["output"], props.get("detail", "")))
         mark = {PASSED: ".", FAILED: "F", NOT_GRADED: "s", ERROR: "E"}[status]
         if self.verbose:
             print(f"  {mark} {props['lesson']} · {self.results[-1].title}", file=sys.stderr, flush=True)

@@ -9,13 +9,14 @@ points, status and a one-line message in ``report.user_properties``.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import torch
 
-from grader import data
+from grader import check, data
 from grader.lessons import BY_ID, ROOT
 from grader.remote import Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
 
@@ -88,10 +89,22 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
         call_timeout=config.getoption("call_timeout"),
         memory_limit=memory_limit(config),
     ))
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():  # pytest captures stderr while checks run: look past it
+        on_terminal = sys.stderr.isatty()
+    if on_terminal:  # show training progress on one rewritten line
+        worker.on_progress = lambda text: show_progress(capture, lesson, text)
     if not path.is_file() or path.stem != lesson:
         worker.load_error = f"{lesson}.py is missing from {path.parent if path.stem == lesson else path}"
     yield Student(worker)
     worker.dispose()
+
+
+def show_progress(capture, lesson: str, text: str | None) -> None:  # noqa: ANN001 - pytest's CaptureManager
+    """``  training l10_softmax: epoch 3/8, loss 0.2871`` on one terminal line; None clears it."""
+    with capture.global_and_fixture_disabled():
+        sys.stderr.write("\r\033[K" + (f"  training {lesson}: {text}" if text else ""))
+        sys.stderr.flush()
 
 
 def memory_limit(config: pytest.Config) -> int | None:
@@ -188,4 +201,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         ("points", item.get_closest_marker("points").args[0]),
         ("message", message),
         ("output", output),
+        ("detail", check.take_notes() if call.when == "call" else ""),
     ]

@@ -25,10 +25,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
@@ -38,6 +39,7 @@ from grader.channel import HANDLE, dumps, loads, plain_tensor
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.worker import main; main({fd})"
 START_TIMEOUT = 120.0  # importing torch on a cold disk can take a while
+PROGRESS_EVERY = 0.5  # seconds between looks at a training's progress file
 OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
 FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
 MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
@@ -90,6 +92,8 @@ class Worker:
 
     config: WorkerConfig
     generation: int = 0  # bumped at each respawn: handles from older workers are stale
+    # called with "epoch 3/8, loss 0.2871" while a driver trains, then None; display only
+    on_progress: Callable[[str | None], None] | None = None
     load_error: str | None = None  # the lesson file failed to import: no point retrying
     _proc: subprocess.Popen | None = None
     _conn: Connection | None = None
@@ -127,7 +131,8 @@ class Worker:
                 start_new_session=True,  # its own process group, killed as a whole
                 preexec_fn=self._prepare_child,
                 env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8", MARKER: "1",
-                     "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp")},
+                     "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
+                     "TORCH_PRACTICE_PROGRESS": str(self._tmp / "progress")},
             )
         _live.add(self._proc.pid)
         theirs.close()
@@ -194,10 +199,25 @@ class Worker:
             self._spawn()
         return self._exchange(message, timeout or self.config.call_timeout, what)
 
+    def _wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a reply, showing training progress meanwhile."""
+        deadline = time.monotonic() + timeout
+        shown = False
+        while not self._conn.poll(max(0.0, min(PROGRESS_EVERY, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                break
+            if self.on_progress and (text := progress_text(self._tmp / "progress")):
+                self.on_progress(text)
+                shown = True
+        if shown:
+            self.on_progress(None)
+        return self._conn.poll(0)
+
     def _exchange(self, message: dict, timeout: float, what: str) -> Any:
+        (self._tmp / "progress").unlink(missing_ok=True)  # no stale progress from an earlier call
         self._conn.send_bytes(dumps(message))
         try:
-            blob = self._conn.recv_bytes() if self._conn.poll(timeout) else None
+            blob = self._conn.recv_bytes() if self._wait(timeout) else None
             reason = f"timed out after {timeout:g} s during {what}"
             if timeout == self.config.call_timeout:
                 reason += " (the time limit per call; a teacher can raise it with --timeout)"
@@ -276,6 +296,18 @@ class Worker:
         text = "".join(self._output)
         self._output.clear()
         return excerpt(text)
+
+
+def progress_text(path: Path) -> str | None:
+    """``epoch 3/8, loss 0.2871`` from a progress file (``3 8 0.2871``) the
+    worker wrote; None when there is none or it is not in that form (the
+    worker is untrusted: this only ever reaches the terminal)."""
+    try:
+        epoch, epochs, *loss = path.read_text(encoding="utf-8", errors="replace")[:100].split()
+        text = f"epoch {int(epoch)}/{int(epochs)}"
+        return text + (f", loss {float(loss[0]):.4f}" if loss else "")
+    except (OSError, ValueError):
+        return None
 
 
 def _error_from(error: Any, what: str, memory_limit: int | None = None) -> StudentError:

@@ -21,6 +21,7 @@ class CheckResult:
     status: str  # passed | failed | not graded | error (a fault of the grader, not the student)
     message: str = ""
     output: str = ""  # what the student's code printed during the check
+    detail: str = ""  # what a check reports even when it passes: "accuracy 0.9812 (needs 0.97)"
 
     @property
     def title(self) -> str:
@@ -91,11 +92,12 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, lines[1])
     for r in results:
-        if r.status == PASSED and not verbose:
+        if r.status == PASSED and not verbose and not r.detail:
             continue
         if r.status != PASSED:
             lines.append("")
-        lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)})")
+        detail = f": {r.detail}" if r.detail and r.status == PASSED else ""
+        lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)}){detail}")
         lines += [f"      {line}" for line in r.message.splitlines()]
         if r.output.strip() and r.status != PASSED:
             out = [line if len(line) <= 100 else line[:100] + "..." for line in r.output.strip().splitlines()]
@@ -135,7 +137,7 @@ def to_gradescope(results: list[CheckResult]) -> dict:
             "name": f"{r.lesson}: {r.title}",
             "score": r.score,
             "max_score": 0 if r.status == NOT_GRADED else r.points,
-            "output": "\n".join(filter(None, [r.message, r.output and f"Your code printed:\n{r.output}"])),
+            "output": "\n".join(filter(None, [r.detail, r.message, r.output and f"Your code printed:\n{r.output}"])),
             "visibility": "visible",
         }
         if r.status != NOT_GRADED:

@@ -3,12 +3,19 @@ failure messages that never dump a long tensor."""
 
 from __future__ import annotations
 
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from conftest import submission
+from conftest import DATA, ROOT, submission
 from grader.feedback import ADVICE, advice
 from grader.plugin import LINE_WIDTH, failure_message
 
@@ -78,3 +85,26 @@ def test_the_score_table_shows_the_advice_under_the_error(tmp_path, grade_cli):
     assert graded.code == 1
     assert "hint: a Linear layer (or @) got inputs of the wrong width" in graded.stdout
     assert "mat1 and mat2 shapes cannot be multiplied" in graded.stdout
+
+
+@pytest.mark.slow
+def test_a_training_check_shows_its_progress_on_a_terminal():
+    main, terminal = pty.openpty()  # the grader shows progress only when stderr is a terminal
+    done = subprocess.run([sys.executable, "-m", "grader", "grade", "l11", "--solutions", "-k", "scratch_mlp_reaches"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal, text=True, timeout=600,
+                          env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA)})
+    os.close(terminal)
+    shown = b""
+    while select.select([main], [], [], 0)[0]:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert done.returncode == 0, done.stdout
+    assert re.search(rb"\r\x1b\[K  training l11_mlp_regularization: epoch \d+/\d+, loss \d\.\d{4}", shown), shown
+    assert re.search(r"scratch mlp reaches 82 percent on fashion mnist \(4 pts\): accuracy 0\.\d{4} \(needs 0\.82\)",
+                     done.stdout)

@@ -30,6 +30,10 @@ def test_reference_solutions_get_full_marks(solutions):
     for name, check in graded.checks().items():
         assert check["status"] == "passed" or check["message"] == "not graded: needs CUDA", (name, check["message"])
     assert graded.report["score"] == graded.report["max_score"] > 0
+    for name, check in graded.checks().items():  # training checks say what they reached, also when they pass
+        if "reaches" in name and check["status"] == "passed":
+            assert check["detail"], name
+            assert f"{check['title']} ({check['points']} pts): {check['detail']}" in graded.stdout
 
 
 def test_lesson_points_in_the_registry_match_the_suites(solutions):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import DATA
-from grader.remote import Remote, Student, StudentError, Worker, WorkerConfig
+from grader.remote import Remote, Student, StudentError, Worker, WorkerConfig, progress_text
 
 LESSON = '''
 import os
@@ -28,6 +28,15 @@ def leak_a_subclass():
         def __eq__(self, other):
             return True
     return torch.zeros(2).as_subclass(Evil)
+
+
+def train_slowly(epochs):
+    import time
+    for epoch in range(1, epochs + 1):
+        with open(os.environ["TORCH_PRACTICE_PROGRESS"], "w") as f:  # what drivers.common.progress writes
+            f.write(f"{epoch} {epochs} 0.25")
+        time.sleep(1.2)
+    return epochs
 
 
 class Block(nn.Module):
@@ -120,3 +129,19 @@ def test_huge_output_is_kept_as_a_short_excerpt(student, tmp_path):
         assert "cut] ..." in output and len(output) < 10_000
     finally:
         worker.close()
+
+
+def test_training_progress_reaches_the_grader_while_the_call_runs(student):
+    seen = []
+    student._worker.on_progress = seen.append
+    assert student.train_slowly(2) == 2
+    assert "epoch 1/2, loss 0.2500" in seen and seen[-1] is None  # shown, then cleared
+
+
+def test_progress_text_reads_only_what_it_understands(tmp_path):
+    path = tmp_path / "progress"
+    for written, shown in (("3 8 0.28714", "epoch 3/8, loss 0.2871"), ("2 4", "epoch 2/4"),
+                           ("junk", None), ("1 x", None), ("9" * 500, None)):
+        path.write_text(written)
+        assert progress_text(path) == shown, written
+    assert progress_text(tmp_path / "missing") is None

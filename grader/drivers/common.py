@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Callable, Iterable, Sequence
 
 import torch
@@ -37,12 +38,17 @@ def cifar10_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, to
 class Shuffled:
     """Mini-batches of (X, y) that can be iterated once per epoch, each pass
     in a fresh order drawn from ``generator`` (for loops that take
-    ``batches`` and ``epochs``)."""
+    ``batches`` and ``epochs``). Each pass reports its epoch as progress."""
 
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator) -> None:
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator,
+                 epochs: int = 0) -> None:
         self.X, self.y, self.batch_size, self.generator = X, y, batch_size, generator
+        self.epochs, self.passes = epochs, 0
 
     def __iter__(self):
+        self.passes += 1
+        if self.epochs:
+            progress(self.passes, self.epochs)
         return data.batches(self.X, self.y, self.batch_size, self.generator)
 
     def __len__(self) -> int:
@@ -88,18 +94,34 @@ def lr_per_epoch(optimizer: torch.optim.Optimizer, lrs: Sequence[float], steps_p
     optimizer.register_step_post_hook(after_step)
 
 
+def progress(epoch: int, epochs: int, loss: object = None) -> None:
+    """Tell the grader which epoch of ``epochs`` a training is at, and its
+    loss when known; it shows this while the check runs (on a terminal only)."""
+    path = os.environ.get("TORCH_PRACTICE_PROGRESS")
+    if not path:
+        return
+    try:
+        shown = f" {float(loss):.6g}" if loss is not None else ""
+    except (TypeError, ValueError, RuntimeError):  # whatever the student's loop returned: not a number
+        shown = ""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{epoch} {epochs}{shown}")
+
+
 def fit(model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.optim.Optimizer,
         lrs: Sequence[float]) -> None:
     """The four-step recipe, one epoch per learning rate in ``lrs``:
     for each batch forward, loss, backward, step."""
     criterion = nn.CrossEntropyLoss()
     model.train()
-    for lr in lrs:
+    for epoch, lr in enumerate(lrs, start=1):
         set_lr(optimizer, lr)
         for X, y in batches():
             optimizer.zero_grad()
-            criterion(model(X), y).backward()
+            loss = criterion(model(X), y)
+            loss.backward()
             optimizer.step()
+        progress(epoch, len(lrs), loss.item())
 
 
 def predict(model: nn.Module, X: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:

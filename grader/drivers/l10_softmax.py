@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from grader import data
-from grader.drivers.common import linear_classifier, make_optimizer, mnist_tensors, predict, set_lr
+from grader.drivers.common import linear_classifier, make_optimizer, mnist_tensors, predict, progress, set_lr
 
 
 
@@ -36,7 +36,8 @@ def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, s
     model = student.Net()
     opt = make_optimizer(optimizer, model, momentum)
     generator = torch.Generator().manual_seed(seed)
-    for lr in lrs:
+    for epoch, lr in enumerate(lrs, start=1):
         set_lr(opt, lr)
-        student.train_epoch(model, data.batches(X, y, batch_size, generator), opt)
+        loss = student.train_epoch(model, data.batches(X, y, batch_size, generator), opt)
+        progress(epoch, len(lrs), loss)
     return predict(model, X_test)

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from grader import data
-from grader.drivers.common import fit, image_tensors, make_optimizer, predict, set_lr
+from grader.drivers.common import fit, image_tensors, make_optimizer, predict, progress, set_lr
 
 
 def init_mlp(student, *, num_inputs: int, num_hiddens: int, num_outputs: int) -> dict:
@@ -34,12 +34,14 @@ def train_scratch_mlp(student, *, lrs: list[float], batch_size: int, seed: int, 
     optimizer = torch.optim.SGD(params, lr=0.0)
     criterion = nn.CrossEntropyLoss()
     generator = torch.Generator().manual_seed(seed)
-    for lr in lrs:
+    for epoch, lr in enumerate(lrs, start=1):
         set_lr(optimizer, lr)
         for Xb, yb in data.batches(X, y, batch_size, generator):
             optimizer.zero_grad()
-            criterion(student.mlp_forward(Xb, params), yb).backward()
+            loss = criterion(student.mlp_forward(Xb, params), yb)
+            loss.backward()
             optimizer.step()
+        progress(epoch, len(lrs), loss.item())
     with torch.no_grad():
         return torch.cat([student.mlp_forward(X_test[i:i + 1000], params).argmax(dim=1)
                           for i in range(0, len(X_test), 1000)])

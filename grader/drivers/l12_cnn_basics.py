@@ -53,7 +53,7 @@ def _train(student, net: str, tensors, *, optimizer: str, lrs: list[float], batc
            momentum: float, device: str) -> dict:
     X, y, X_test = tensors
     model = getattr(student, net)()
-    batches = Shuffled(X, y, batch_size, torch.Generator().manual_seed(seed))
+    batches = Shuffled(X, y, batch_size, torch.Generator().manual_seed(seed), epochs=len(lrs))
     opt = make_optimizer(optimizer, model, momentum)
     lr_per_epoch(opt, lrs, len(batches))
     losses = student.train_classifier(model, batches, len(lrs), opt, device)

@@ -4,7 +4,7 @@ imports student code; ``student`` runs it in the sandbox."""
 import torch
 from torch import nn
 
-from grader.check import assert_close, assert_shape, hint, hints, points, public
+from grader.check import assert_close, assert_shape, hint, hints, note, points, public
 
 # PyTorch's own cells, off limits inside rnn_cell, lstm_cell and gru_cell
 TORCH_CELLS = ("torch.rnn_tanh_cell", "torch.lstm_cell", "torch.gru_cell",
@@ -279,7 +279,9 @@ HELLO = {
 def assert_learns_ohlol(student, model: str) -> None:
     attempts = student.run_driver("train_hello_with_restarts", model=model, seeds=RESTARTS, time_limit=60,
                                   **HELLO[model])
-    if any(a["returned"] == a["predicted"] == "ohlol" for a in attempts):
+    learned = [i for i, a in enumerate(attempts, start=1) if a["returned"] == a["predicted"] == "ohlol"]
+    if learned:
+        note(f"learned hello -> ohlol in run {learned[0]} of {len(attempts)}")
         return
     last = attempts[-1]
     wrong_return = next((a for a in attempts if a["returned"] != a["predicted"]), None)
