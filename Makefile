@@ -30,6 +30,7 @@ build: $(STAMP)
 	$(BIN)/practice build
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/cli_start.py
 	$(BIN)/python benchmarks/grade_time.py
 	$(BIN)/python benchmarks/cifar_gpu.py
 

@@ -45,7 +45,7 @@ def summarise(lesson: Lesson, report: dict) -> str:
     failed = [c for c in graded["checks"] if c["status"] in ("failed", "error")]
     if failed:
         first = failed[0]
-        lines.append(f"first failing check: {first['title']} ({first['points']} pts)")
+        lines.append(f"first failing check: {first['title']} ({first['points']} pt{'s' * (first['points'] != 1)})")
         lines += [f"  {line}" for line in first["message"].splitlines()]
         if len(failed) > 1:
             lines.append(f"  ({len(failed) - 1} more failing; `practice grade {lesson.id}` shows all)")
