@@ -29,7 +29,8 @@ class UnknownCheck(ValueError):
 
 
 def _decorator(node: ast.expr) -> tuple[str, list[ast.expr]]:
-    """``@public`` -> ("public", []); ``@hints("a", "b")`` -> ("hints", [...]); ``@check.points(2)`` -> ("points", [...])."""
+    """A decorator's name and arguments: ``@public`` -> ("public", []),
+    ``@hints("a", "b")`` -> ("hints", [...]), ``@check.points(2)`` -> ("points", [...])."""
     call = node if isinstance(node, ast.Call) else None
     target = call.func if call else node
     name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")

@@ -95,7 +95,8 @@ def next_lesson() -> None:
         click.echo("Every lesson is at full marks. 恭喜! Grade them all once more with `practice grade`.")
         return
     result = last.get(lesson.id)
-    scored = f"{result['score']}/{lesson.points} points last time" if result else f"{lesson.points} points, not graded yet"
+    scored = (f"{result['score']}/{lesson.points} points last time" if result
+              else f"{lesson.points} points, not graded yet")
     click.echo(f"next: {lesson.id} · {lesson.title} ({scored})")
     click.echo(f"file: {shown_path(ROOT / 'exercises' / f'{lesson.id}.py')}")
     click.echo(f"grade it: practice grade {lesson.id}   watch it: practice watch   stuck: practice hint {lesson.id}")
@@ -291,7 +292,8 @@ def release(out: Path) -> None:
               help="Seconds allowed per call into student code.")
 @click.option("--memory", type=MemorySize(), help="Memory per sandboxed worker, e.g. 8G or none.")
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
+@click.option("--data-dir", type=click.Path(path_type=Path),
+              help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
 @click.option("--offline", is_flag=True, help="Never download datasets.")
 def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Path | None,
               gradescope_dir: Path | None, submission_timeout: float, timeout: float, memory: int | None,
