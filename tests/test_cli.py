@@ -66,21 +66,6 @@ def test_a_lesson_missing_from_a_submission_folder_scores_zero(tmp_path, grade_c
         f"l13_cnn_advanced.py is missing from {tmp_path}"
 
 
-def test_list_shows_the_last_score(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    import grader.cli
-
-    last = tmp_path / "results.json"
-    last.write_text('{"l10_softmax": {"score": 12, "max_score": 29}}')
-    monkeypatch.setattr(grader.cli, "LAST_RESULTS", last)
-    result = CliRunner().invoke(grader.cli.main, ["list"])
-    assert result.exit_code == 0
-    row = next(line for line in result.output.splitlines() if line.startswith("l10_softmax"))
-    assert "12/29" in row
-    assert " - " in next(line for line in result.output.splitlines() if line.startswith("l13_cnn_advanced"))
-
-
 def test_a_selection_that_matches_no_check_says_so():
     done = practice("grade", "l10", "-k", "no_such_check")
     assert done.returncode == 2 and "no check matched -k 'no_such_check'" in done.stderr
