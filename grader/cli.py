@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -188,7 +189,8 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
     """
     if sum(map(bool, (solutions, submission, notebook))) > 1:
         fail("--solutions, --submission and --notebook exclude each other")
-    with tempfile.TemporaryDirectory(prefix="torch-practice-notebook-") as tmp:  # gone when grading exits
+    # a notebook becomes a lesson file in a temporary folder, gone when grading exits
+    with tempfile.TemporaryDirectory(prefix="torch-practice-notebook-") if notebook else nullcontext() as tmp:
         if notebook is not None:
             submission = from_notebook(notebook, lessons, Path(tmp))
         if solutions and not (ROOT / "solutions").is_dir():

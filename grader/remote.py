@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -207,11 +208,19 @@ class Worker:
             if time.monotonic() >= deadline:
                 break
             if self.on_progress and (text := progress_text(self._tmp / "progress")):
-                self.on_progress(text)
-                shown = True
+                shown = self._show(text)
         if shown:
-            self.on_progress(None)
+            self._show(None)
         return self._conn.poll(0)
+
+    def _show(self, text: str | None) -> bool:
+        """Pass progress to the display; a display that fails is switched off, never the check."""
+        try:
+            self.on_progress(text)
+            return True
+        except Exception:  # noqa: BLE001 - a closed or odd terminal must not fail a check
+            self.on_progress = None
+            return False
 
     def _exchange(self, message: dict, timeout: float, what: str) -> Any:
         (self._tmp / "progress").unlink(missing_ok=True)  # no stale progress from an earlier call
@@ -300,13 +309,22 @@ class Worker:
 
 def progress_text(path: Path) -> str | None:
     """``epoch 3/8, loss 0.2871`` from a progress file (``3 8 0.2871``) the
-    worker wrote; None when there is none or it is not in that form (the
-    worker is untrusted: this only ever reaches the terminal)."""
+    worker wrote; None when there is none or it is not in that form. The
+    worker is untrusted: a symlink or a FIFO in its place is not followed or
+    waited on, and the text shown is rebuilt from the numbers."""
     try:
-        epoch, epochs, *loss = path.read_text(encoding="utf-8", errors="replace")[:100].split()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        raw = os.read(fd, 100) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    finally:
+        os.close(fd)
+    try:
+        epoch, epochs, *loss = raw.decode("ascii").split()
         text = f"epoch {int(epoch)}/{int(epochs)}"
         return text + (f", loss {float(loss[0]):.4f}" if loss else "")
-    except (OSError, ValueError):
+    except (UnicodeDecodeError, ValueError):
         return None
 
 

@@ -3,6 +3,8 @@ directly on a small lesson file."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
 
@@ -145,3 +147,7 @@ def test_progress_text_reads_only_what_it_understands(tmp_path):
         path.write_text(written)
         assert progress_text(path) == shown, written
     assert progress_text(tmp_path / "missing") is None
+    os.mkfifo(tmp_path / "fifo")  # a worker could leave one to block the grader's read
+    assert progress_text(tmp_path / "fifo") is None
+    (tmp_path / "link").symlink_to(path)
+    assert progress_text(tmp_path / "link") is None

@@ -101,6 +101,7 @@ def progress(epoch: int, epochs: int, loss: object = None) -> None:
     if not path:
         return
     try:
+        loss = loss.detach() if isinstance(loss, torch.Tensor) else loss  # float() of a grad tensor warns
         shown = f" {float(loss):.6g}" if loss is not None else ""
     except (TypeError, ValueError, RuntimeError):  # whatever the student's loop returned: not a number
         shown = ""
