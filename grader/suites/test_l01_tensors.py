@@ -106,6 +106,13 @@ def test_storage_index_finds_the_books_points_1_at_position_2(student):
                                     f"got {answer}\n" + hint("position = offset + sum of index[d] * stride[d]"))
 
 
+@hints(
+    "A slice or a transpose gives a view that need not start at position 0, with strides that are not the "
+    "contiguous ones.",
+    "Read the offset and the strides from the tensor itself (t.storage_offset(), t.stride()) instead of working "
+    "them out from the shape.",
+    "A negative index i counts from the end: use i + t.shape[d] before multiplying by t.stride(d).",
+)
 @points(3)
 def test_storage_index_matches_storage_offset_on_300_random_views(student):
     rng = random.Random(1)
@@ -133,7 +140,8 @@ def test_storage_index_matches_storage_offset_on_300_random_views(student):
 @public
 @hints(
     "A transpose moves no data: it only changes how the strides are read.",
-    "Swap the sizes and the strides of the two dimensions, keep the storage offset, and build the view with as_strided.",
+    "Swap the sizes and the strides of the two dimensions, keep the storage offset, and build the view with "
+    "as_strided.",
 )
 @points(1)
 def test_transpose_view_gives_the_books_strides_1_2_and_1_5_20(student):
@@ -160,6 +168,11 @@ def test_transpose_view_matches_torch_transpose_without_calling_it(student):
                                "strides swapped"))
 
 
+@hints(
+    "The result must be a view of t: writing into t afterwards has to show up in it.",
+    "A sliced t starts at a nonzero storage offset: pass t.storage_offset() as the third argument of as_strided, "
+    "and never copy.",
+)
 @points(2)
 def test_transpose_view_shares_storage_even_with_sliced_inputs(student):
     rng = random.Random(2)
@@ -194,6 +207,10 @@ def compatible_pair(rng: random.Random) -> tuple[tuple, tuple]:
     return tuple(a), tuple(reversed(b))
 
 
+@hints(
+    "广播机制 compares two shapes from their last dimension backwards.",
+    "Pad the shorter shape with 1s on the left; in each position keep the size that is not 1.",
+)
 @points(2)
 def test_broadcast_shape_matches_torch_on_200_random_pairs(student):
     broadcast_shape = student.broadcast_shape.forbidding(*NO_BROADCAST)
@@ -207,6 +224,10 @@ def test_broadcast_shape_matches_torch_on_200_random_pairs(student):
                                  + hint("align the shapes at the right; a missing dimension counts as 1"))
 
 
+@hints(
+    "Two sizes clash when they differ and neither of them is 1.",
+    "Raise ValueError with both clashing sizes in its message, for example f'sizes {x} and {y} clash'.",
+)
 @points(1)
 def test_broadcast_shape_raises_value_error_naming_the_clashing_sizes(student):
     rng = random.Random(4)
@@ -232,6 +253,11 @@ def test_broadcast_shape_raises_value_error_naming_the_clashing_sizes(student):
 
 
 # -- saving memory ----------------------------------------------------------
+@hints(
+    "节省内存: the caller must see Y change, and Y must not move to new memory.",
+    "Y = Y + X builds a new tensor and rebinds a local name; an in-place operation (Y += X, or Y[:] = Y + X) writes "
+    "into the old one.",
+)
 @points(2)
 def test_add_inplace_updates_y_in_its_own_memory(student):
     g = torch.Generator().manual_seed(5)
@@ -247,6 +273,11 @@ def test_add_inplace_updates_y_in_its_own_memory(student):
 
 
 # -- one-hot with scatter_ ------------------------------------------------
+@hints(
+    "Start from a float32 tensor of zeros with one row per label and one column per class.",
+    "scatter_ along dim 1 writes 1.0 in the column each label names; its index must have shape (N, 1): "
+    "labels.unsqueeze(1).",
+)
 @points(2)
 def test_one_hot_matches_f_one_hot_as_float32(student):
     one_hot = student.one_hot.forbidding("torch.nn.functional.one_hot")
@@ -299,6 +330,11 @@ class RunsCode:
         return (os.mkdir, (self.marker,))
 
 
+@hints(
+    "A .pt file is a pickle, and fully unpickling a file can run any code stored in it.",
+    "torch.load(path, weights_only=True) refuses pickled objects by raising; never call pickle.load or pass "
+    "weights_only=False.",
+)
 @points(2)
 def test_load_tensor_refuses_a_file_that_would_run_code(student):
     tmp_path = student.scratch  # the only folder the sandbox may write to

@@ -83,7 +83,8 @@ def as_float(value, what: str) -> float:
 @public
 @hints(
     "The file is CSV with a header line and ';' between the columns.",
-    "np.loadtxt(path, dtype=np.float32, delimiter=';', skiprows=1), then torch.from_numpy; the quality is the last column.",
+    "np.loadtxt(path, dtype=np.float32, delimiter=';', skiprows=1), then torch.from_numpy; the quality is the last "
+    "column.",
 )
 @points(2)
 def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, course_file):
@@ -101,6 +102,10 @@ def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, co
     assert_close(got_q, quality, "quality from load_wine")
 
 
+@hints(
+    "Each column (feature) is standardised on its own.",
+    "Take the mean and the std over dim=0 (the samples); torch's default std, the unbiased one, is the expected one.",
+)
 @points(2)
 def test_zscore_gives_each_column_mean_0_and_std_1(student, course_file):
     small = torch.tensor([[1.0, 10.0], [2.0, 10.0], [3.0, 40.0], [6.0, 20.0]], dtype=torch.float64)
@@ -113,6 +118,10 @@ def test_zscore_gives_each_column_mean_0_and_std_1(student, course_file):
     assert_close(got, expected, "zscore of the wine features", rtol=1e-4, atol=1e-4)
 
 
+@hints(
+    "Three boolean masks of the same shape as quality; every wine falls in exactly one.",
+    "bad is quality <= 3, good is quality >= 7, and mid lies strictly between: combine two comparisons with &.",
+)
 @points(2)
 def test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good(student, course_file):
     _, quality = wine(course_file("wine"))
@@ -135,7 +144,8 @@ def test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good(studen
 @public
 @hints(
     "Precision: of the predicted positives, how many are real? Recall: of the real positives, how many were predicted?",
-    "Count the true positives with (predicted & actual).sum(); divide by predicted.sum() for precision and by actual.sum() for recall.",
+    "Count the true positives with (predicted & actual).sum(); divide by predicted.sum() for precision and by "
+    "actual.sum() for recall.",
 )
 @points(2)
 def test_precision_recall_on_hand_made_predictions(student):
@@ -166,6 +176,11 @@ def test_precision_recall_of_the_sulfur_rule_are_the_books_0_74_and_0_62(student
 
 
 # -- time series: bike sharing ------------------------------------------------
+@hints(
+    "The date column is text: turn it into a number while you load the file.",
+    "np.loadtxt takes converters={1: ...}: keep the day of the month, characters 8 and 9 of '2011-01-01'.",
+    "The hourly table is (17520, 17); view it as (-1, 24, 17) so that each row is one day.",
+)
 @points(2)
 def test_daily_bikes_is_730_days_of_24_hours_with_the_day_of_month(student, course_file):
     path = course_file("bikes")
@@ -180,6 +195,12 @@ def test_daily_bikes_is_730_days_of_24_hours_with_the_day_of_month(student, cour
     assert_close(daily, hourly_bikes(path).view(730, 24, 17), "daily_bikes(path)")
 
 
+@hints(
+    "N x C x L puts the columns (channels) before the hours (length).",
+    "Transpose (days, hours, columns) to (days, columns, hours); the weather level sits in column 9.",
+    "One-hot the level minus 1 over 4 channels with scatter_ on dim 1, then torch.cat it after the 17 columns on "
+    "dim 1.",
+)
 @points(2)
 def test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels(student, course_file):
     daily = hourly_bikes(course_file("bikes")).view(730, 24, 17)
@@ -193,6 +214,10 @@ def test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels(student, cours
 
 
 # -- text: Pride and Prejudice -------------------------------------------------
+@hints(
+    "One row of 128 ASCII codes per character of the line.",
+    "Lowercase the line first; a character whose ord(c) is 128 or more goes to index 0.",
+)
 @points(2)
 def test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character(student, course_file):
     lines = austen_lines(course_file("austen"))
@@ -204,6 +229,10 @@ def test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character(student,
                      hint=hint("lowercase the line; a character with ord(c) >= 128 (like “ or the BOM) goes to 0"))
 
 
+@hints(
+    "Clean the text the book's way: lowercase, split, strip.",
+    "text.lower().split(), then word.strip(PUNCTUATION) for each word; keep the words that become empty.",
+)
 @points(2)
 def test_clean_words_gives_the_books_7261_word_vocabulary(student, course_file):
     lines = austen_lines(course_file("austen"))
@@ -244,6 +273,10 @@ def test_image_to_chw_round_trips_bobby(student, course_file):
                                    "img[y, x, c]\n" + hint("permute(2, 0, 1), not view or reshape to (C, H, W)"))
 
 
+@hints(
+    "The result must share memory with the image: no copy.",
+    "torch.as_tensor (or torch.from_numpy) keeps the memory, and permute(2, 0, 1) only reorders the strides.",
+)
 @points(1)
 def test_image_to_chw_returns_a_view_of_the_images_memory(student, course_file):
     hwc = image(course_file("cat1")).permute(1, 2, 0).contiguous()
@@ -258,6 +291,11 @@ def test_image_to_chw_returns_a_view_of_the_images_memory(student, course_file):
                    "clone and contiguous"))
 
 
+@hints(
+    "Each colour channel gets one mean and one std over the whole batch.",
+    "Convert to float, then reduce over images, rows and columns, dim=(0, 2, 3) with keepdim=True, so that the "
+    "result broadcasts.",
+)
 @points(2)
 def test_normalize_channels_gives_each_channel_of_the_cats_mean_0_and_std_1(student, course_file):
     batch = torch.stack([image(course_file(f"cat{i}")) for i in (1, 2, 3)])

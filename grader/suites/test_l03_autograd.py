@@ -87,6 +87,11 @@ def test_grad_fn_at_w_1_b_0_is_the_books_4517_2969_and_82_6(student):
                  hint=hint("dL/dt_p = 2 (t_p - t_c) / N; dL/dw = sum(dL/dt_p * t_u), dL/db = sum(dL/dt_p)"))
 
 
+@hints(
+    "The check uses other numbers of samples than the book's 11, in float64.",
+    "Divide by t_p.size(0), not by a fixed number, and build the result from the inputs (torch.stack) so that their "
+    "dtype is kept.",
+)
 @points(2)
 def test_grad_fn_equals_autograd_in_float64_at_random_points(student):
     g = torch.Generator().manual_seed(0)
@@ -104,6 +109,11 @@ def test_grad_fn_equals_autograd_in_float64_at_random_points(student):
                                + hint("average over the N samples you were given: t_p.size(0), not a fixed number"))
 
 
+@hints(
+    "Nudge one coordinate of x at a time and see how f changes.",
+    "Use central differences, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps): forward differences are not accurate "
+    "enough.",
+)
 @points(2)
 def test_numerical_grad_matches_autograd_on_random_smooth_functions(student):
     g = torch.Generator().manual_seed(1)
@@ -125,6 +135,10 @@ def test_numerical_grad_matches_autograd_on_random_smooth_functions(student):
 
 
 # -- gradient descent by hand -------------------------------------------------
+@hints(
+    "With this learning rate every step overshoots, and the book shows the params exploding.",
+    "Apply the same update every epoch, even when the loss gets huge: do not clip, stop early or skip steps.",
+)
 @points(1)
 def test_training_loop_with_lr_1e_2_on_raw_t_u_blows_up_within_11_epochs(student):
     got = params_after(student, 10, 1e-2, T_U, "training_loop(10 epochs, lr 1e-2)")
@@ -134,6 +148,10 @@ def test_training_loop_with_lr_1e_2_on_raw_t_u_blows_up_within_11_epochs(student
     assert not torch.isfinite(loss), f"the loss at epoch 11 should be inf as in the book, it is {loss.item():.4g}"
 
 
+@hints(
+    "One epoch: predict with the current params, take the gradient there, step.",
+    "w, b = params; t_p = model(t_u, w, b); params = params - learning_rate * grad_fn(t_u, t_c, t_p, w, b).",
+)
 @points(2)
 def test_training_loop_with_lr_1e_4_for_100_epochs_gives_0_2327_and_minus_0_0438(student):
     got = params_after(student, 100, 1e-4, T_U, "training_loop(100 epochs, lr 1e-4)")
@@ -161,6 +179,10 @@ def test_autograd_training_loop_on_scaled_input_converges_to_the_books_params(st
                  rtol=0, atol=BOOK_ATOL, hint=hint("zero params.grad every epoch: backward() adds to it"))
 
 
+@hints(
+    "backward() adds into params.grad instead of overwriting it.",
+    "Zero params.grad before each backward (when it is not None), and update params in place inside torch.no_grad().",
+)
 @points(2)
 def test_autograd_training_loop_zeroes_the_gradient_and_updates_params_in_place(student):
     facts = student.run_driver("autograd_loop_facts", n_epochs=2, learning_rate=1e-4, params=START, t_u=T_U, t_c=T_C,
@@ -177,6 +199,10 @@ def test_autograd_training_loop_zeroes_the_gradient_and_updates_params_in_place(
 
 
 # -- more autograd ------------------------------------------------------------
+@hints(
+    "backward on a non-scalar y needs a tensor of weights of y's shape.",
+    "Make a fresh leaf x (detach, clone, requires_grad_), compute y = x ** 2, call y.backward(v) and return x.grad.",
+)
 @points(1)
 def test_nonscalar_backward_gives_2_x_times_v(student):
     g = torch.Generator().manual_seed(2)
@@ -187,6 +213,10 @@ def test_nonscalar_backward_gives_2_x_times_v(student):
                      hint=hint("y.backward(v) weighs each dy_i/dx_i = 2 x_i by v_i; y.sum().backward() ignores v"))
 
 
+@hints(
+    "To autograd, a detached tensor is a constant.",
+    "z = (x ** 2).detach() contributes nothing: only the 3 x^2 of x ** 3 reaches x.grad.",
+)
 @points(1)
 def test_detached_grad_gives_3_x_squared_only(student):
     x = torch.linspace(-2, 2, 9, dtype=torch.float64)
@@ -205,6 +235,10 @@ def test_control_flow_f_runs_d2ls_doubling_loop(student):
                      hint=hint("b = 2a; while b.norm() < 1000: b = 2b; then b if b.sum() > 0 else 100 b"))
 
 
+@hints(
+    "Autograd records whichever branch and loop iterations actually ran.",
+    "Make a a leaf that requires grad, call control_flow_f(a).backward() and return a.grad.",
+)
 @points(2)
 def test_control_flow_grad_equals_f_of_a_over_a(student):
     g = torch.Generator().manual_seed(4)

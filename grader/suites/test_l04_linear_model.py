@@ -64,6 +64,10 @@ def test_mse_over_w_on_the_seed_data_is_smallest_at_w_2(student):
     assert abs(best - 2.0) < 1e-9, f"the smallest MSE should be at w = 2.0, found it at w = {best:.1f}"
 
 
+@hints(
+    "Nothing says there are 3 samples.",
+    "Average over the sample axis with .mean(dim=1) instead of dividing by a fixed number.",
+)
 @points(1)
 def test_mse_over_w_works_for_any_number_of_samples(student):
     for n, k in [(5, 7), (1, 3), (12, 1)]:
@@ -74,6 +78,10 @@ def test_mse_over_w_works_for_any_number_of_samples(student):
                      hint=hint("the lecture divides by 3 because it has 3 samples: divide by len(xs)"))
 
 
+@hints(
+    "Every grid point (w, b) needs its own mean over all the samples.",
+    "Give the grid a new last axis for the samples: W[..., None] * xs + B[..., None] has shape (*W.shape, N).",
+)
 @points(2)
 def test_mse_surface_matches_the_formula_on_a_w_b_meshgrid(student):
     ws, bs = torch.linspace(0.0, 4.0, 41, dtype=torch.float64), torch.linspace(-2.0, 2.0, 21, dtype=torch.float64)
@@ -84,6 +92,10 @@ def test_mse_surface_matches_the_formula_on_a_w_b_meshgrid(student):
     assert got[20, 10].item() < 1e-12, f"MSE at w = 2, b = 0 should be 0, got {got[20, 10].item():.4g}"
 
 
+@hints(
+    "The grid may be 1-D, 2-D in either orientation, or 3-D.",
+    "Never index rows or columns of W; reduce over the samples axis you added with mean(dim=-1).",
+)
 @points(1)
 def test_mse_surface_keeps_the_shape_of_any_grid(student):
     xs, ys = random_data(6, seed=1)

@@ -88,6 +88,10 @@ def test_gradient_matches_autograd(student):
 
 
 # -- gradient descent -----------------------------------------------------------
+@hints(
+    "Each epoch records the cost of the w it starts with.",
+    "Append cost(xs, ys, w) first, then w <- w - lr * gradient(xs, ys, w); return (w, history).",
+)
 @points(2)
 def test_gradient_descent_records_the_cost_then_steps_against_the_gradient(student):
     xs, ys = random_data(5, seed=3)
@@ -109,6 +113,10 @@ def test_gradient_descent_converges_to_w_2_on_the_seed_data(student):
     assert history[-1] < 1e-4, f"the cost of the last epoch should be almost 0, got {history[-1]:.4g}"
 
 
+@hints(
+    "A large learning rate overshoots the minimum further at every step.",
+    "Do not clamp w or adapt the learning rate: apply the plain update with the lr you are given.",
+)
 @points(1)
 def test_gradient_descent_cost_falls_for_a_small_lr_and_blows_up_for_a_large_one(student):
     _, small = run(student.gradient_descent, XS, YS, 1.0, 0.01, 30, "gradient_descent")
@@ -122,6 +130,11 @@ def test_gradient_descent_cost_falls_for_a_small_lr_and_blows_up_for_a_large_one
 
 
 # -- stochastic gradient descent ------------------------------------------------
+@hints(
+    "随机梯度下降 updates w once per sample, not once per epoch.",
+    "Inside each epoch loop over zip(xs, ys) and step with that sample's own gradient 2 x (x w - y).",
+    "Record the cost over the whole training set once, at the end of each epoch.",
+)
 @points(2)
 def test_sgd_updates_w_after_every_sample(student):
     xs, ys = random_data(4, seed=5)
@@ -144,6 +157,10 @@ def test_sgd_converges_to_w_2_on_the_seed_data(student):
 
 
 # -- exponentially weighted average ----------------------------------------------
+@hints(
+    "指数加权均值 mixes each new value into the running average.",
+    "out[0] = values[0]; then out[i] = beta * values[i] + (1 - beta) * out[i - 1]: beta weighs the new value.",
+)
 @points(2)
 def test_exponential_moving_average_follows_the_recurrence(student):
     values = torch.tensor([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], dtype=torch.float64)
@@ -156,6 +173,10 @@ def test_exponential_moving_average_follows_the_recurrence(student):
                      hint=hint("C'_i = beta * C_i + (1 - beta) * C'_(i-1): here beta weighs the NEW value"))
 
 
+@hints(
+    "An average that starts at 0 is biased low for the first values.",
+    "Start the running average at the first value itself.",
+)
 @points(1)
 def test_exponential_moving_average_of_a_constant_is_that_constant(student):
     values = torch.full((10,), 5.0, dtype=torch.float64)

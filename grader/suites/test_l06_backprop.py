@@ -102,6 +102,10 @@ def test_loss_gradient_is_2x_times_the_error(student):
 
 
 # -- the training loop -------------------------------------------------------------
+@hints(
+    "One update moves w against its gradient, scaled by the learning rate.",
+    "Under torch.no_grad(): w -= lr * w.grad.",
+)
 @points(1)
 def test_one_training_step_moves_w_by_minus_lr_times_the_gradient(student):
     w = value_of(train(student, "train_linear", xs=torch.tensor([3.0]), ys=torch.tensor([5.0]), w0=1.0, lr=0.1,
@@ -111,6 +115,10 @@ def test_one_training_step_moves_w_by_minus_lr_times_the_gradient(student):
                  hint=hint("under torch.no_grad(): w -= lr * w.grad (against the gradient, scaled by lr)"))
 
 
+@hints(
+    "backward() accumulates into w.grad across calls.",
+    "After each update call w.grad.zero_(), or the next step uses the sum of all gradients so far.",
+)
 @points(2)
 def test_training_zeroes_the_gradient_after_each_update(student):
     w = value_of(train(student, "train_linear", xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=2),
@@ -130,6 +138,10 @@ def test_training_learns_w_2_on_the_seed_data(student):
            "per sample: backward, w -= lr * w.grad under torch.no_grad(), then w.grad.zero_()")
 
 
+@hints(
+    "w = w - lr * w.grad builds a new tensor that is no longer a leaf.",
+    "Update in place under torch.no_grad() and return the very tensors you created with requires_grad=True.",
+)
 @points(1)
 def test_trained_parameters_are_leaves_that_still_require_grad(student):
     described = train(student, "train_linear", xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=1)
@@ -146,6 +158,10 @@ def test_trained_parameters_are_leaves_that_still_require_grad(student):
 
 
 # -- the homework: a quadratic model -------------------------------------------------
+@hints(
+    "The homework adds a quadratic term to the model.",
+    "Compute y_hat from the tensors w1, w2 and b themselves, so that each of them gets a gradient.",
+)
 @points(2)
 def test_quadratic_forward_gradients_are_x_squared_x_and_1(student):
     x = XS.double()
@@ -159,6 +175,10 @@ def test_quadratic_forward_gradients_are_x_squared_x_and_1(student):
                      hint=hint("the gradients of sum(y_hat) are sum(x^2) = 14, sum(x) = 6 and N = 3"))
 
 
+@hints(
+    "Three parameters now: each one is updated and each one is zeroed.",
+    "Per sample: one backward, then under torch.no_grad() update w1, w2 and b and zero each .grad.",
+)
 @points(2)
 def test_train_quadratic_takes_one_step_per_sample_and_zeroes_every_gradient(student):
     got = quadratic_params(train(student, "train_quadratic", xs=XS, ys=YS, lr=0.01, epochs=2))

@@ -44,6 +44,11 @@ def test_linear_model_is_one_linear_layer_from_1_to_1(student):
                  hint=hint("forward returns self.linear(x): nothing more"))
 
 
+@hints(
+    "The lecture's loss sums over the samples, and the model to train is the one passed in.",
+    "nn.MSELoss(reduction='sum') and torch.optim.SGD(model.parameters(), lr=lr); create a model only when none is "
+    "given.",
+)
 @points(2)
 def test_fit_linear_model_takes_sgd_steps_on_the_summed_squared_error(student):
     out = student.run_driver("fit_steps", x=X_SEED, y=Y_SEED, weight=0.5, bias=0.1, epochs=3, lr=0.01, time_limit=30)
@@ -69,6 +74,11 @@ def test_fit_linear_model_predicts_8_for_x_4_on_the_seed_data(student):
 
 
 # -- d2l from scratch ------------------------------------------------------------------
+@hints(
+    "Features from a standard normal, labels from the true w and b plus a little noise.",
+    "X = torch.normal(0, 1, (n, len(w))); y = X @ w + b plus torch.normal(0, 0.01, ...); return y as a column (n, "
+    "1).",
+)
 @points(2)
 def test_synthetic_data_is_x_w_plus_b_plus_noise_of_std_0_01(student):
     out = student.synthetic_data(TRUE_W, TRUE_B, 2000)
@@ -89,6 +99,10 @@ def test_synthetic_data_is_x_w_plus_b_plus_noise_of_std_0_01(student):
            "add torch.normal(0, 0.01, y.shape) to X @ w + b")
 
 
+@hints(
+    "Shuffle a list of all indices once per pass, then walk through it in steps of batch_size.",
+    "For i in range(0, n, batch_size): j = indices[i:i + batch_size]; yield features[j], labels[j].",
+)
 @points(2)
 def test_data_iter_yields_every_sample_once_in_batches_with_a_smaller_last_one(student):
     features = torch.arange(20.0).reshape(10, 2)
@@ -132,6 +146,10 @@ def test_linreg_is_x_matmul_w_plus_b(student):
     assert_close(got, X @ w + b, "linreg(X, w, b)", hint=hint("torch.matmul(X, w) + b"))
 
 
+@hints(
+    "y may arrive as (n,) while y_hat is (n, 1), and broadcasting then makes an (n, n) matrix.",
+    "Reshape y to y_hat.shape before subtracting; then square and halve, without summing.",
+)
 @points(1)
 def test_squared_loss_is_half_the_squared_error_of_each_sample(student):
     y_hat = torch.tensor([[1.0], [2.0], [4.0]])
@@ -144,6 +162,10 @@ def test_squared_loss_is_half_the_squared_error_of_each_sample(student):
                      hint=hint("(y_hat - y.reshape(y_hat.shape)) ** 2 / 2"))
 
 
+@hints(
+    "Parameters change in place, and autograd must not record the update.",
+    "with torch.no_grad(): for each param, param -= lr * param.grad / batch_size.",
+)
 @points(2)
 def test_sgd_updates_the_parameters_in_place(student):
     values = [torch.tensor([[1.0], [-2.0]]), torch.tensor([0.5])]

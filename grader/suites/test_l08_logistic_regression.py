@@ -95,6 +95,10 @@ def test_binary_cross_entropy_matches_torch(student):
                  "binary_cross_entropy of a (3, 4) batch", hint=hint("average over every element"))
 
 
+@hints(
+    "log(0) is -inf, and 0 * -inf is NaN.",
+    "Clamp torch.log(p) and torch.log(1 - p) at min=-100 before multiplying them by the labels.",
+)
 @points(1)
 def test_binary_cross_entropy_stays_finite_at_p_0_and_1(student):
     p = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5, 1e-300], dtype=torch.float64)
@@ -107,6 +111,10 @@ def test_binary_cross_entropy_stays_finite_at_p_0_and_1(student):
         assert_close(loss, F.binary_cross_entropy(p_, y_), f"binary_cross_entropy at {what}", hint=hint(CLAMP))
 
 
+@hints(
+    "The loss has to stay in the autograd graph.",
+    "Use torch.log and tensor arithmetic on p; no math.log, numpy, .item() or .detach().",
+)
 @points(1)
 def test_binary_cross_entropy_gradient_matches_torch(student):
     p, y = probabilities_and_labels(8, seed=5)
@@ -118,6 +126,10 @@ def test_binary_cross_entropy_gradient_matches_torch(student):
 
 
 # -- BCE from logits ---------------------------------------------------------------------
+@hints(
+    "Rewrite BCE(sigmoid(z), y) in terms of z alone.",
+    "It equals max(z, 0) - z * y + log(1 + exp(-|z|)), averaged over all elements.",
+)
 @points(2)
 def test_bce_with_logits_matches_torch(student):
     bce = student.bce_with_logits.forbidding(*TORCH_BCE)
@@ -130,6 +142,10 @@ def test_bce_with_logits_matches_torch(student):
                      hint=hint("BCE(sigmoid(z), y) = max(z, 0) - z y + log(1 + exp(-|z|)), averaged"))
 
 
+@hints(
+    "Computing sigmoid(z) first loses everything at z = 1e4: it rounds to exactly 1.",
+    "Never exponentiate a large positive number: z.clamp(min=0) and torch.log1p(torch.exp(-z.abs())).",
+)
 @points(2)
 def test_bce_with_logits_stays_exact_for_logits_of_1e4(student):
     z = torch.tensor([1e4, -1e4, 1e4, -1e4, 0.0, 30.0], dtype=torch.float64)
@@ -144,6 +160,10 @@ def test_bce_with_logits_stays_exact_for_logits_of_1e4(student):
 
 
 # -- training on the seed data ----------------------------------------------------------------
+@hints(
+    "The loop of lecture 5 with BCE summed over the samples, on the model passed in.",
+    "nn.BCELoss(reduction='sum') and SGD; per epoch: zero_grad, loss, backward, step.",
+)
 @points(2)
 def test_fit_pass_fail_takes_sgd_steps_on_the_summed_bce(student):
     out = train(student, "fit_steps", hours=HOURS, passed=PASSED, weight=0.5, bias=-0.2, epochs=3, lr=0.1)
@@ -168,6 +188,10 @@ def test_trained_model_passes_4_hours_and_fails_1_hour(student):
            f"{p4:.3f} above it", "sigmoid(linear(x)) trained with BCELoss(reduction='sum') and SGD at lr = 0.01")
 
 
+@hints(
+    "sigmoid(t) is 1/2 exactly where t = 0.",
+    "Solve w x + b = 0 with w = model.linear.weight.item() and b = model.linear.bias.item().",
+)
 @points(1)
 def test_decision_boundary_is_where_p_is_one_half_between_2_and_4_hours(student):
     out = train(student, "boundaries", weight=2.0, bias=-5.0, hours=HOURS, passed=PASSED, epochs=1000, lr=0.01)

@@ -120,7 +120,8 @@ def test_dataset_has_759_rows(student, diabetes):
 @public
 @hints(
     "__getitem__ returns one (features, label) pair.",
-    "Load with dtype=np.float32; the features are xy[:, :-1], the labels xy[:, [-1]] (a list index keeps the column dimension).",
+    "Load with dtype=np.float32; the features are xy[:, :-1], the labels xy[:, [-1]] (a list index keeps the column "
+    "dimension).",
 )
 @points(2)
 def test_items_are_8_float32_features_and_a_1_element_float32_label(student, diabetes):
@@ -130,6 +131,10 @@ def test_items_are_8_float32_features_and_a_1_element_float32_label(student, dia
         check_item(item, index)
 
 
+@hints(
+    "ds[i] is row i of the file, not shuffled.",
+    "Build the feature and label tensors once in __init__; __getitem__ returns self.x[index], self.y[index].",
+)
 @points(1)
 def test_items_follow_the_file_order(student, diabetes):
     path, rows = diabetes
@@ -143,6 +148,11 @@ def test_items_follow_the_file_order(student, diabetes):
 
 
 # -- the DataLoader ---------------------------------------------------------------------------
+@hints(
+    "Let torch's DataLoader do the batching.",
+    "Return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle); keep the last, smaller batch (drop_last "
+    "stays False).",
+)
 @points(2)
 def test_loader_of_a_10_row_file_gives_batches_of_4_4_2_with_every_row_once(student, ten_rows):
     path, rows = ten_rows
@@ -157,6 +167,10 @@ def test_loader_of_a_10_row_file_gives_batches_of_4_4_2_with_every_row_once(stud
            "the file)")
 
 
+@hints(
+    "Shuffling is the caller's choice.",
+    "Pass the shuffle argument on to DataLoader rather than a fixed True or False.",
+)
 @points(1)
 def test_loader_shuffles_only_when_asked(student, ten_rows):
     path, rows = ten_rows
@@ -183,6 +197,10 @@ def test_model_has_the_8_6_4_1_layers(student):
     expect(shapes == expected, f"expected the Linear layers 8-6-4-1, got parameters of shapes {shapes}")
 
 
+@hints(
+    "In the lecture every layer is followed by a sigmoid, the last one included.",
+    "Apply torch.sigmoid after linear1, linear2 and linear3.",
+)
 @points(1)
 def test_model_maps_8_features_to_a_probability_per_row(student):
     model = student.DiabetesModel()
@@ -204,6 +222,11 @@ def replay(weight, bias, batches, epochs: int, lr: float, reduction: str = "mean
     return torch.cat([weight.reshape(-1), bias])
 
 
+@hints(
+    "One optimizer step per mini-batch, on the mean BCE of that batch.",
+    "nn.BCELoss() (the default mean) and torch.optim.SGD; for each epoch, for each (x, y) in the loader: zero_grad, "
+    "loss, backward, step.",
+)
 @points(2)
 def test_train_diabetes_takes_one_sgd_step_per_batch_on_the_mean_bce(student):
     g = torch.Generator().manual_seed(1)

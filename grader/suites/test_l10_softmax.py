@@ -37,6 +37,10 @@ def random_logits(*shape: int, seed: int = 0, scale: float = 3.0) -> torch.Tenso
 
 
 # -- softmax --------------------------------------------------------------
+@hints(
+    "dim may be 0, 1 or -1, and X may have three dimensions.",
+    "Reduce along dim with keepdim=True so that the sum broadcasts back over X.",
+)
 @points(2)
 def test_softmax_matches_torch_along_any_dim(student):
     softmax = student.softmax.forbidding(*FROM_SCRATCH["softmax"])
@@ -65,6 +69,10 @@ def test_softmax_is_unchanged_by_adding_a_constant_to_a_row(student):
                  hint=hint("softmax(z + c) = softmax(z): exp(z + c) = exp(c) exp(z) and exp(c) cancels"))
 
 
+@hints(
+    "exp(1e4) overflows to inf.",
+    "softmax(z) = softmax(z - c) for any c: subtract X.max(dim=dim, keepdim=True).values before exp.",
+)
 @points(2)
 def test_softmax_stays_finite_for_huge_logits(student):
     P = assert_shape(student.softmax(HUGE, dim=1), HUGE.shape, "softmax(X)")
@@ -82,6 +90,10 @@ def test_logsumexp_matches_torch_along_any_dim(student):
                      hint=hint("after exp(X - m), sum and log, add m back"))
 
 
+@hints(
+    "LogSumExp 解决溢出: log(sum(exp(x))) = m + log(sum(exp(x - m))) for any m.",
+    "Take m as the max along dim with keepdim=True; squeeze dim from the result at the end.",
+)
 @points(1)
 def test_logsumexp_stays_finite_for_huge_and_very_negative_logits(student):
     L = assert_shape(student.logsumexp(HUGE, dim=1), (3,), "logsumexp(X, dim=1)")
@@ -89,6 +101,10 @@ def test_logsumexp_stays_finite_for_huge_and_very_negative_logits(student):
     assert_close(L, torch.logsumexp(HUGE, dim=1), "logsumexp of huge logits")
 
 
+@hints(
+    "log(softmax(X)) is -inf wherever softmax underflows to 0.",
+    "Subtract the logsumexp along dim from X, with dim kept (unsqueeze) so that it broadcasts.",
+)
 @points(2)
 def test_log_softmax_matches_torch_even_for_huge_logits(student):
     log_softmax = student.log_softmax.forbidding(*FROM_SCRATCH["log_softmax"])
@@ -123,6 +139,10 @@ def test_cross_entropy_of_zero_logits_over_10_classes_is_ln_10(student):
                  hint=hint("uniform probabilities 1/10 give a loss of ln 10 for every sample, and the mean is ln 10 too"))
 
 
+@hints(
+    "Never take the log of a softmax.",
+    "Pick log_softmax(logits, dim=1)[torch.arange(N), y] and return minus its mean.",
+)
 @points(1)
 def test_cross_entropy_stays_finite_for_huge_logits(student):
     y = torch.tensor([2, 0, 1])
@@ -132,6 +152,10 @@ def test_cross_entropy_stays_finite_for_huge_logits(student):
     assert_close(loss, F.cross_entropy(HUGE, y), "cross_entropy of huge logits")
 
 
+@hints(
+    "The gradient comes for free if the loss stays in the autograd graph.",
+    "No .detach(), .item(), .data or numpy inside cross_entropy; index with torch.arange(N) and y.",
+)
 @points(2)
 def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n(student):
     logits, y = random_logits(6, 10, seed=4).requires_grad_(), labels(6, 10, seed=4)
@@ -175,10 +199,11 @@ def test_net_maps_images_to_10_logits_per_image(student):
         assert_shape(net(X), (n, 10), f"Net()(X of shape {tuple(X.shape)})")
 
 
-
-
-
-
+@hints(
+    "Per batch: zero the gradients, forward, loss, backward, step.",
+    "nn.CrossEntropyLoss on the raw logits (no softmax in Net); optimizer.zero_grad() before loss.backward() in "
+    "every batch.",
+)
 @points(2)
 def test_train_epoch_zeroes_gradients_and_steps_once_per_batch(student):
     W, b, batches = linear_problem()
@@ -199,6 +224,10 @@ def test_train_epoch_returns_the_mean_batch_loss(student):
     assert abs(got - mean_loss) < 1e-6, f"train_epoch returned {got:.6f}, the mean batch loss is {mean_loss:.6f}"
 
 
+@hints(
+    "Evaluation mode, no gradients, and a count over samples.",
+    "model.eval() and torch.no_grad(); add up correct argmax predictions and divide by the number of samples.",
+)
 @points(1)
 def test_evaluate_counts_every_sample_in_eval_mode(student):
     W, b, batches = linear_problem(seed=2)

@@ -37,6 +37,10 @@ def test_relu_matches_torch_on_a_grid_with_zero_and_on_random_tensors(student):
         assert out.dtype == X.dtype, f"relu of a {X.dtype} tensor returned {out.dtype}"
 
 
+@hints(
+    "Build relu from operations autograd can differentiate.",
+    "torch.maximum(X, torch.zeros_like(X)) gives gradient 1 where x > 0 and 0 where x < 0.",
+)
 @points(1)
 def test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs(student):
     X = torch.tensor([-2.0, -0.5, -1e-3, 1e-3, 0.5, 3.0], dtype=torch.float64, requires_grad=True)
@@ -48,6 +52,11 @@ def test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs(student)
 
 
 # -- the MLP from scratch ----------------------------------------------------
+@hints(
+    "Small random weights, zero biases, and all four must be trainable leaves.",
+    "Wrap each in nn.Parameter: nn.Parameter(torch.randn(n_in, n_out) * 0.01) for W1 and W2, "
+    "nn.Parameter(torch.zeros(n)) for b1 and b2.",
+)
 @points(2)
 def test_init_mlp_params_gives_trainable_784_256_10_parameters(student):
     out = student.run_driver("init_mlp", num_inputs=784, num_hiddens=256, num_outputs=10, time_limit=30)
@@ -76,6 +85,10 @@ def mlp_reference(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
     return F.relu(X.reshape(-1, W1.shape[0]) @ W1 + b1) @ W2 + b2
 
 
+@hints(
+    "Images arrive as (N, 1, 28, 28), but the first layer wants rows.",
+    "X.reshape(-1, W1.shape[0]), then your relu of X @ W1 + b1, times W2, plus b2.",
+)
 @points(2)
 def test_mlp_forward_computes_relu_of_x_w1_plus_b1_times_w2_plus_b2(student):
     params = [randn(784, 32, seed=4) * 0.1, randn(32, seed=5) * 0.1, randn(32, 10, seed=6) * 0.1,
@@ -155,6 +168,10 @@ def test_train_weight_decay_without_decay_fits_the_training_set_but_not_the_test
                                   + hint("initialise w from N(0, 1), evaluate test_loss on the test set"))
 
 
+@hints(
+    "The penalty belongs in the loss you call backward on, in every minibatch.",
+    "loss = squared loss + lambd * l2_penalty(w): penalise w, not b.",
+)
 @points(2)
 def test_weight_decay_3_gives_a_lower_test_loss_and_a_smaller_w(student):
     plain, decayed = train_weight_decay(student, 0), train_weight_decay(student, 3)
@@ -167,6 +184,11 @@ def test_weight_decay_3_gives_a_lower_test_loss_and_a_smaller_w(student):
 
 
 # -- polynomial features and underfitting -------------------------------------
+@hints(
+    "Column i holds x to the power i divided by i factorial.",
+    "x.unsqueeze(1) ** torch.arange(degree + 1) divided by the factorials 0!, 1!, ..., degree!; column 0 is all "
+    "ones.",
+)
 @points(2)
 def test_polynomial_features_are_powers_over_factorials(student):
     x = torch.tensor([-2.0, -0.5, 0.0, 1.0, 1.5, 3.0], dtype=torch.float64)
@@ -229,6 +251,11 @@ def test_dropout_layer_rejects_rates_outside_0_1_naming_the_value(student):
                                  + hint("check 0 <= dropout <= 1 first"))
 
 
+@public
+@hints(
+    "Two edge cases: dropout 0 keeps everything and dropout 1 drops everything.",
+    "Return X for 0 and torch.zeros_like(X) for 1 before making a mask: 1 / (1 - 1) would divide by zero.",
+)
 @points(1)
 def test_dropout_0_returns_x_and_dropout_1_returns_zeros(student):
     X = randn(4, 6, seed=14)
@@ -244,6 +271,10 @@ def test_dropout_0_returns_x_and_dropout_1_returns_zeros(student):
 RATES = (0.25, 0.4, 0.7)
 
 
+@hints(
+    "Each element is dropped independently with probability dropout.",
+    "torch.rand_like(X) > dropout keeps an element with probability 1 - dropout.",
+)
 @points(2)
 def test_dropout_zeroes_a_fraction_close_to_the_rate(student):
     # 250,000 elements: the fraction's standard deviation is at most 0.001.
@@ -256,6 +287,10 @@ def test_dropout_zeroes_a_fraction_close_to_the_rate(student):
             + hint("keep an element when torch.rand (uniform on [0, 1)) exceeds dropout"))
 
 
+@hints(
+    "Dropping elements lowers the mean unless the survivors grow.",
+    "Divide the kept elements by 1 - dropout (inverted dropout).",
+)
 @points(2)
 def test_dropout_preserves_the_mean(student):
     # The output mean deviates from X's by a standard deviation of about 0.3%
@@ -346,6 +381,10 @@ def test_dropout_mlp_gives_different_outputs_on_two_calls_in_train_mode(student)
         + hint("while self.training, apply dropout_layer after each hidden layer's ReLU"))
 
 
+@hints(
+    "Dropout acts only while training.",
+    "Test self.training in forward; in eval mode the net is lin3(relu(lin2(relu(lin1(x))))).",
+)
 @points(2)
 def test_dropout_mlp_in_eval_mode_is_the_plain_mlp(student):
     out = dropout_mlp_outputs(student, train=False)
@@ -387,6 +426,11 @@ def test_xavier_uniform_fills_the_weight_in_place(student):
         "return a new tensor")
 
 
+@hints(
+    "Xavier 初始化 draws from U(-a, a), with a set by both fans.",
+    "fan_out, fan_in = weight.shape; a = sqrt(6 / (fan_in + fan_out)); fill with weight.uniform_(-a, a) under "
+    "torch.no_grad().",
+)
 @points(1)
 def test_xavier_uniform_stays_within_the_bound_and_comes_close_to_it(student):
     xavier = student.xavier_uniform_.forbidding(*XAVIER_BUILTINS)

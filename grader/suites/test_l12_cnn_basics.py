@@ -85,6 +85,10 @@ def test_conv_output_size_matches_real_conv_layers(student):
                 f"{expected}, got {got!r}\n" + hint("floor((size + 2 * padding - kernel) / stride) + 1"))
 
 
+@hints(
+    "Padding surrounds the input with zeros before the kernel slides over it.",
+    "Copy x into the middle of a zero tensor of size (H + 2p) x (W + 2p), then convolve that.",
+)
 @points(2)
 def test_conv2d_naive_gives_the_lecture_numbers_with_padding_1(student):
     out = student.conv2d_naive(LECTURE_INPUT, LECTURE_KERNEL, padding=1)
@@ -92,6 +96,12 @@ def test_conv2d_naive_gives_the_lecture_numbers_with_padding_1(student):
                  hint=hint("pad with one row and column of zeros on every side; do not flip the kernel"))
 
 
+@public
+@hints(
+    "Work out the output size first: a 5x5 input, a 3x3 kernel and stride 2 give 2x2.",
+    "Output (i, j) is the sum of the 3x3 window whose top-left corner is (i * stride, j * stride), times the "
+    "kernel, without flipping it.",
+)
 @points(1)
 def test_conv2d_naive_gives_the_lecture_numbers_with_stride_2(student):
     out = student.conv2d_naive(LECTURE_INPUT, LECTURE_KERNEL, padding=0, stride=2)
@@ -99,6 +109,10 @@ def test_conv2d_naive_gives_the_lecture_numbers_with_stride_2(student):
                  hint=hint("with stride 2 the window moves two pixels at a time: 5x5 -> 2x2"))
 
 
+@hints(
+    "Now there are batches, several input channels and several output channels.",
+    "out[n, o, i, j] sums x_padded[n, c, i * s + a, j * s + b] * weight[o, c, a, b] over c, a and b.",
+)
 @points(2)
 def test_conv2d_naive_matches_f_conv2d_on_random_shapes(student):
     conv2d_naive = student.conv2d_naive.forbidding(*CONV_FUNCTIONS)
@@ -111,6 +125,10 @@ def test_conv2d_naive_matches_f_conv2d_on_random_shapes(student):
                      hint=hint("sum over input channels too; the output has C_out channels"))
 
 
+@hints(
+    "Build the output from torch operations on x and weight only.",
+    "No .item(), numpy or torch.tensor(...) of computed values: they cut the autograd graph.",
+)
 @points(2)
 def test_conv2d_naive_gradients_match_f_conv2d(student):
     for i in (0, 3, 5):
@@ -139,6 +157,10 @@ def test_max_pool2d_naive_gives_the_lecture_numbers(student):
                  hint=hint("keep the largest value of each 2x2 window"))
 
 
+@hints(
+    "Windows do not overlap, and leftover rows and columns that do not fill a window are dropped.",
+    "Crop to (H // k * k, W // k * k), reshape to (N, C, H // k, k, W // k, k) and take amax over dims 3 and 5.",
+)
 @points(1)
 def test_max_pool2d_naive_matches_f_max_pool2d(student):
     max_pool2d_naive = student.max_pool2d_naive.forbidding(*POOL_FUNCTIONS)
@@ -164,6 +186,10 @@ def test_mnist_cnn_has_the_lecture_layers(student):
         f"expected conv 1->10 (5x5), conv 10->20 (5x5) and a linear layer 320->10, got parameters of shapes {shapes}")
 
 
+@hints(
+    "Liu Er's order is convolution, pooling, relu, twice.",
+    "x.view(batch_size, -1) then gives 20 * 4 * 4 = 320 features for fc.",
+)
 @points(2)
 def test_mnist_cnn_pools_twice_and_flattens_320_features(student):
     net = student.MnistCNN().double()
@@ -198,10 +224,11 @@ def test_lenet_computes_conv_pool_conv_pool_and_three_linear_layers(student):
 
 
 # -- training loop, per-class accuracy, saving -----------------------------------
-
-
-
-
+@hints(
+    "Loop over the epochs, and inside over every batch.",
+    "model.train(); per batch: zero_grad, CrossEntropyLoss of model(X) and y, backward, step; return one mean loss "
+    "per epoch.",
+)
 @points(2)
 def test_train_classifier_steps_once_per_batch_in_every_epoch(student):
     W, b, batches = linear_problem()
@@ -226,6 +253,11 @@ def test_train_classifier_returns_the_mean_batch_loss_of_each_epoch(student):
                                            f"loss is {e:.6f}")
 
 
+@hints(
+    "Count, per class, the samples and the correct predictions.",
+    "torch.bincount(y, minlength=num_classes) counts the samples; a bincount of y[predicted == y] counts the "
+    "correct ones.",
+)
 @points(2)
 def test_per_class_accuracy_divides_by_the_samples_of_each_class(student):
     g = torch.Generator().manual_seed(3)
@@ -252,6 +284,11 @@ class RunsCode:
         return os.mkdir, (self.path,)
 
 
+@hints(
+    "Save the parameters, not the model object.",
+    "torch.save(model.state_dict(), path); to load, model_cls() and load_state_dict(torch.load(path, "
+    "weights_only=True)).",
+)
 @points(2)
 def test_weights_round_trip_through_a_state_dict_file(student):
     tmp_path = student.scratch  # the only folder the sandbox may write to

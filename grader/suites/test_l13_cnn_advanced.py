@@ -38,6 +38,10 @@ def zero_all_weights(module) -> None:
 
 
 # -- 1x1 convolutions ------------------------------------------------------
+@hints(
+    "Count the multiply-accumulates one output value needs, then count the output values.",
+    "One output value takes k * k multiply-accumulates per input channel; there are H * W * C_out output values.",
+)
 @points(2)
 def test_conv_cost_counts_multiply_accumulates(student):
     direct = student.conv_cost(192, 32, 5, 28, 28)
@@ -52,7 +56,8 @@ def test_conv_cost_counts_multiply_accumulates(student):
 @public
 @hints(
     "The four branches are concatenated along the channels.",
-    "16 + 24 + 24 + 24 = 88: keep H and W with padding=1 for the 3x3 and padding=2 for the 5x5 convolutions, then torch.cat(outputs, dim=1).",
+    "16 + 24 + 24 + 24 = 88: keep H and W with padding=1 for the 3x3 and padding=2 for the 5x5 convolutions, then "
+    "torch.cat(outputs, dim=1).",
 )
 @points(2)
 def test_inception_outputs_88_channels_and_keeps_the_spatial_size(student):
@@ -83,6 +88,11 @@ def inception_reference(x: torch.Tensor, sd: dict) -> torch.Tensor:
     return torch.cat([b1, b5, b3, bp], dim=1)
 
 
+@hints(
+    "The order of the branches matters when they are concatenated.",
+    "torch.cat([branch1x1, branch5x5, branch3x3, branch_pool], dim=1); the pool branch is F.avg_pool2d(x, "
+    "kernel_size=3, stride=1, padding=1) then a 1x1 convolution.",
+)
 @points(2)
 def test_inception_computes_the_lecture_branches_for_given_weights(student):
     block = student.InceptionA(6).double()
@@ -104,6 +114,10 @@ def test_residual_block_keeps_the_shape(student):
         assert_shape(student.ResidualBlock(c)(images(n, c, h, w).float()), (n, c, h, w), f"ResidualBlock({c}) output")
 
 
+@hints(
+    "With all weights zero, the block must still pass x through.",
+    "Keep the skip connection and the final relu: relu(x + F(x)) is relu(x) when F(x) = 0.",
+)
 @points(2)
 def test_residual_block_with_zeroed_convs_is_relu_of_its_input(student):
     block = student.ResidualBlock(4).double()
@@ -113,6 +127,10 @@ def test_residual_block_with_zeroed_convs_is_relu_of_its_input(student):
                  hint=hint("with F(x) = 0 the block returns relu(x + 0): keep the skip connection and the last relu"))
 
 
+@hints(
+    "The skip connection is the shortcut that keeps gradients alive (梯度消失).",
+    "Add x itself, not x.detach(), x.data or a copy of it.",
+)
 @points(2)
 def test_residual_block_passes_gradient_through_the_skip_connection(student):
     block = student.ResidualBlock(4).double()
@@ -136,6 +154,11 @@ def test_residual_block_computes_relu_of_x_plus_conv2_relu_conv1(student):
     assert_close(block(x), expected, "ResidualBlock(3)(x)", hint=hint("relu(x + conv2(relu(conv1(x))))"))
 
 
+@hints(
+    "Each convolution gets its own BatchNorm, and no bias of its own.",
+    "bias=False on both convolutions, and each BatchNorm2d right after its convolution, before the relu and before "
+    "the sum.",
+)
 @points(2)
 def test_residual_block_with_batch_norm_normalises_both_convolutions(student):
     block = student.ResidualBlock(3, batch_norm=True).double()
@@ -159,6 +182,11 @@ def test_residual_block_with_batch_norm_normalises_both_convolutions(student):
                  hint=hint("relu(x + bn2(conv2(relu(bn1(conv1(x)))))): each BatchNorm right after its convolution"))
 
 
+@hints(
+    "A stage is three layers in a row.",
+    "An nn.Sequential of a 3x3 Conv2d with padding=1 and bias=False, a BatchNorm2d over the output channels, and a "
+    "ReLU.",
+)
 @points(1)
 def test_conv_bn_is_a_convolution_batch_norm_and_relu(student):
     stage = student.conv_bn(3, 5).double()
@@ -208,6 +236,10 @@ def test_cifar_resnet_maps_32x32_images_to_10_logits(student):
 
 
 # -- The networks ------------------------------------------------------------
+@hints(
+    "Count the features that reach the last layer.",
+    "After the second Inception block there are 88 channels of 4x4: 1408 inputs for fc.",
+)
 @points(1)
 def test_inception_net_maps_images_to_10_logits(student):
     net = student.InceptionNet()

@@ -105,11 +105,20 @@ def test_rnn_cell_matches_torch_rnn_cell_with_copied_weights(student):
     check_cell_matches_torch(student, "rnn_cell", "tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)")
 
 
+@hints(
+    "Gradients must reach x, h and all four weights.",
+    "Build the cell from torch operations on its arguments; no .detach(), .data or torch.tensor(...) of them.",
+)
 @points(1)
 def test_rnn_cell_gradients_match_torch(student):
     check_cell_gradients(student, "rnn_cell")
 
 
+@hints(
+    "The LSTM computes its four gates in one product of 4 * hidden rows.",
+    "gates = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh, split with gates.chunk(4, dim=1) in the order i, f, g, o.",
+    "c' = sigmoid(f) * c + sigmoid(i) * tanh(g); h' = sigmoid(o) * tanh(c').",
+)
 @points(2)
 def test_lstm_cell_matches_torch_lstm_cell_with_copied_weights(student):
     check_cell_matches_torch(student, "lstm_cell",
@@ -122,6 +131,11 @@ def test_lstm_cell_gradients_match_torch(student):
     check_cell_gradients(student, "lstm_cell")
 
 
+@hints(
+    "In the GRU the reset gate touches only the hidden part of the candidate state.",
+    "Chunk x @ W_ih.T + b_ih and h @ W_hh.T + b_hh into three parts each (r, z, n), and keep them apart for n.",
+    "r and z are sigmoids of the sums; n = tanh(i_n + r * h_n); h' = (1 - z) * n + z * h.",
+)
 @points(2)
 def test_gru_cell_matches_torch_gru_cell_with_copied_weights(student):
     check_cell_matches_torch(student, "gru_cell",
@@ -146,6 +160,11 @@ def torch_rnn(input_size: int, hidden_size: int, seed: int = 0, **kwargs) -> nn.
     return nn.RNN(input_size, hidden_size, **kwargs).double()
 
 
+@hints(
+    "Apply the same cell at every time step and keep every hidden state.",
+    "Loop over the first dimension of inputs, feed each new h into the next step, and stack the states on a new "
+    "first dimension.",
+)
 @points(2)
 def test_run_rnn_matches_torch_rnn_with_one_layer(student):
     for seed, (seq_len, batch, input_size, hidden_size) in enumerate([(5, 1, 4, 4), (7, 3, 2, 6), (12, 4, 5, 3)]):
@@ -229,6 +248,10 @@ def test_hello_rnn_cell_model_takes_one_rnn_cell_step(student):
                            "the class scores (no softmax: CrossEntropyLoss applies it)"))
 
 
+@hints(
+    "nn.RNN takes a hidden state of shape (num_layers, batch, hidden_size).",
+    "Start from torch.zeros(num_layers, x.size(1), hidden_size) and return out.view(-1, hidden_size).",
+)
 @points(1)
 def test_hello_rnn_model_runs_torch_rnn_from_zeros(student):
     net = student.HelloRNN(3, 5, 2)
@@ -242,6 +265,11 @@ def test_hello_rnn_model_runs_torch_rnn_from_zeros(student):
                            "out.view(-1, hidden_size)"))
 
 
+@hints(
+    "Here the input is (batch, seq_len) indices: the batch comes first.",
+    "Embedding, then nn.RNN(..., batch_first=True) from zeros (num_layers, x.size(0), hidden_size), then fc on "
+    "every step.",
+)
 @points(1)
 def test_hello_embedding_model_is_embedding_rnn_linear_batch_first(student):
     net = student.HelloEmbedding(6, 4, 5, 3, 2)

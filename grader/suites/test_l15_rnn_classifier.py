@@ -41,6 +41,10 @@ def first_difference(got: list, expected: list) -> str:
 
 
 # -- the data --------------------------------------------------------------------
+@hints(
+    "The files are gzipped CSV without a header.",
+    "gzip.open(path, 'rt', newline='') with csv.reader: a few names contain commas.",
+)
 @points(1)
 def test_name_dataset_reads_every_name_of_the_course_files(student, course_file):
     for name, rows in ROWS.items():
@@ -56,6 +60,10 @@ def test_name_dataset_reads_every_name_of_the_course_files(student, course_file)
                                             "not line.split(',')"))
 
 
+@hints(
+    "Country ids need a fixed, reproducible order.",
+    "country_list = sorted(set(countries)); get_country_id looks the name up in a dict built from it.",
+)
 @points(1)
 def test_name_dataset_has_18_sorted_countries_with_inverse_lookups(student, course_file):
     names, countries = read_course_file(str(course_file("names_train")))
@@ -89,6 +97,11 @@ def test_name_to_indices_gives_the_ascii_codes(student):
                                                + hint("ord(c) gives a character's ASCII code"))
 
 
+@hints(
+    "Pad every name to the longest one, and sort the batch longest first.",
+    "lengths.sort(descending=True) gives the order; fill the rows of a zero (B, max_len) int64 tensor in that order "
+    "and reorder the targets the same way.",
+)
 @points(2)
 def test_make_batch_pads_with_zeros_and_sorts_by_length_longest_first(student):
     names, countries = [n for n, _ in BATCH], [c for _, c in BATCH]
@@ -126,6 +139,10 @@ def batch_of(names: list[str], width: int) -> tuple[torch.Tensor, torch.Tensor]:
 SORTED_NAMES = ["Jevolojnov,", "Nakamura", "O'Neal", "Abe", "Li"]
 
 
+@hints(
+    "The GRU should never see the padding.",
+    "Embed padded.t() (seq_len, batch) and give the GRU pack_padded_sequence(embedded, lengths).",
+)
 @points(2)
 def test_classifier_output_does_not_depend_on_the_padding_length(student):
     model = student.RNNClassifier(128, 8, N_COUNTRIES, 2, True)
@@ -176,6 +193,11 @@ def reference_scores(state_dict: dict, padded: torch.Tensor, lengths: torch.Tens
         return [fc(final) for final in finals]
 
 
+@hints(
+    "Classify from the GRU's final hidden state, not from its output sequence.",
+    "hidden is (n_layers * n_directions, B, H): concatenate hidden[-1] and hidden[-2] on dim 1 for two directions, "
+    "take hidden[-1] for one.",
+)
 @points(2)
 def test_classifier_feeds_the_final_hidden_state_of_both_directions_to_fc(student):
     padded, lengths = batch_of(SORTED_NAMES, 11)
@@ -214,6 +236,10 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
                                                "number of names, not of batches"))
 
 
+@hints(
+    "One name is a batch of one.",
+    "model.eval(); make_batch([name], [0]); the argmax of the scores indexes country_list.",
+)
 @points(1)
 def test_predict_country_names_the_top_scoring_country(student):
     country_list = COUNTRIES
