@@ -13,6 +13,14 @@ import re
 ADVICE: list[tuple[str, str]] = [
     (r"expected target dtype to be Long",
      "class labels must be int64 for cross-entropy / nll_loss: pass y.long(), not floats"),
+    (r"0D or 1D target tensor expected, multi-target not supported",
+     "cross-entropy wants the labels as a 1-D tensor (N,) of class indices, not (N, 1) or one-hot: y.view(-1)"),
+    (r"Expected target size \[[\d, ]*\], got \[[\d, ]*\]",
+     "cross-entropy over a sequence wants the classes on dimension 1: scores (N, C, L) against labels "
+     "(N, L); or flatten both: scores.reshape(-1, C), labels.reshape(-1)"),
+    (r"Expected all tensors to be on the same device",
+     "the model and its input are on different devices: move the model once and every batch (X, y) "
+     "with .to(device)"),
     (r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
      "a Linear layer (or @) got inputs of the wrong width: its in_features must equal the last dimension of "
      "its input (flatten images with x.view(len(x), -1) first?)"),

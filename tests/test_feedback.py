@@ -26,6 +26,13 @@ def _backward_twice():
     y.backward()
 
 
+def _two_devices():
+    from torch._subclasses.fake_tensor import FakeTensorMode  # CUDA tensors without a GPU, same message
+
+    with FakeTensorMode():
+        torch.ones(2, device="cuda") + torch.ones(2, device="cpu").expand(3, 2)
+
+
 def _modified_inplace():
     b = torch.ones(2, requires_grad=True).sigmoid()
     b.mul_(2)
@@ -35,6 +42,9 @@ def _modified_inplace():
 # each pattern of the table, triggered for real in plain torch
 MISTAKES = {
     "expected target dtype to be Long": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
+    r"multi-target not supported": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([[0], [1], [2]])),
+    r"Expected target size": lambda: F.cross_entropy(torch.randn(2, 5, 4), torch.zeros(2, 5, dtype=torch.long)),
+    r"Expected all tensors to be on the same device": _two_devices,
     r"mat1 and mat2 shapes cannot be multiplied": lambda: nn.Linear(5, 2)(torch.randn(3, 4)),
     r"mat1 and mat2 must have the same dtype": lambda: nn.Linear(2, 2)(torch.ones(1, 2, dtype=torch.float64)),
     r"Trying to backward through the graph a second time": _backward_twice,
