@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Callable, Iterator
 from grader.lessons import ROOT, Lesson
 
 OK = "ok"
+STATUS_WIDTH = 200  # characters of the grader's last words kept in a status
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Row:
     """One submission's line in the gradebook."""
 
     submission: str
-    scores: dict[str, int] = field(default_factory=dict)  # lesson id -> points
+    scores: dict[str, int] = field(default_factory=dict)  # lesson id -> points, for the lessons asked for
     max_score: int = 0
     status: str = OK
 
@@ -56,82 +58,162 @@ class Row:
         return sum(self.scores.values())
 
 
+class Stopped(Exception):
+    """The batch was interrupted before this submission started."""
+
+
+class Graders:
+    """The ``practice grade`` processes running now. Each runs in its own
+    session (so that a timeout can kill its whole group), which also puts it
+    out of reach of the terminal's Ctrl-C: ``stop`` kills them instead."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self._stopped = False
+
+    def run(self, command: list[str], env: dict[str, str], time_limit: float) -> tuple[int | None, str]:
+        """Run ``command``; its exit status (None when it ran past ``time_limit``) and its stderr."""
+        with self._lock:  # no process may start after `stop` has looked at the running ones
+            if self._stopped:
+                raise Stopped
+            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True, errors="replace", start_new_session=True)
+            self._running.add(proc)
+        try:
+            _, stderr = proc.communicate(timeout=time_limit)
+            return proc.returncode, stderr
+        except subprocess.TimeoutExpired:
+            # The group is the grader; its sandboxed workers die with it (PR_SET_PDEATHSIG).
+            _kill(proc)
+            proc.communicate()
+            return None, ""
+        finally:
+            with self._lock:
+                self._running.discard(proc)
+
+    def stop(self) -> None:
+        """Kill every running grader and start no more."""
+        with self._lock:
+            self._stopped = True
+            for proc in self._running:
+                _kill(proc)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def submissions(folder: Path) -> tuple[list[Path], list[str]]:
-    """The submissions in ``folder`` (sorted by name) and the names of entries skipped."""
-    found, skipped = [], []
+    """The submissions in ``folder`` (sorted by name) and the names of the entries
+    ignored: hidden ones, and files that are not notebooks."""
+    found, ignored = [], []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir() or entry.suffix == ".ipynb":
+        if not entry.name.startswith(".") and (entry.is_dir() or entry.suffix == ".ipynb"):
             found.append(entry)
         else:
-            skipped.append(entry.name)
-    return found, skipped
+            ignored.append(entry.name)
+    return found, ignored
+
+
+def _lesson_folder(entry: Path) -> Path:
+    """A student's repository holds its lessons in exercises/; a plain copy holds them at the top."""
+    return entry / "exercises" if (entry / "exercises").is_dir() else entry
 
 
 def _malformed(entry: Path, lessons: list[Lesson]) -> str | None:
     """Why a folder cannot be graded at all (notebooks are judged by `practice grade`)."""
-    if entry.is_dir():
-        folder = entry / "exercises" if (entry / "exercises").is_dir() else entry
-        if not any((folder / f"{lesson.id}.py").is_file() for lesson in lessons):
-            return "malformed: no lesson files"
+    if entry.is_dir() and not any((_lesson_folder(entry) / f"{lesson.id}.py").is_file() for lesson in lessons):
+        return "malformed: no lesson files"
     return None
 
 
 def _command(entry: Path, settings: Settings, report: Path) -> list[str]:
     command = [sys.executable, "-m", "grader", "grade"]
     if entry.suffix == ".ipynb":  # a notebook is one lesson, named inside it
-        command += ["--notebook", str(entry)]
+        command += ["--notebook", str(entry.resolve())]
     else:
-        folder = entry / "exercises" if (entry / "exercises").is_dir() else entry
-        command += [*(lesson.id for lesson in settings.lessons), "--submission", str(folder)]
+        command += [*(lesson.id for lesson in settings.lessons), "--submission", str(_lesson_folder(entry).resolve())]
     command += ["--json", str(report), *settings.options]
     if settings.gradescope_dir:
         command += ["--gradescope", str(settings.gradescope_dir / entry.name / "results.json")]
     return command
 
 
-def grade_one(entry: Path, settings: Settings) -> Row:
+def _failure(returncode: int, stderr: str) -> str:
+    """The status of a grader that wrote no report, from its exit status and last line."""
+    last = (stderr.strip().splitlines() or [""])[-1]
+    last = last.removeprefix("grader error: ").removeprefix("error: ")[:STATUS_WIDTH]
+    if returncode == 2:  # `practice grade` refused the input: an unreadable notebook, ...
+        return f"malformed: {last}"
+    if returncode == 3:
+        return f"grader error: {last}"
+    try:
+        how = f"killed by {signal.Signals(-returncode).name}" if returncode < 0 else f"exit status {returncode}"
+    except ValueError:
+        how = f"killed by signal {-returncode}"
+    return f"crashed: {how}" + (f" ({last})" if last else "")
+
+
+def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -> Row:
     """Grade one submission in its own ``practice grade`` process."""
     row = Row(entry.name, {lesson.id: 0 for lesson in settings.lessons},
               max_score=sum(lesson.points for lesson in settings.lessons))
     if reason := _malformed(entry, settings.lessons):
         row.status = reason
         return row
+    env = {**os.environ, "OMP_NUM_THREADS": str(settings.threads), "MKL_NUM_THREADS": str(settings.threads)}
     with tempfile.TemporaryDirectory(prefix="torch-practice-batch-") as tmp:
         report = Path(tmp) / "report.json"
-        env = {**os.environ, "OMP_NUM_THREADS": str(settings.threads), "MKL_NUM_THREADS": str(settings.threads)}
-        # its own session, so that a timeout kills the whole group: grader and sandboxed workers
-        proc = subprocess.Popen(_command(entry, settings, report), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            _, stderr = proc.communicate(timeout=settings.time_limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+            returncode, stderr = (graders or Graders()).run(_command(entry, settings, report), env,
+                                                            settings.time_limit)
+        except OSError as exc:
+            row.status = f"grader error: cannot start it ({exc})"
+            return row
+        if returncode is None:
             row.status = f"timed out after {settings.time_limit:g} s"
-            return row
-        if not report.exists():
-            last = (stderr.strip().splitlines() or [""])[-1].removeprefix("error: ")
-            row.status = (f"malformed: {last}" if proc.returncode == 2 else
-                          f"grader error: {last}" if proc.returncode == 3 else
-                          f"crashed: exit status {proc.returncode}" + (f" ({last})" if last else ""))
-            return row
-        graded = json.loads(report.read_text())
-    for lesson in graded["lessons"]:
-        row.scores[lesson["lesson"]] = lesson["score"]
-    row.max_score = graded["max_score"]
+        elif not report.exists():
+            row.status = _failure(returncode, stderr)
+        else:
+            try:
+                _fill(row, json.loads(report.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                row.status = f"grader error: unreadable report ({exc})"
     return row
+
+
+def _fill(row: Row, graded: dict) -> None:
+    """Scores from a ``practice grade --json`` report, for the lessons asked for only."""
+    lessons = [lesson for lesson in graded["lessons"] if lesson["lesson"] in row.scores]
+    if not lessons:  # a notebook of a lesson not asked for
+        others = ", ".join(lesson["lesson"] for lesson in graded["lessons"])
+        row.status = f"not graded: holds {others}, not the lessons asked for"
+        return
+    scores = {lesson["lesson"]: int(lesson["score"]) for lesson in lessons}
+    # what was graded: a notebook holds one lesson, a folder all of them (a missing file scores 0)
+    row.max_score = sum(int(lesson["max_score"]) for lesson in lessons)
+    row.scores.update(scores)
 
 
 def grade_all(entries: list[Path], settings: Settings, done: Callable[[Row], None] = lambda row: None) -> list[Row]:
     """Grade every submission, ``settings.workers`` at a time; rows in the order of ``entries``.
     ``done`` is called in this thread as each submission finishes (for a progress bar)."""
-    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        futures = {pool.submit(grade_one, entry, settings): entry for entry in entries}
+    graders = Graders()
+    pool = ThreadPoolExecutor(max_workers=settings.workers)
+    futures = [pool.submit(grade_one, entry, settings, graders) for entry in entries]
+    try:
         for future in as_completed(futures):
             done(future.result())
-        return [future.result() for future in futures]
+    except BaseException:  # Ctrl-C (or a bug): stop now, not after grading everything left
+        pool.shutdown(wait=False, cancel_futures=True)
+        graders.stop()
+        raise
+    pool.shutdown()
+    return [future.result() for future in futures]
 
 
 def columns(lessons: list[Lesson]) -> list[str]:
@@ -145,6 +227,7 @@ def cells(row: Row, lessons: list[Lesson]) -> Iterator[str | int]:
 
 
 def write_csv(path: Path, rows: list[Row], lessons: list[Lesson]) -> None:
+    """The gradebook: one row per submission, in the order given (sorted by name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
@@ -153,6 +236,7 @@ def write_csv(path: Path, rows: list[Row], lessons: list[Lesson]) -> None:
 
 
 def summary(rows: list[Row]) -> str:
+    """The table printed at the end: submission, total/max, status."""
     width = max([len("submission")] + [len(row.submission) for row in rows])
     lines = [f"{'submission':{width}}  {'score':>9}  status"]
     lines += [f"{row.submission:{width}}  {f'{row.total}/{row.max_score}':>9}  {row.status}" for row in rows]

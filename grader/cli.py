@@ -303,27 +303,39 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
     """Grade every submission in FOLDER (sub-folders and .ipynb files) for LESSONS (default: all).
 
     A sub-folder is laid out like exercises/ or is a student's repository
-    with an exercises/ folder. Exit status 0 when the batch ran, whatever
-    the students scored.
+    with an exercises/ folder. Each submission is graded by its own
+    `practice grade` process; one that hangs, crashes or is malformed gets a
+    row whose status says so. Exit status 0 when the batch ran, whatever the
+    students scored.
     """
     from grader import batch
 
     if not folder.is_dir():
         fail(f"{folder} is not a folder of submissions")
-    entries, skipped = batch.submissions(folder)
+    chosen = pick_lessons(lessons, None)
+    entries, ignored = batch.submissions(folder)
     if not entries:
         fail(f"{folder} holds no submissions (sub-folders or .ipynb notebooks)")
-    if skipped:
-        click.echo(f"skipped {len(skipped)} entries that are neither folders nor notebooks: {', '.join(skipped)}",
-                   err=True)
+    if ignored:
+        names = ", ".join(ignored[:10]) + (", ..." if len(ignored) > 10 else "")
+        click.echo(f"ignored {len(ignored)} entries (hidden, or neither a folder nor a .ipynb): {names}", err=True)
+    if csv_path and csv_path.is_dir():
+        fail(f"--csv {csv_path} is a folder, not a file")
+    for out in filter(None, (csv_path and csv_path.parent, gradescope_dir)):
+        try:  # now, not after an hour of grading
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"cannot create {out}: {exc.strerror}")
     options = ["--timeout", str(timeout), *(["--memory", str(memory or "none")] if memory is not None else []),
                *(["--strict"] if strict else []), *(["--offline"] if offline else []),
                *(["--data-dir", str(data_dir.resolve())] if data_dir else [])]
-    settings = batch.Settings(pick_lessons(lessons, None), options, submission_timeout, workers,
+    settings = batch.Settings(chosen, options, submission_timeout, workers,
                               gradescope_dir.resolve() if gradescope_dir else None)
-    with click.progressbar(length=len(entries), label=f"grading {len(entries)} submissions",
-                           show_eta=True, file=sys.stderr) as bar:
-        rows = batch.grade_all(entries, settings, done=lambda row: bar.update(1))
+    label = f"grading {len(entries)} submission{'s' * (len(entries) != 1)}"
+    with click.progressbar(length=len(entries), label=label, show_eta=True,
+                           item_show_func=lambda row: row and f"{row.submission}: {row.status}",
+                           file=sys.stderr) as bar:
+        rows = batch.grade_all(entries, settings, done=lambda row: bar.update(1, row))
     click.echo(batch.summary(rows))
     if csv_path:
         batch.write_csv(csv_path, rows, settings.lessons)
