@@ -338,7 +338,7 @@ def _error_from(error: Any, what: str, memory_limit: int | None = None) -> Stude
     first_line = message.strip().splitlines()[0] if message.strip() else ""
     reason = f"{kind}{at} during {what}: {first_line}"[:300]
     if memory_limit and (kind == "MemoryError" or "can't allocate memory" in message):
-        reason += f" (the worker's memory limit is {gib(memory_limit)}; a teacher can change it with --memory)"
+        reason += f"\nhint: the worker's memory limit is {gib(memory_limit)}; a teacher can change it with --memory"
     if tip := feedback.advice(message):
         reason += f"\nhint: {tip}"
     return StudentError(reason, kind)
