@@ -37,6 +37,18 @@ def _decorator(node: ast.expr) -> tuple[str, list[ast.expr]]:
     return name, list(call.args) if call else []
 
 
+def first_line(node: ast.stmt) -> int:
+    """A top-level statement's first line (1-based), its decorators included."""
+    return min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
+
+
+def comment_start(lines: list[str], first: int) -> int:
+    """The first line of the comment block right above line ``first`` (1-based), else ``first``."""
+    while first > 1 and lines[first - 2].lstrip().startswith("#"):
+        first -= 1
+    return first
+
+
 def checks(source: str) -> list[Check]:
     """The checks of a suite's source, in file order."""
     found = []
@@ -46,13 +58,12 @@ def checks(source: str) -> list[Check]:
         marks = dict(_decorator(d) for d in node.decorator_list)
         points = marks.get("points", [])
         hints = tuple(arg.value for arg in marks.get("hints", []) if isinstance(arg, ast.Constant))
-        first = min([d.lineno for d in node.decorator_list] + [node.lineno])
         found.append(Check(
             name=node.name,
             points=points[0].value if points and isinstance(points[0], ast.Constant) else 0,
             public="public" in marks,
             hints=hints,
-            lines=(first, node.end_lineno),
+            lines=(first_line(node), node.end_lineno),
         ))
     return found
 

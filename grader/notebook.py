@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.catalog import comment_start, first_line
 from grader.lessons import BY_ID, ROOT, Lesson
 
 DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign,
@@ -42,10 +43,7 @@ def _chunks(source: str) -> list[tuple[bool, str]]:
     body = tree.body[1:] if tree.body and isinstance(tree.body[0], ast.Expr) else tree.body
     chunks: list[tuple[bool, str]] = []
     for node in body:
-        first = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
-        while first > 1 and lines[first - 2].lstrip().startswith("#"):
-            first -= 1
-        text = "\n".join(lines[first - 1:node.end_lineno])
+        text = "\n".join(lines[comment_start(lines, first_line(node)) - 1:node.end_lineno])
         own_cell = isinstance(node, (ast.FunctionDef, ast.ClassDef))
         if chunks and not own_cell and not chunks[-1][0]:
             chunks[-1] = (False, chunks[-1][1] + "\n" + text)  # imports and constants share one cell
@@ -119,12 +117,6 @@ def extract(path: Path) -> Extracted:
             continue
         lines = code.splitlines()
         kept = [node for node in tree.body if isinstance(node, DEFINITIONS)]
-        pieces += ["\n".join(lines[node.lineno - 1 - _decorators(node):node.end_lineno]) for node in kept]
+        pieces += ["\n".join(lines[first_line(node) - 1:node.end_lineno]) for node in kept]
     extracted.source = "\n\n\n".join(pieces) + "\n"
     return extracted
-
-
-def _decorators(node: ast.stmt) -> int:
-    """How many lines a definition's decorators add above its ``def``."""
-    decorators = getattr(node, "decorator_list", [])
-    return node.lineno - min(d.lineno for d in decorators) if decorators else 0

@@ -35,9 +35,7 @@ def _cut(source: str, spans: list[tuple[int, int]]) -> str:
     lines = source.splitlines(keepends=True)
     drop: set[int] = set()
     for first, last in spans:
-        while first > 1 and lines[first - 2].lstrip().startswith("#"):
-            first -= 1
-        drop.update(range(first, last + 1))
+        drop.update(range(catalog.comment_start(lines, first), last + 1))
     kept = "".join(line for number, line in enumerate(lines, start=1) if number not in drop)
     return re.sub(r"\n{4,}", "\n\n\n", kept)
 
@@ -69,8 +67,7 @@ def _unused_helpers(source: str) -> list[tuple[int, int]]:
             continue
         used_elsewhere = any(name in _names_used(other) for other in body if other is not node)
         if not used_elsewhere:
-            first = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
-            spans.append((first, node.end_lineno))
+            spans.append((catalog.first_line(node), node.end_lineno))
     return spans
 
 
