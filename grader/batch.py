@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from grader import text
 from grader.lessons import ROOT, Lesson
 
 OK = "ok"
@@ -56,6 +57,12 @@ class Row:
     @property
     def total(self) -> int:
         return sum(self.scores.values())
+
+    def shown(self) -> tuple[str, str]:
+        """The submission's name and status as they may be printed or stored: one line
+        each, no control characters. Both can hold a student's text: a folder name, the
+        last words of a grader that crashed on its submission."""
+        return text.name(self.submission), text.name(self.status)
 
 
 class Stopped(Exception):
@@ -221,23 +228,26 @@ def columns(lessons: list[Lesson]) -> list[str]:
 
 
 def cells(row: Row, lessons: list[Lesson]) -> Iterator[str | int]:
-    yield row.submission
+    submission, status = row.shown()
+    yield submission
     yield from (row.scores.get(lesson.id, 0) for lesson in lessons)
-    yield from (row.total, row.max_score, row.status)
+    yield from (row.total, row.max_score, status)
 
 
 def write_csv(path: Path, rows: list[Row], lessons: list[Lesson]) -> None:
-    """The gradebook: one row per submission, in the order given (sorted by name)."""
+    """The gradebook: one row per submission, in the order given (sorted by name).
+    A cell a spreadsheet would read as a formula (``=HYPERLINK(...)``) is written as text."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(columns(lessons))
-        writer.writerows(list(cells(row, lessons)) for row in rows)
+        writer.writerows([text.csv_cell(cell) for cell in cells(row, lessons)] for row in rows)
 
 
 def summary(rows: list[Row]) -> str:
     """The table printed at the end: submission, total/max, status."""
-    width = max([len("submission")] + [len(row.submission) for row in rows])
+    shown = [(*row.shown(), f"{row.total}/{row.max_score}") for row in rows]
+    width = max([len("submission")] + [len(submission) for submission, _, _ in shown])
     lines = [f"{'submission':{width}}  {'score':>9}  status"]
-    lines += [f"{row.submission:{width}}  {f'{row.total}/{row.max_score}':>9}  {row.status}" for row in rows]
+    lines += [f"{submission:{width}}  {score:>9}  {status}" for submission, status, score in shown]
     return "\n".join(lines)

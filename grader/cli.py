@@ -16,13 +16,14 @@ from pathlib import Path
 
 import click
 
-from grader import progress
+from grader import progress, text
 from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, find, lesson_of_file
 
 
 def fail(message: str) -> None:
-    """Print one clear sentence and exit with status 2 (bad input)."""
-    click.echo(f"error: {message}", err=True)
+    """Print one clear sentence and exit with status 2 (bad input). It may name a
+    student's file or quote its notebook: control characters are shown as escapes."""
+    click.echo(f"error: {text.clean(message)}", err=True)
     sys.exit(2)
 
 
@@ -240,7 +241,7 @@ def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path) -> Path:
     if lessons and [find_lesson(name) for name in lessons] != [extracted.lesson]:
         fail(f"{path.name} is the notebook of {extracted.lesson.id}, not of {', '.join(lessons)}")
     for note in extracted.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {text.clean(note)}", err=True)
     lesson_file = folder / f"{extracted.lesson.id}.py"
     lesson_file.write_text(extracted.source, encoding="utf-8")
     return lesson_file
@@ -317,7 +318,7 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
     if not entries:
         fail(f"{folder} holds no submissions (sub-folders or .ipynb notebooks)")
     if ignored:
-        names = ", ".join(ignored[:10]) + (", ..." if len(ignored) > 10 else "")
+        names = ", ".join(map(text.name, ignored[:10])) + (", ..." if len(ignored) > 10 else "")
         click.echo(f"ignored {len(ignored)} entries (hidden, or neither a folder nor a .ipynb): {names}", err=True)
     if csv_path and csv_path.is_dir():
         fail(f"--csv {csv_path} is a folder, not a file")
@@ -333,7 +334,7 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
                               gradescope_dir.resolve() if gradescope_dir else None)
     label = f"grading {len(entries)} submission{'s' * (len(entries) != 1)}"
     with click.progressbar(length=len(entries), label=label, show_eta=True,
-                           item_show_func=lambda row: row and f"{row.submission}: {row.status}",
+                           item_show_func=lambda row: row and ": ".join(row.shown()),
                            file=sys.stderr) as bar:
         rows = batch.grade_all(entries, settings, done=lambda row: bar.update(1, row))
     click.echo(batch.summary(rows))

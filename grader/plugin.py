@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 import torch
 
-from grader import check, data
+from grader import check, data, text
 from grader.lessons import BY_ID, ROOT
 from grader.remote import Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
 
@@ -196,6 +196,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         report.outcome = "failed"  # CI: a check that could not run is a failure
     student = item.funcargs.get("student")
     output = student._worker.take_output() if isinstance(student, Student) else ""
+    _neutralise_longrepr(report)
     report.user_properties += [
         ("lesson", lesson_id(item)),
         ("points", item.get_closest_marker("points").args[0]),
@@ -203,3 +204,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         ("output", output),
         ("detail", check.take_notes() if call.when == "call" else ""),
     ]
+
+
+def _neutralise_longrepr(report: pytest.TestReport) -> None:
+    """pytest's own account of a failure (printed by ``practice grade -v``) quotes
+    the student's error messages: it is shown as clean text. The message and output
+    recorded above are cleaned where they become a ``CheckResult``."""
+    if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = report.longrepr
+        report.longrepr = (path, line, text.clean(reason))
+    elif report.longrepr is not None:
+        report.longrepr = text.clean(str(report.longrepr))
+    report.sections = [(title, text.clean(content)) for title, content in report.sections]

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from grader import text
 from grader.lessons import BY_ID
 
 PASSED, FAILED, NOT_GRADED, ERROR = "passed", "failed", "not graded", "error"
@@ -22,6 +23,11 @@ class CheckResult:
     message: str = ""
     output: str = ""  # what the student's code printed during the check
     detail: str = ""  # what a check reports even when it passes: "accuracy 0.9812 (needs 0.97)"
+
+    def __post_init__(self) -> None:
+        # The message and output hold the student's text (what its code printed, what its
+        # errors said): neutralised here, once, before any report shows or stores them.
+        self.message, self.output, self.detail = map(text.clean, (self.message, self.output, self.detail))
 
     @property
     def title(self) -> str:
@@ -129,8 +135,13 @@ def to_json(results: list[CheckResult]) -> dict:
     }
 
 
+GRADESCOPE_TEXT = {"output_format": "text", "name_format": "text"}  # not html, md, ansi or simple_format
+
+
 def to_gradescope(results: list[CheckResult]) -> dict:
-    """Gradescope's ``results.json``: not-graded checks carry no points."""
+    """Gradescope's ``results.json``: not-graded checks carry no points. Every
+    output and name is declared plain text (``output_format`` and friends), so
+    Gradescope shows it as written instead of formatting it."""
     tests = []
     for r in results:
         test = {
@@ -138,12 +149,14 @@ def to_gradescope(results: list[CheckResult]) -> dict:
             "score": r.score,
             "max_score": 0 if r.status == NOT_GRADED else r.points,
             "output": "\n".join(filter(None, [r.detail, r.message, r.output and f"Your code printed:\n{r.output}"])),
+            **GRADESCOPE_TEXT,
             "visibility": "visible",
         }
         if r.status != NOT_GRADED:
             test["status"] = "passed" if r.status == PASSED else "failed"
         tests.append(test)
-    return {"score": sum(r.score for r in results), "tests": tests}
+    return {"score": sum(r.score for r in results), "output_format": "text", "test_output_format": "text",
+            "test_name_format": "text", "tests": tests}
 
 
 def to_junit(results: list[CheckResult]) -> str:

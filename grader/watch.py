@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
-from grader import hints, progress
+from grader import hints, progress, text
 from grader.lessons import LESSONS, ROOT, Lesson
 
 Grader = Callable[[Lesson], str]  # grades a lesson, returns what to show
@@ -27,15 +27,16 @@ Grader = Callable[[Lesson], str]  # grades a lesson, returns what to show
 
 def grade_summary(lesson: Lesson, extra: tuple[str, ...] = ()) -> str:
     """Grade ``lesson`` in a fresh ``practice grade`` process (which also
-    records progress) and summarise it: the score line and the first failing check."""
+    records progress) and summarise it: the score line and the first failing check.
+    What it says may quote the student's code, so it is shown as clean text."""
     with tempfile.TemporaryDirectory(prefix="torch-practice-watch-") as tmp:
         report = Path(tmp) / "report.json"
         done = subprocess.run([sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
-                              cwd=ROOT, capture_output=True, text=True)
+                              cwd=ROOT, capture_output=True, text=True, errors="replace")
         if not report.exists():  # bad input or a broken grader: its own message says why
-            return (done.stderr or done.stdout).strip()
-        result = json.loads(report.read_text())
-    return summarise(lesson, result)
+            return text.clean((done.stderr or done.stdout).strip())
+        result = json.loads(report.read_text(encoding="utf-8"))
+    return text.clean(summarise(lesson, result))
 
 
 def summarise(lesson: Lesson, report: dict) -> str:
