@@ -135,9 +135,6 @@ def to_json(results: list[CheckResult]) -> dict:
     }
 
 
-GRADESCOPE_TEXT = {"output_format": "text", "name_format": "text"}  # not html, md, ansi or simple_format
-
-
 def to_gradescope(results: list[CheckResult]) -> dict:
     """Gradescope's ``results.json``: not-graded checks carry no points. Every
     output and name is declared plain text (``output_format`` and friends), so
@@ -149,7 +146,8 @@ def to_gradescope(results: list[CheckResult]) -> dict:
             "score": r.score,
             "max_score": 0 if r.status == NOT_GRADED else r.points,
             "output": "\n".join(filter(None, [r.detail, r.message, r.output and f"Your code printed:\n{r.output}"])),
-            **GRADESCOPE_TEXT,
+            "output_format": "text",  # shown as written: not html, md, ansi or the default simple_format
+            "name_format": "text",
             "visibility": "visible",
         }
         if r.status != NOT_GRADED:
