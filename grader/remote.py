@@ -390,7 +390,8 @@ def load_plain(blob: bytes) -> Any:
         return torch.load(io.BytesIO(blob), weights_only=True)
     except Exception as exc:  # noqa: BLE001 - whatever refuses it, the file holds more than plain data
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
-        reason = next((line for line in lines if line.startswith("WeightsUnpickler error")), lines[0])
+        # the line that names what was refused, not the advice around it
+        reason = next((line for line in lines if "GLOBAL" in line or line.startswith("WeightsUnpickler")), lines[0])
         raise ValueError(f"torch.load(weights_only=True) refuses it: {reason[:200]}") from None
 
 
