@@ -568,9 +568,10 @@ class Student:
 
     def read_file(self, name: str) -> bytes | None:
         """The bytes of the file ``name`` the student's code wrote in
-        ``scratch``, or None when there is none. The worker reads it (the
-        driver ``read_file``, which refuses a link, a FIFO or anything but a
-        plain file of at most ``READ_BACK_LIMIT`` bytes) and sends the bytes;
+        ``scratch``, or None when there is none. The worker reads it (with
+        ``grader.drivers.files.read_file``, which the lesson's driver
+        re-exports; it refuses a link, a FIFO or anything but a plain file of
+        at most ``READ_BACK_LIMIT`` bytes) and sends the bytes;
         they are checked again here, since the worker may lie. Decode a torch
         file with ``load_plain``."""
         path = self.scratch / plain_name(name)

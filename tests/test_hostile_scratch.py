@@ -29,7 +29,8 @@ import torch
 
 from conftest import DATA, grade, submission
 from grader import sandbox
-from grader.remote import READ_BACK_LIMIT, Student, StudentError, Worker, WorkerConfig, load_plain, torch_bytes, write_new
+from grader.remote import (READ_BACK_LIMIT, Student, StudentError, Worker, WorkerConfig, load_plain, torch_bytes,
+                           write_new)
 
 pytestmark = pytest.mark.skipif(sandbox.landlock_abi() == 0, reason="needs Landlock: without it the worker can write "
                                 "any file the grader can, canary included (see README, Security model)")
@@ -199,6 +200,7 @@ def assert_exact_score(graded, failing: set[str]) -> None:
 
 
 # -- graded submissions ----------------------------------------------------------------
+@pytest.mark.slow
 def test_l01_links_fifos_and_pickles_in_scratch_neither_run_code_nor_reach_the_canary(tmp_path):
     folder = hostile(tmp_path, "l01_tensors", L01, names=["theirs.pt", "weights.pt", "object.pkl", "object.pt"],
                      ours=["ours.pt", "code-ran"])
@@ -209,12 +211,14 @@ def test_l01_links_fifos_and_pickles_in_scratch_neither_run_code_nor_reach_the_c
         "test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]["message"]
 
 
+@pytest.mark.slow
 def test_l09_cannot_replace_the_file_the_grader_wrote_for_it(tmp_path):
     folder = hostile(tmp_path, "l09_multi_dim_dataloader", L09, names=["diabetes10.csv.gz"], ours=[])
     graded = graded_safely(tmp_path, "l09_multi_dim_dataloader", folder, "-k", "10_row or shuffles_only")
     assert_exact_score(graded, set())
 
 
+@pytest.mark.slow
 def test_l12_a_saved_file_that_runs_code_is_refused_without_running_it(tmp_path):
     folder = hostile(tmp_path, "l12_cnn_basics", L12, names=["lenet.pt", "evil.pt"],
                      ours=["saved-lenet.pt", "saved-lenet.pt.real", "code-ran"])

@@ -304,7 +304,8 @@ def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
     except ValueError as exc:
         raise AssertionError(f"the file save_tensor wrote is not a plain tensor file: {exc}\n"
                              + hint("torch.save(t, path)")) from None
-    assert_close(saved, t, "torch.load(weights_only=True) of the file save_tensor wrote", hint=hint("torch.save(t, path)"))
+    assert_close(saved, t, "torch.load(weights_only=True) of the file save_tensor wrote",
+                 hint=hint("torch.save(t, path)"))
     theirs = student.put_file("theirs.pt", torch_bytes(torch.arange(6).reshape(2, 3)))
     assert_close(student.load_tensor(theirs), torch.arange(6).reshape(2, 3), "load_tensor of a saved int tensor")
 
