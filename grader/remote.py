@@ -18,6 +18,7 @@ closes: nothing a submission starts outlives its grading.
 from __future__ import annotations
 
 import ctypes
+import io
 import os
 import shutil
 import signal
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,6 +46,7 @@ PROGRESS_EVERY = 0.5  # seconds between looks at a training's progress file
 OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
 FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
 MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
+READ_BACK_LIMIT = 8 << 20  # bytes of a file the student's code wrote that the grader takes back (a LeNet: 250 KB)
 _live: set[int] = set()  # pids of running workers
 _reaping = False  # set by become_subreaper()
 
@@ -100,6 +103,7 @@ class Worker:
     _conn: Connection | None = None
     _tmp: Path | None = None
     _scratch: Path | None = None
+    _inbox: Path | None = None
     _output_pos: int = 0
     _output: list[str] = field(default_factory=list)
 
@@ -107,10 +111,19 @@ class Worker:
     @property
     def scratch(self) -> Path:
         """A folder the student's code may write to (the only one besides its
-        own working folder), kept across restarts; for checks that pass a path."""
+        own working folder), kept across restarts; for checks that pass a path.
+        The grader never opens a path in it: see ``Student.read_file``."""
         if self._scratch is None:
             self._scratch = Path(tempfile.mkdtemp(prefix="torch-practice-scratch-"))
         return self._scratch
+
+    @property
+    def inbox(self) -> Path:
+        """A folder the grader writes files into for the student's code, which
+        may read it but not write it (Landlock), kept across restarts."""
+        if self._inbox is None:
+            self._inbox = Path(tempfile.mkdtemp(prefix="torch-practice-inbox-"))
+        return self._inbox
 
     def _spawn(self) -> None:
         self._tmp = Path(tempfile.mkdtemp(prefix="torch-practice-"))
@@ -147,6 +160,7 @@ class Worker:
             "offline": self.config.offline,
             "confine": self.config.confine,
             "writable": [str(self._tmp), str(self.scratch)],
+            "readable": [str(self.inbox)],
         }
         confined = self._exchange(start, START_TIMEOUT, "the worker's start (importing torch)")
         if self.config.confine and not confined:
@@ -185,11 +199,12 @@ class Worker:
             self._tmp = None
 
     def dispose(self) -> None:
-        """Close for good: also remove the scratch folder."""
+        """Close for good: also remove the scratch folder and the inbox."""
         self.close()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        for folder in (self._scratch, self._inbox):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._scratch = self._inbox = None
 
     # -- requests -------------------------------------------------------
     def request(self, message: dict, timeout: float | None, what: str) -> Any:
@@ -326,6 +341,58 @@ def progress_text(path: Path) -> str | None:
         return text + (f", loss {float(loss[0]):.4f}" if loss else "")
     except (UnicodeDecodeError, ValueError):
         return None
+
+
+def plain_name(name: str) -> str:
+    """``name`` itself when it names a file directly inside a folder (no
+    ``/``, not ``.`` or ``..``); a ValueError otherwise (a bug in a suite)."""
+    if not name or "/" in name or "\0" in name or name in (".", ".."):
+        raise ValueError(f"not a plain file name: {name!r}")
+    return name
+
+
+def write_new(folder: Path, name: str, data: bytes) -> Path:
+    """Create ``folder/name`` holding ``data``. Never follows a link (not
+    even one put where ``folder`` was) and never replaces what is there:
+    ``FileExistsError`` instead."""
+    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(plain_name(name), flags, 0o644, dir_fd=folder_fd)
+    finally:
+        os.close(folder_fd)
+    with open(fd, "wb") as f:
+        f.write(data)
+    return folder / name
+
+
+def torch_bytes(value: Any) -> bytes:
+    """What ``torch.save(value, path)`` would write, for ``Student.put_file``."""
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    return buffer.getvalue()
+
+
+def load_plain(blob: bytes) -> Any:
+    """Decode a torch file the student's code wrote (bytes from
+    ``Student.read_file``) with ``weights_only=True``, so that nothing in it
+    can run code here. Only the zip format that ``torch.save`` writes, with
+    its entries stored uncompressed, is accepted: a compressed entry of a
+    few KB could unpack into gigabytes in the grader. Raises ValueError with
+    a one-line reason."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(blob)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ValueError("not a torch file: torch.save writes a zip archive") from None
+    if any(e.compress_type != zipfile.ZIP_STORED or e.compress_size != e.file_size for e in entries):
+        raise ValueError("a torch file with compressed entries: torch.save stores them uncompressed")
+    try:
+        return torch.load(io.BytesIO(blob), weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever refuses it, the file holds more than plain data
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+        # the line that names what was refused, not the advice around it
+        reason = next((line for line in lines if "GLOBAL" in line or line.startswith("WeightsUnpickler")), lines[0])
+        raise ValueError(f"torch.load(weights_only=True) refuses it: {reason[:200]}") from None
 
 
 def _error_from(error: Any, what: str, memory_limit: int | None = None) -> StudentError:
@@ -482,11 +549,38 @@ class Student:
     def __init__(self, worker: Worker) -> None:
         self._worker = worker
 
+    # -- files: the only way suites exchange files with the student's code ------
     @property
     def scratch(self) -> Path:
-        """A folder both sides can use for files (``save_tensor(t, path)``):
-        the sandboxed code may write nowhere else."""
+        """The folder where the student's code may write files
+        (``save_tensor(t, str(student.scratch / "ours.pt"))``): it may write
+        nowhere else. A suite only builds paths in it for the student's code;
+        it reads what was written with ``read_file``, never by path, because
+        the worker can put a link or a FIFO under any name there at any time."""
         return self._worker.scratch
+
+    def put_file(self, name: str, data: bytes) -> str:
+        """Write ``data`` as a new file ``name`` in the inbox, a folder the
+        student's code can read but not write, and return its path for that
+        code. Created exclusively, through no link: a name used twice is an
+        error in the suite."""
+        return str(write_new(self._worker.inbox, name, data))
+
+    def read_file(self, name: str) -> bytes | None:
+        """The bytes of the file ``name`` the student's code wrote in
+        ``scratch``, or None when there is none. The worker reads it (with
+        ``grader.drivers.files.read_file``, which the lesson's driver
+        re-exports; it refuses a link, a FIFO or anything but a plain file of
+        at most ``READ_BACK_LIMIT`` bytes) and sends the bytes;
+        they are checked again here, since the worker may lie. Decode a torch
+        file with ``load_plain``."""
+        path = self.scratch / plain_name(name)
+        message = {"op": "driver", "name": "read_file", "kwargs": {"path": str(path), "limit": READ_BACK_LIMIT}}
+        blob = self._worker.request(message, None, f"reading back {name}")
+        if blob is not None and (type(blob) is not bytes or len(blob) > READ_BACK_LIMIT):
+            raise StudentError(f"reading back {name}: the sandbox sent something other than the file's bytes "
+                               f"(at most {READ_BACK_LIMIT >> 20} MB)")
+        return blob
 
     def __getattr__(self, name: str) -> Remote:
         if name.startswith("_"):

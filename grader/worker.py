@@ -229,10 +229,11 @@ class Server:
             if name.partition(".")[0] in BLOCKED_PACKAGES:
                 del sys.modules[name]
         sys.meta_path.insert(0, RefuseImports())
-        # The data and its cache are read-only here: the grader prepared them and reads labels from them.
+        # The data and its cache are read-only here: the grader prepared them and reads labels from them;
+        # so is the inbox, where the grader writes files for the student's code (``Student.put_file``).
         data_root = Path(req["data_root"])
         confined = req["confine"] and sandbox.confine(
-            readable(package_root, data_root) + [data.cache_dir(data_root)],
+            readable(package_root, data_root) + [data.cache_dir(data_root)] + [Path(p) for p in req["readable"]],
             [Path(p) for p in req["writable"]],
             devices=[Path("/dev")],
         )

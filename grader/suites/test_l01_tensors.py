@@ -4,7 +4,6 @@ strides are built in the sandbox by the driver from a description
 (``build_view``); the expected values are computed here from the same
 description."""
 
-import os
 import pickle
 import random
 import re
@@ -14,7 +13,7 @@ import torch.nn.functional as F
 
 from grader.check import assert_close, assert_shape, hint, hints, points, public
 from grader.drivers.l01_tensors import build_view
-from grader.remote import StudentError
+from grader.remote import StudentError, load_plain, torch_bytes
 
 POINTS = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]])  # the book's points
 NO_TRANSPOSE = ("torch.transpose", "torch.Tensor.transpose", "torch.t", "torch.Tensor.t", "torch.permute",
@@ -291,43 +290,49 @@ def test_one_hot_matches_f_one_hot_as_float32(student):
 
 
 # -- saving and loading ---------------------------------------------------
+# Files go in and out through Student.put_file and Student.read_file only: the grader never opens a path in the
+# scratch folder, where the student's code could plant a link or a FIFO under any name.
 @points(1)
 def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
-    tmp_path = student.scratch  # the only folder the sandbox may write to
     t = torch.randn(3, 5, generator=torch.Generator().manual_seed(7), dtype=torch.float64)
-    ours = tmp_path / "ours.pt"
+    ours = student.scratch / "ours.pt"  # the only folder the sandbox may write to
     student.save_tensor(t, str(ours))
-    assert ours.is_file(), f"save_tensor(t, path) wrote nothing at {ours}"
-    assert_close(torch.load(ours, weights_only=True), t, "torch.load(weights_only=True) of the file save_tensor wrote",
+    blob = student.read_file(ours.name)
+    assert blob is not None, f"save_tensor(t, path) wrote nothing at {ours}"
+    try:
+        saved = load_plain(blob)
+    except ValueError as exc:
+        raise AssertionError(f"the file save_tensor wrote is not a plain tensor file: {exc}\n"
+                             + hint("torch.save(t, path)")) from None
+    assert_close(saved, t, "torch.load(weights_only=True) of the file save_tensor wrote",
                  hint=hint("torch.save(t, path)"))
-    theirs = tmp_path / "theirs.pt"
-    torch.save(torch.arange(6).reshape(2, 3), theirs)
-    assert_close(student.load_tensor(str(theirs)), torch.arange(6).reshape(2, 3), "load_tensor of a saved int tensor")
+    theirs = student.put_file("theirs.pt", torch_bytes(torch.arange(6).reshape(2, 3)))
+    assert_close(student.load_tensor(theirs), torch.arange(6).reshape(2, 3), "load_tensor of a saved int tensor")
 
 
 @points(1)
 def test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor(student):
-    tmp_path = student.scratch  # the only folder the sandbox may write to
     weights = {"w": torch.ones(2)}
-    error, _ = raised(student.save_tensor, weights, str(tmp_path / "dict.pt"))
+    error, _ = raised(student.save_tensor, weights, str(student.scratch / "dict.pt"))
     assert error is not None, "save_tensor({'w': tensor}) should raise TypeError: the format is one tensor per file"
     assert error.error_type == "TypeError", f"save_tensor of a dict should raise TypeError, got: {error}"
-    torch.save(weights, tmp_path / "weights.pt")
-    error, got = raised(student.load_tensor, str(tmp_path / "weights.pt"))
+    error, got = raised(student.load_tensor, student.put_file("weights.pt", torch_bytes(weights)))
     assert error is not None, (f"load_tensor of a file holding a dict of tensors should raise TypeError, it returned "
                                f"{type(got).__name__}\n" + hint("check isinstance(value, torch.Tensor)"))
     assert error.error_type == "TypeError", f"load_tensor of a file holding a dict should raise TypeError, got: {error}"
 
 
 class RunsCode:
-    """Unpickling this calls ``os.mkdir(marker)``: harmless proof that a
-    pickle file runs code when it is loaded."""
+    """Unpickling this calls ``open(marker, "w")``: harmless proof that a
+    pickle file runs code when it is loaded. (That a full unpickle of these
+    files does run it is shown by the mutant load_tensor_weights_only_false
+    in tests/mutants, never here: the grader never unpickles.)"""
 
     def __init__(self, marker: str) -> None:
         self.marker = marker
 
     def __reduce__(self):
-        return (os.mkdir, (self.marker,))
+        return (open, (self.marker, "w"))
 
 
 @hints(
@@ -337,25 +342,13 @@ class RunsCode:
 )
 @points(2)
 def test_load_tensor_refuses_a_file_that_would_run_code(student):
-    tmp_path = student.scratch  # the only folder the sandbox may write to
-    marker = tmp_path / "code-ran"
-    plain = tmp_path / "object.pkl"
-    with open(plain, "wb") as f:
-        pickle.dump(RunsCode(str(marker)), f)
-    saved = tmp_path / "object.pt"
-    torch.save(RunsCode(str(marker)), saved)
-    # the proof, here on the trusted side: loading these files without weights_only runs code
-    with open(plain, "rb") as f:
-        pickle.load(f)
-    assert marker.is_dir(), "grader self-check: plain pickle.load should have run os.mkdir"
-    marker.rmdir()
-    torch.load(saved, weights_only=False)
-    assert marker.is_dir(), "grader self-check: torch.load(weights_only=False) should have run os.mkdir"
-    marker.rmdir()
-    for path in (plain, saved):
-        error, got = raised(student.load_tensor, str(path))
-        assert not marker.exists(), (f"load_tensor({path.name}) ran the code hidden in the file (it called "
-                                     "os.mkdir)\n" + hint("torch.load(path, weights_only=True), never pickle.load "
-                                                          "or weights_only=False"))
-        assert error is not None, (f"load_tensor({path.name}) should raise for a file holding a pickled object, it returned "
-                         f"{got!r}")
+    marker = student.scratch / "code-ran"  # the payload creates it where the sandbox may write
+    payload = RunsCode(str(marker))
+    files = {"object.pkl": pickle.dumps(payload), "object.pt": torch_bytes(payload)}  # a plain pickle, a torch file
+    for name, data in files.items():
+        error, got = raised(student.load_tensor, student.put_file(name, data))
+        assert student.read_file(marker.name) is None, (
+            f"load_tensor({name}) ran the code hidden in the file (it created a file)\n"
+            + hint("torch.load(path, weights_only=True), never pickle.load or weights_only=False"))
+        assert error is not None, (f"load_tensor({name}) should raise for a file holding a pickled object, it returned "
+                                   f"{got!r}")

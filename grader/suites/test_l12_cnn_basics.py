@@ -1,14 +1,12 @@
 """Hidden checks for lesson 12 · basic CNN. Trusted side: nothing here imports
 student code; ``student`` runs it in the sandbox."""
 
-import os
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, public
-from grader.remote import StudentError
+from grader.remote import StudentError, load_plain, torch_bytes
 from grader.reference import linear_problem, replay_sgd
 
 CONV_FUNCTIONS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution")
@@ -275,15 +273,17 @@ def test_per_class_accuracy_divides_by_the_samples_of_each_class(student):
 
 
 class RunsCode:
-    """Pickles as a call of ``os.mkdir(path)``: what a malicious weights file does."""
+    """Pickles as a call of ``open(path, "w")``: what a malicious weights file does."""
 
     def __init__(self, path: str) -> None:
         self.path = path
 
     def __reduce__(self):
-        return os.mkdir, (self.path,)
+        return open, (self.path, "w")
 
 
+# Files go in and out through Student.put_file and Student.read_file only: the grader never opens a path in the
+# scratch folder, where the student's code could plant a link or a FIFO under any name.
 @hints(
     "Save the parameters, not the model object.",
     "torch.save(model.state_dict(), path); to load, model_cls() and load_state_dict(torch.load(path, "
@@ -291,15 +291,14 @@ class RunsCode:
 )
 @points(2)
 def test_weights_round_trip_through_a_state_dict_file(student):
-    tmp_path = student.scratch  # the only folder the sandbox may write to
-    path = tmp_path / "lenet.pt"
+    path = student.scratch / "saved-lenet.pt"  # the only folder the sandbox may write to
     out = student.run_driver("save_and_load", path=str(path), time_limit=30)
-    assert path.is_file(), f"save_weights did not write {path}"
+    blob = student.read_file(path.name)
+    assert blob is not None, f"save_weights did not write {path}"
     try:
-        saved = torch.load(path, weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - whatever refuses it, the file is not a plain state dict
-        raise AssertionError(f"the saved file is not a plain state dict: torch.load(weights_only=True) says "
-                             f"{str(exc).strip().splitlines()[0][:150]}\n"
+        saved = load_plain(blob)
+    except ValueError as exc:
+        raise AssertionError(f"the saved file is not a plain state dict: {exc}\n"
                              + hint("torch.save(model.state_dict(), path), not torch.save(model, path)")) from None
     assert isinstance(saved, dict) and sorted(saved) == sorted(out["saved"]), (
         f"the file should hold LeNet's state_dict with keys {sorted(out['saved'])}, got "
@@ -312,22 +311,21 @@ def test_weights_round_trip_through_a_state_dict_file(student):
 
 @points(2)
 def test_load_weights_refuses_a_file_that_would_run_code(student):
-    tmp_path = student.scratch  # the only folder the sandbox may write to
     weights = {name: randn(*shape, seed=i).float() for i, (name, shape) in enumerate(LENET.items())}
-    torch.save(weights, tmp_path / "lenet.pt")
-    loaded = student.run_driver("load_file", path=str(tmp_path / "lenet.pt"), time_limit=30)
+    loaded = student.run_driver("load_file", path=student.put_file("lenet.pt", torch_bytes(weights)), time_limit=30)
     for name, tensor in weights.items():
         assert name in loaded, f"load_weights(LeNet, a saved state dict) has no {name}"
         assert_close(loaded[name], tensor, f"{name} after load_weights(LeNet, a saved state dict)")
-    marker = tmp_path / "code-ran"
-    torch.save({**weights, "payload": RunsCode(str(marker))}, tmp_path / "evil.pt")
+    marker = student.scratch / "code-ran"  # the payload creates it where the sandbox may write
+    evil = student.put_file("evil.pt", torch_bytes({**weights, "payload": RunsCode(str(marker))}))
     try:
-        student.run_driver("load_file", path=str(tmp_path / "evil.pt"), time_limit=30)
+        student.run_driver("load_file", path=evil, time_limit=30)
         raised = False
     except StudentError:
         raised = True
-    assert not marker.exists(), ("loading the file ran code stored in it (it created a folder)\n"
-                                 + hint("torch.load(path, weights_only=True): a full unpickle runs any code in the file"))
+    assert student.read_file(marker.name) is None, (
+        "loading the file ran code stored in it (it created a file)\n"
+        + hint("torch.load(path, weights_only=True): a full unpickle runs any code in the file"))
     assert raised, "load_weights accepted a file that holds more than tensors"
 
 
