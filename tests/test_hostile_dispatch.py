@@ -164,6 +164,8 @@ def test_the_refusal_covers_every_route_and_ends_with_the_call():
         "nested": lambda: torch.nested.nested_tensor([x]).softmax(-1),
         "masked": lambda: torch._masked_softmax(x, torch.zeros(3, 4, dtype=torch.bool), 1),
     }
+    if torch.cuda.is_available():
+        routes["cuda"] = lambda: torch._softmax(x.cuda(), 1, False)
     for route, call in routes.items():
         with pytest.raises(ForbiddenCall), KernelRefusal(["torch.softmax"]):
             call()
@@ -191,3 +193,11 @@ def test_replacing_the_refusing_kernel_during_the_call_is_detected():
     finally:
         library._destroy()
     torch.testing.assert_close(torch.logsumexp(x, 1), x.exp().sum(1).log())
+
+
+def test_every_operator_in_the_table_is_refused_and_then_restored():
+    qualnames = sorted({q for ops in ATEN_OPS.values() for op in ops for q in overloads(op)})
+    before = {q: torch._C._dispatch_dump(q) for q in qualnames}
+    with KernelRefusal(sorted(ATEN_OPS)) as refusal:
+        assert set(refusal.installed) == set(qualnames)
+    assert {q: torch._C._dispatch_dump(q) for q in qualnames} == before
