@@ -119,10 +119,18 @@ _stack_len = torch._C._len_torch_function_stack
 _stack_at = torch._C._get_function_stack_at
 _push = torch._C._push_on_torch_function_stack
 _pop = torch._C._pop_torch_function_stack
-_OVERLOADS: dict[str, list[str]] = {}  # "_softmax" -> ["aten::_softmax", "aten::_softmax.out"]
-for _name in sorted(torch._C._dispatch_get_all_op_names()):
-    if _name.startswith("aten::"):
-        _OVERLOADS.setdefault(_name.removeprefix("aten::").partition(".")[0], []).append(_name)
+
+
+def _index_overloads() -> dict[str, list[str]]:
+    """``{"_softmax": ["aten::_softmax", "aten::_softmax.out"], ...}`` for every aten operator of this build."""
+    index: dict[str, list[str]] = {}
+    for name in sorted(torch._C._dispatch_get_all_op_names()):
+        if name.startswith("aten::"):
+            index.setdefault(name.removeprefix("aten::").partition(".")[0], []).append(name)
+    return index
+
+
+_OVERLOADS = _index_overloads()
 MARK = "grader/forbid.py (a from-scratch check)"  # where the dispatcher says our kernels come from
 
 
@@ -132,24 +140,19 @@ def overloads(op: str) -> list[str]:
     return _OVERLOADS.get(op, [])
 
 
-def kernel_keys(dump: str) -> list[str]:
-    """The dispatch keys that have an active kernel, read from
-    ``torch._C._dispatch_dump``: lines such as ``CPU: registered at ...``
-    or ``Autograd[alias]: registered at ...``."""
-    keys = []
+def active_kernels(dump: str) -> dict[str, str]:
+    """Dispatch key -> where its active kernel was registered, read from
+    ``torch._C._dispatch_dump``: lines such as ``CPU: registered at
+    .../RegisterCPU_1.cpp:4392 :: ...`` or ``Autograd[alias]: registered at
+    ...``. Overridden kernels (``CPU (inactive): ...``) and the schema's own
+    ``debug:`` line are not kernels."""
+    kernels = {}
     for line in dump.splitlines():
-        key, sep, rest = line.partition(": registered at ")
+        key, sep, where = line.partition(": registered at ")
         key = key.removesuffix("[alias]")
         if sep and key != "debug" and key.isidentifier():
-            keys.append(key)
-    return keys
-
-
-def all_ours(dump: str) -> bool:
-    """Whether every active kernel in ``dump`` is one of ours."""
-    active = [line for line in dump.splitlines() if ": registered at " in line and not line.startswith("debug")
-              and "(inactive)" not in line.partition(": registered at ")[0]]
-    return bool(active) and all(line.partition(": registered at ")[2].startswith(MARK) for line in active)
+            kernels[key] = where
+    return kernels
 
 
 class KernelRefusal:
@@ -189,10 +192,11 @@ class KernelRefusal:
 
     def install(self, qualname: str, dotted: str) -> None:
         refuse = self.refuser(dotted)
-        for key in kernel_keys(_dump(qualname)):
+        for key in active_kernels(_dump(qualname)):
             self.library.impl(qualname.removeprefix("aten::"), key, refuse, False)
         self.installed[qualname] = _dump(qualname)
-        if not all_ours(self.installed[qualname]):
+        kernels = active_kernels(self.installed[qualname])
+        if not kernels or not all(where.startswith(MARK) for where in kernels.values()):
             raise ForbiddenCall(f"the grader could not refuse {qualname} here (was the dispatcher tampered with?)")
 
     def __exit__(self, *exc_info: Any) -> None:

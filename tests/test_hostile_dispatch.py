@@ -201,3 +201,15 @@ def test_every_operator_in_the_table_is_refused_and_then_restored():
     with KernelRefusal(sorted(ATEN_OPS)) as refusal:
         assert set(refusal.installed) == set(qualnames)
     assert {q: torch._C._dispatch_dump(q) for q in qualnames} == before
+
+
+def test_popping_the_grader_s_torch_function_mode_is_detected_and_the_stack_is_left_clean():
+    from torch.overrides import TorchFunctionMode, _pop_mode
+
+    from grader.worker import Forbidding
+
+    depth = torch._C._len_torch_function_stack()
+    with pytest.raises(ForbiddenCall, match="switched off"), Forbidding(["torch.autograd.grad"]):
+        _pop_mode()  # then torch.autograd.grad would run unchecked
+        TorchFunctionMode().__enter__()  # and a mode of its own, left behind
+    assert torch._C._len_torch_function_stack() == depth
