@@ -39,8 +39,14 @@ def off_limits(dotted: str) -> str:
 # -- the table: forbidden name -> aten operators (overload packets) --------------
 # The public operator and the private kernels it runs on; a name that decomposes
 # into basic operations maps only to its own (composite) operator.
+ATTENTION = ("scaled_dot_product_attention", "_scaled_dot_product_attention_math", "_scaled_dot_product_flash_attention",
+             "_scaled_dot_product_flash_attention_for_cpu", "_scaled_dot_product_efficient_attention",
+             "_scaled_dot_product_cudnn_attention", "_scaled_dot_product_fused_attention_overrideable",
+             "_flash_attention_forward", "_efficient_attention_forward", "_cudnn_attention_forward",
+             "_native_multi_head_attention", "_triton_multi_head_attention", "_triton_scaled_dot_attention")
+# attention with identity keys and values is a softmax, computed inside fused kernels
 SOFTMAX = ("softmax", "special_softmax", "_softmax", "_safe_softmax", "_masked_softmax", "_sparse_softmax",
-           "_nested_tensor_softmax_with_shape")
+           "_nested_tensor_softmax_with_shape", *ATTENTION)
 LOG_SOFTMAX = ("log_softmax", "special_log_softmax", "_log_softmax", "_sparse_log_softmax")
 LOGSUMEXP = ("logsumexp", "special_logsumexp", "logcumsumexp", "_logcumsumexp")  # logcumsumexp's last entry is one
 NLL_LOSS = ("nll_loss", "nll_loss_nd", "nll_loss_forward", "nll_loss2d", "nll_loss2d_forward")

@@ -163,6 +163,8 @@ def test_the_refusal_covers_every_route_and_ends_with_the_call():
         "torch.ops": lambda: torch.ops.aten._softmax.default(x, 1, False),
         "nested": lambda: torch.nested.nested_tensor([x]).softmax(-1),
         "masked": lambda: torch._masked_softmax(x, torch.zeros(3, 4, dtype=torch.bool), 1),
+        "attention": lambda: torch.nn.functional.scaled_dot_product_attention(x[None], torch.eye(4)[None],
+                                                                              torch.eye(4)[None], scale=1.0),
     }
     if torch.cuda.is_available():
         routes["cuda"] = lambda: torch._softmax(x.cuda(), 1, False)
