@@ -39,8 +39,8 @@ def off_limits(dotted: str) -> str:
 # -- the table: forbidden name -> aten operators (overload packets) --------------
 # The public operator and the private kernels it runs on; a name that decomposes
 # into basic operations maps only to its own (composite) operator.
-ATTENTION = ("scaled_dot_product_attention", "_scaled_dot_product_attention_math", "_scaled_dot_product_flash_attention",
-             "_scaled_dot_product_flash_attention_for_cpu", "_scaled_dot_product_efficient_attention",
+ATTENTION = ("scaled_dot_product_attention", "_scaled_dot_product_attention_math",
+             "_scaled_dot_product_flash_attention", "_scaled_dot_product_flash_attention_for_cpu", "_scaled_dot_product_efficient_attention",
              "_scaled_dot_product_cudnn_attention", "_scaled_dot_product_fused_attention_overrideable",
              "_flash_attention_forward", "_efficient_attention_forward", "_cudnn_attention_forward",
              "_native_multi_head_attention", "_triton_multi_head_attention", "_triton_scaled_dot_attention")
