@@ -42,6 +42,7 @@ from torch.overrides import TorchFunctionMode
 
 from grader import data, sandbox
 from grader.channel import HANDLE, dumps, loads, plain_tensor
+from grader.forbid import ForbiddenCall, KernelRefusal, off_limits, pop_mode, push_mode
 
 BLOCKED_PACKAGES = ("grader", "solutions")
 SCALARS = (bool, int, float, complex, str, bytes)
@@ -57,10 +58,6 @@ class RefuseImports(importlib.abc.MetaPathFinder):
         if name.partition(".")[0] in BLOCKED_PACKAGES:
             raise ImportError(f"importing {name!r} is not allowed in graded code")
         return None
-
-
-class ForbiddenCall(RuntimeError):
-    """Raised when graded code calls a torch function a lesson forbids."""
 
 
 def seed_everything(seed: int) -> None:
@@ -85,15 +82,20 @@ def describe_error(exc: BaseException, student_file: str) -> dict:
 class Forbidding(TorchFunctionMode):
     """Makes the named torch functions (``torch.softmax``,
     ``torch.Tensor.softmax``, the property ``torch.Tensor.T``) raise
-    ``ForbiddenCall`` while active. As a torch-function mode it catches them
-    however graded code reaches them (an alias imported at the top of the
-    file too); functions that take no tensor (``torch.broadcast_shapes``)
-    are caught by replacing them in their module for the call."""
+    ``ForbiddenCall`` while active, at three levels: as a torch-function
+    mode it names them however Python code reaches them (an alias imported
+    at the top of the file too); ``grader.forbid.KernelRefusal`` refuses the
+    aten operators behind them, which private aliases (``torch._softmax``),
+    ``torch.ops.aten`` and ``DisableTorchFunction`` reach as well; functions
+    that take no tensor (``torch.broadcast_shapes``) are replaced in their
+    module for the call."""
 
     def __init__(self, names: list[str]) -> None:
         super().__init__()
         self.names = {resolve(dotted): dotted for dotted in names}
         self.replaced: list[tuple[Any, str, Any]] = []
+        self.kernels = KernelRefusal(names)
+        self.depth = 0
 
     def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         if func in self.names:
@@ -102,21 +104,26 @@ class Forbidding(TorchFunctionMode):
 
     @staticmethod
     def refuse(dotted: str, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ForbiddenCall(f"{dotted} is off limits here: write it with basic tensor operations")
+        raise ForbiddenCall(off_limits(dotted))
 
     def __enter__(self) -> Forbidding:
+        self.kernels.__enter__()  # first: it cleans up after itself if it fails
         for dotted in self.names.values():
             owner_path, _, attr = dotted.rpartition(".")
             if owner_path != "torch.Tensor":
                 owner = importlib.import_module(owner_path)
                 self.replaced.append((owner, attr, getattr(owner, attr)))
                 setattr(owner, attr, functools.partial(self.refuse, dotted))
-        return super().__enter__()
+        self.depth = push_mode(self)
+        return self
 
     def __exit__(self, *exc_info: Any) -> None:
+        in_place = pop_mode(self, self.depth)
         for owner, attr, original in reversed(self.replaced):
             setattr(owner, attr, original)
-        super().__exit__(*exc_info)
+        self.kernels.__exit__(*exc_info)
+        if self.names and not in_place and not isinstance(exc_info[1], ForbiddenCall):
+            raise ForbiddenCall("the grader's check for forbidden functions was switched off during the call")
 
 
 def resolve(dotted: str) -> Any:
