@@ -101,8 +101,6 @@ def _open(folder: Path, name: str, limit: int, want_folder: bool) -> int:
                 child = os.open(part, flags if is_file else flags | os.O_DIRECTORY, dir_fd=fd)
             except FileNotFoundError:
                 raise Missing(f"{part} is missing from {Path(folder, *parts[:index])}") from None
-            except Refused:
-                raise
             except OSError as exc:  # permission denied, or swapped for a link since the lstat (ELOOP)
                 raise Refused(f"{part} cannot be read ({exc.strerror})") from None
             os.close(fd)
