@@ -76,7 +76,8 @@ class MemorySize(click.ParamType):
 
 max_file_size_option = click.option(  # for grade and grade-all
     "--max-file-size", type=MemorySize(), default=MAX_FILE_BYTES,
-    help=f"Largest lesson file or notebook read, e.g. 8M (default {size_text(MAX_FILE_BYTES)}); larger ones are refused.")
+    help=f"Largest lesson file or notebook read, e.g. 8M (default {size_text(MAX_FILE_BYTES)}); "
+         "larger ones are refused.")
 
 
 @main.command("list")
@@ -343,7 +344,8 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
         except OSError as exc:
             fail(f"cannot create {out}: {exc.strerror}")
     options = ["--timeout", str(timeout), *(["--memory", str(memory or "none")] if memory is not None else []),
-               "--max-file-size", str(max_file_size), *(["--strict"] if strict else []), *(["--offline"] if offline else []),
+               "--max-file-size", str(max_file_size),
+               *(["--strict"] if strict else []), *(["--offline"] if offline else []),
                *(["--data-dir", str(data_dir.resolve())] if data_dir else [])]
     settings = batch.Settings(chosen, options, submission_timeout, workers,
                               gradescope_dir.resolve() if gradescope_dir else None, max_file_size)

@@ -119,7 +119,8 @@ def test_lesson_files_that_are_links_pipes_or_giants_score_zero_with_one_sentenc
     graded = {lesson["lesson"]: lesson for lesson in json.loads(report.read_text())["lessons"]}
     for lesson, (_, _, sentence) in attacks.items():
         assert graded[lesson]["score"] == 0
-        assert {(c["status"], c["message"]) for c in graded[lesson]["checks"]} == {("failed", f"{lesson}.py {sentence}")}
+        verdicts = {(check["status"], check["message"]) for check in graded[lesson]["checks"]}
+        assert verdicts == {("failed", f"{lesson}.py {sentence}")}
     assert graded[L05.id]["score"] == graded[L05.id]["max_score"] == L05.points  # the honest lesson, graded as ever
     assert "Traceback" not in run.stderr
     assert_bounded_and_clean(run)
@@ -149,7 +150,8 @@ def test_grade_all_refuses_linked_submissions_folders_and_notebooks_in_the_statu
         ["oscar.ipynb", *zero, "refused: oscar.ipynb is a symbolic link; submit the file itself"],
         ["peggy", *zero, f"refused: {L04.id}.py is a symbolic link; submit the file itself"],
         ["trudy", *zero, "refused: trudy is a symbolic link; submit the folder itself"],
-        ["victor.ipynb", *zero, "refused: victor.ipynb is a named pipe (FIFO), not a regular file; submit the file itself"],
+        ["victor.ipynb", *zero,
+         "refused: victor.ipynb is a named pipe (FIFO), not a regular file; submit the file itself"],
     ]
     assert_bounded_and_clean(run)
 
