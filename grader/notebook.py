@@ -6,7 +6,10 @@ code cell, one code cell per stub (exactly as in ``exercises/``), then a cell
 that runs the lesson's public checks. Extract: the definitions of every code
 cell that parses (imports, ``def``, ``class``, assignments), in order; magics,
 shell escapes, outputs and scratch expressions are dropped, and a cell with a
-syntax error is skipped with a note, so the other stubs still get graded.
+syntax error, or too deep or too large to parse, is skipped with a note, so the
+other stubs still get graded. A notebook is a submitted file like any other: it
+is checked and read by ``grader.submission`` (size cap, no links), and parsed
+in the grader under a memory budget.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ from grader.lessons import BY_ID, ROOT, Lesson
 DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign,
                ast.AnnAssign)
 # Bytes of address space the grader may add while it parses one notebook. An
-# honest notebook needs about 50 MB; 4 MB of tiny statements in one cell would
-# take 2.5 GB and 12 s (Python's syntax trees cost ~600 bytes per token), and
-# now stop with MemoryError after ~2 s, a note for that cell.
+# honest notebook needs about 50 MB; 4 MB of `x=1` lines in one cell would take
+# 2.4 GB and 12 s (a syntax tree costs up to ~600 bytes per byte of code), and
+# now stop with MemoryError within a second: a note for that cell.
 PARSE_MEMORY = 512 << 20
 
 
