@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from grader import text
+from grader import submission, text
 from grader.lessons import ROOT, Lesson
 
 OK = "ok"
@@ -38,6 +38,7 @@ class Settings:
     time_limit: float  # seconds for one whole submission
     workers: int = 1
     gradescope_dir: Path | None = None  # writes <dir>/<submission>/results.json
+    max_file_size: int = submission.MAX_FILE_BYTES  # bytes a lesson file or notebook may have
 
     @property
     def threads(self) -> int:
@@ -127,23 +128,43 @@ def submissions(folder: Path) -> tuple[list[Path], list[str]]:
 
 
 def _lesson_folder(entry: Path) -> Path:
-    """A student's repository holds its lessons in exercises/; a plain copy holds them at the top."""
-    return entry / "exercises" if (entry / "exercises").is_dir() else entry
+    """A student's repository holds its lessons in exercises/; a plain copy holds them at the top.
+    An exercises/ that is not a real folder (a link) is still the one used, and refused."""
+    return entry / "exercises" if os.path.lexists(entry / "exercises") else entry
 
 
-def _malformed(entry: Path, lessons: list[Lesson]) -> str | None:
-    """Why a folder cannot be graded at all (notebooks are judged by `practice grade`)."""
-    if entry.is_dir() and not any((_lesson_folder(entry) / f"{lesson.id}.py").is_file() for lesson in lessons):
-        return "malformed: no lesson files"
-    return None
+def _check(entry: Path, settings: Settings) -> tuple[str | None, list[str]]:
+    """Why a submission cannot be graded at all (None when it can), and why each
+    of its lesson files that will score 0 is refused: links, FIFOs, devices, files
+    over the size cap (grader.submission's rules, which `practice grade` applies again)."""
+    limit = settings.max_file_size
+    try:
+        if entry.suffix == ".ipynb":  # the rest of a notebook is judged by `practice grade`
+            submission.check(entry.parent, entry.name, limit)
+            return None, []
+        lessons = _lesson_folder(entry).relative_to(entry.parent).as_posix()
+        submission.check_folder(entry.parent, lessons)
+    except submission.Refused as exc:
+        return f"refused: {exc}", []
+    found, refused = 0, []
+    for lesson in settings.lessons:
+        try:
+            submission.check(entry.parent, f"{lessons}/{lesson.id}.py", limit)
+            found += 1
+        except submission.Missing:
+            pass
+        except submission.Refused as exc:
+            found += 1
+            refused.append(str(exc))
+    return ("malformed: no lesson files" if not found else None), refused
 
 
 def _command(entry: Path, settings: Settings, report: Path) -> list[str]:
     command = [sys.executable, "-m", "grader", "grade"]
     if entry.suffix == ".ipynb":  # a notebook is one lesson, named inside it
-        command += ["--notebook", str(entry.resolve())]
+        command += ["--notebook", os.path.abspath(entry)]  # not resolved: a link is refused, never followed
     else:
-        command += [*(lesson.id for lesson in settings.lessons), "--submission", str(_lesson_folder(entry).resolve())]
+        command += [*(lesson.id for lesson in settings.lessons), "--submission", os.path.abspath(_lesson_folder(entry))]
     command += ["--json", str(report), *settings.options]
     if settings.gradescope_dir:
         command += ["--gradescope", str(settings.gradescope_dir / entry.name / "results.json")]
@@ -169,11 +190,14 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
     """Grade one submission in its own ``practice grade`` process."""
     row = Row(entry.name, {lesson.id: 0 for lesson in settings.lessons},
               max_score=sum(lesson.points for lesson in settings.lessons))
-    if reason := _malformed(entry, settings.lessons):
+    reason, refused = _check(entry, settings)
+    if reason:
         row.status = reason
         return row
-    env = {**os.environ, "OMP_NUM_THREADS": str(settings.threads), "MKL_NUM_THREADS": str(settings.threads)}
-    with tempfile.TemporaryDirectory(prefix="torch-practice-batch-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="torch-practice-batch-", ignore_cleanup_errors=True) as tmp:
+        # TMPDIR: whatever the grader leaves, even when killed for a timeout, goes with this folder
+        env = {**os.environ, "OMP_NUM_THREADS": str(settings.threads), "MKL_NUM_THREADS": str(settings.threads),
+               "TMPDIR": tmp}
         report = Path(tmp) / "report.json"
         try:
             returncode, stderr = (graders or Graders()).run(_command(entry, settings, report), env,
@@ -190,6 +214,8 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
                 _fill(row, json.loads(report.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 row.status = f"grader error: unreadable report ({exc})"
+    if refused and row.status == OK:  # the other lessons were graded; these scored 0
+        row.status = "refused: " + "; ".join(refused)
     return row
 
 

@@ -6,6 +6,7 @@ Heavy imports (torch, pytest) happen inside the commands that need them, so
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -18,6 +19,7 @@ import click
 
 from grader import progress, text
 from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, find, lesson_of_file
+from grader.submission import MAX_FILE_BYTES, size_text
 
 
 def fail(message: str) -> None:
@@ -42,7 +44,7 @@ def find_lesson(name: str) -> Lesson:
 def pick_lessons(names: tuple[str, ...], submission: Path | None) -> list[Lesson]:
     if names:
         return [find_lesson(name) for name in names]
-    if submission is not None and submission.is_file():
+    if submission is not None and not submission.is_dir():  # one file (a link or a FIFO is refused when graded)
         lesson = lesson_of_file(submission)
         if lesson is None:
             fail(f"cannot tell which lesson {submission.name} is: name the file after the lesson "
@@ -71,6 +73,12 @@ class MemorySize(click.ParamType):
         if not match or float(match[1]) == 0:
             self.fail(f"{value!r} is not a memory size like 16G, 512M or none", param, ctx)
         return int(float(match[1]) * self.UNITS[match[2].upper()])
+
+
+max_file_size_option = click.option(  # for grade and grade-all
+    "--max-file-size", type=MemorySize(), default=MAX_FILE_BYTES,
+    help=f"Largest lesson file or notebook read, e.g. 8M (default {size_text(MAX_FILE_BYTES)}); "
+         "larger ones are refused.")
 
 
 @main.command("list")
@@ -177,12 +185,14 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True, help="Seconds allowed per call into your code.")
 @click.option("--memory", type=MemorySize(), help="Memory for the process running your code, e.g. 8G or none "
               "(default 16G; none with CUDA).")
+@max_file_size_option
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
 @click.option("--public", "public_only", is_flag=True, help="Only the public checks (the ones a student release has).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
 def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, notebook: Path | None,
           json_path: Path | None, junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None,
-          offline: bool, timeout: float, memory: int | None, select: str | None, public_only: bool, verbose: bool) -> None:
+          offline: bool, timeout: float, memory: int | None, max_file_size: int, select: str | None, public_only: bool,
+          verbose: bool) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
     Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
@@ -190,13 +200,15 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
     """
     if sum(map(bool, (solutions, submission, notebook))) > 1:
         fail("--solutions, --submission and --notebook exclude each other")
+    if not max_file_size:
+        fail("--max-file-size needs a size, like 8M")
     # a notebook becomes a lesson file in a temporary folder, gone when grading exits
     with tempfile.TemporaryDirectory(prefix="torch-practice-notebook-") if notebook else nullcontext() as tmp:
         if notebook is not None:
-            submission = from_notebook(notebook, lessons, Path(tmp))
+            submission = from_notebook(notebook, lessons, Path(tmp), max_file_size)
         if solutions and not (ROOT / "solutions").is_dir():
             fail("there is no solutions/ folder here (a student release has none)")
-        if submission is not None and not submission.exists():
+        if submission is not None and not os.path.lexists(submission):  # a link is judged when graded
             fail(f"submission path {submission} does not exist")
         chosen = pick_lessons(lessons, submission)
 
@@ -204,8 +216,10 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
 
         options = grading.Options(
             impl="solutions" if solutions else "exercises",
-            submission=submission.resolve() if submission else None,
+            # absolute, not resolved: a link is refused when graded, never followed
+            submission=Path(os.path.abspath(submission)) if submission else None,
             data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
+            max_file_size=max_file_size,
             select=select, public_only=public_only, verbose=verbose,
         )
         try:
@@ -228,14 +242,14 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
         sys.exit(0 if report.all_passed(results) else 1)
 
 
-def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path) -> Path:
-    """The lesson file rebuilt from a filled notebook, written into ``folder``."""
+def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path, max_file_size: int) -> Path:
+    """The lesson file rebuilt from a filled notebook (at most ``max_file_size`` bytes), written into ``folder``."""
     from grader.notebook import NotebookError, extract
 
-    if not path.is_file():
+    if not os.path.lexists(path):  # a link or a FIFO is refused by extract, with its own sentence
         fail(f"notebook {path} does not exist")
     try:
-        extracted = extract(path)
+        extracted = extract(path, max_file_size)
     except NotebookError as exc:
         fail(str(exc))
     if lessons and [find_lesson(name) for name in lessons] != [extracted.lesson]:
@@ -294,13 +308,14 @@ def release(out: Path) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Seconds allowed per call into student code.")
 @click.option("--memory", type=MemorySize(), help="Memory per sandboxed worker, e.g. 8G or none.")
+@max_file_size_option
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
 @click.option("--data-dir", type=click.Path(path_type=Path),
               help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
 @click.option("--offline", is_flag=True, help="Never download datasets.")
 def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Path | None,
               gradescope_dir: Path | None, submission_timeout: float, timeout: float, memory: int | None,
-              strict: bool, data_dir: Path | None, offline: bool) -> None:
+              max_file_size: int, strict: bool, data_dir: Path | None, offline: bool) -> None:
     """Grade every submission in FOLDER (sub-folders and .ipynb files) for LESSONS (default: all).
 
     A sub-folder is laid out like exercises/ or is a student's repository
@@ -313,6 +328,8 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
 
     if not folder.is_dir():
         fail(f"{folder} is not a folder of submissions")
+    if not max_file_size:
+        fail("--max-file-size needs a size, like 8M")
     chosen = pick_lessons(lessons, None)
     entries, ignored = batch.submissions(folder)
     if not entries:
@@ -328,10 +345,11 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
         except OSError as exc:
             fail(f"cannot create {out}: {exc.strerror}")
     options = ["--timeout", str(timeout), *(["--memory", str(memory or "none")] if memory is not None else []),
+               "--max-file-size", str(max_file_size),
                *(["--strict"] if strict else []), *(["--offline"] if offline else []),
                *(["--data-dir", str(data_dir.resolve())] if data_dir else [])]
     settings = batch.Settings(chosen, options, submission_timeout, workers,
-                              gradescope_dir.resolve() if gradescope_dir else None)
+                              gradescope_dir.resolve() if gradescope_dir else None, max_file_size)
     label = f"grading {len(entries)} submission{'s' * (len(entries) != 1)}"
     with click.progressbar(length=len(entries), label=label, show_eta=True,
                            item_show_func=lambda row: row and ": ".join(row.shown()),

@@ -25,6 +25,7 @@ class Options:
     strict: bool = False
     call_timeout: float = 10.0
     memory_limit: int | None = None  # bytes per worker; None: the plugin's default, 0: no limit
+    max_file_size: int | None = None  # bytes a lesson file may have; None: grader.submission's default
     select: str | None = None  # pytest -k expression over check names
     public_only: bool = False  # only the checks marked public
     verbose: bool = False
@@ -74,6 +75,7 @@ def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
         "--impl", options.impl,
         "--call-timeout", str(options.call_timeout),
         *(["--memory-limit", str(options.memory_limit)] if options.memory_limit is not None else []),
+        *(["--max-file-size", str(options.max_file_size)] if options.max_file_size is not None else []),
     ]
     if not options.verbose:
         args += ["-p", "no:terminal"]

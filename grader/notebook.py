@@ -6,22 +6,34 @@ code cell, one code cell per stub (exactly as in ``exercises/``), then a cell
 that runs the lesson's public checks. Extract: the definitions of every code
 cell that parses (imports, ``def``, ``class``, assignments), in order; magics,
 shell escapes, outputs and scratch expressions are dropped, and a cell with a
-syntax error is skipped with a note, so the other stubs still get graded.
+syntax error, or too deep or too large to parse, is skipped with a note, so the
+other stubs still get graded. A notebook is a submitted file like any other: it
+is checked and read by ``grader.submission`` (size cap, no links), and parsed
+in the grader under a memory budget.
 """
 
 from __future__ import annotations
 
 import ast
+import resource
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import nbformat
 
+from grader import submission
 from grader.catalog import comment_start, first_line
 from grader.lessons import BY_ID, ROOT, Lesson
 
 DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign,
                ast.AnnAssign)
+# Bytes of address space the grader may add while it parses one notebook. An
+# honest notebook needs about 50 MB; 4 MB of `x=1` lines in one cell would take
+# 2.4 GB and 12 s (a syntax tree costs up to ~600 bytes per byte of code), and
+# now stop with MemoryError within a second: a note for that cell.
+PARSE_MEMORY = 512 << 20
 
 
 class NotebookError(ValueError):
@@ -92,31 +104,98 @@ def _without_magics(code: str) -> str:
 
 
 def _lesson_of(notebook: nbformat.NotebookNode, path: Path) -> Lesson:
-    named = notebook.metadata.get("torch_practice", {}).get("lesson") or path.stem
-    if named not in BY_ID:
+    metadata = notebook.get("metadata")
+    ours = metadata.get("torch_practice") if isinstance(metadata, dict) else None
+    named = (ours.get("lesson") if isinstance(ours, dict) else None) or path.stem
+    if not isinstance(named, str) or named not in BY_ID:
         raise NotebookError(f"cannot tell which lesson {path.name} is: name it after the lesson "
                             f"(l04_linear_model.ipynb) or export it with `practice notebook export`")
     return BY_ID[named]
 
 
-def extract(path: Path) -> Extracted:
-    """Read a filled notebook back into a lesson module."""
+@contextmanager
+def _memory_budget(extra: int) -> Iterator[None]:
+    """Let this process map at most ``extra`` more bytes until the block ends, so
+    that parsing a hostile notebook raises ``MemoryError`` instead of taking the
+    machine's memory. Where /proc is missing (not Linux) there is no budget."""
+    unlimited = resource.RLIM_INFINITY
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
-        notebook = nbformat.read(path, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for a damaged file
-        raise NotebookError(f"{path.name} is not a Jupyter notebook this grader can read ({type(exc).__name__})") from None
-    extracted = Extracted(_lesson_of(notebook, path), "")
+        budget = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize() + extra
+    except (OSError, ValueError, IndexError):
+        budget = unlimited
+    if hard != unlimited:
+        budget = hard if budget == unlimited else min(budget, hard)
+    if budget == unlimited or (soft != unlimited and soft <= budget):
+        yield  # no budget to set, or a tighter limit is already there
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (budget, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _parse(raw: bytes, path: Path) -> nbformat.NotebookNode:
+    """The notebook in ``raw``, as nbformat v4; ``NotebookError`` if it is not one.
+    Unlike ``nbformat.reads`` this logs nothing: a schema error would print the student's text."""
+    unreadable = f"{path.name} is not a Jupyter notebook this grader can read"
+    try:
+        notebook = nbformat.convert(nbformat.reader.reads(raw.decode("utf-8")), 4)
+    except Exception as exc:  # noqa: BLE001 - bad JSON or UTF-8, nbformat's many kinds, RecursionError, MemoryError
+        raise NotebookError(f"{unreadable} ({type(exc).__name__})") from None
+    cells = notebook.get("cells")
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) and isinstance(cell.get("source"), str)
+                                              for cell in cells):
+        raise NotebookError(f"{unreadable} (its cells are damaged)")
+    return notebook
+
+
+def _cell_tree(code: str) -> tuple[ast.Module | None, str]:
+    """A code cell's syntax tree, or None and why it was skipped."""
+    try:
+        return ast.parse(code), ""
+    except SyntaxError as exc:
+        return None, f"syntax error{f' on its line {exc.lineno}' if exc.lineno else ''}: {exc.msg}"
+    except ValueError as exc:  # a null byte, on Pythons before 3.11.4
+        return None, str(exc)
+    except RecursionError:
+        return None, "its code is nested too deeply to read"
+    except MemoryError:
+        return None, "its code is too large to read"
+
+
+def extract(path: Path, limit: int = submission.MAX_FILE_BYTES) -> Extracted:
+    """Read a filled notebook back into a lesson module. The file is checked and
+    read like any submitted file (at most ``limit`` bytes, see grader.submission),
+    and parsed under a memory budget: nothing in it can take the grader down."""
+    try:
+        raw = submission.read(*submission.split(path), limit)
+    except submission.Refused as exc:
+        raise NotebookError(str(exc)) from None
+    try:
+        with _memory_budget(PARSE_MEMORY):
+            notebook = _parse(raw, path)
+            extracted = Extracted(_lesson_of(notebook, path), "")
+            _keep_definitions(notebook, extracted)
+    except MemoryError:  # outside a cell's own parse, which makes a note instead
+        raise NotebookError(f"{path.name} is too large for the grader to read") from None
+    return extracted
+
+
+def _keep_definitions(notebook: nbformat.NotebookNode, extracted: Extracted) -> None:
+    """Fill ``extracted.source`` with the definitions of every code cell that parses;
+    each cell that does not gets a note."""
     pieces = []
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
     for number, cell in enumerate(code_cells, start=1):
         code = _without_magics(cell.source)
-        try:
-            tree = ast.parse(code)
-        except SyntaxError as exc:
-            extracted.notes.append(f"code cell {number} was skipped: syntax error on its line {exc.lineno}: {exc.msg}")
+        tree, why = _cell_tree(code)
+        if tree is None:
+            extracted.notes.append(f"code cell {number} was skipped: {why}")
             continue
         lines = code.splitlines()
         kept = [node for node in tree.body if isinstance(node, DEFINITIONS)]
         pieces += ["\n".join(lines[first_line(node) - 1:node.end_lineno]) for node in kept]
+        del tree, kept  # the next cell's tree gets the whole budget
     extracted.source = "\n\n\n".join(pieces) + "\n"
-    return extracted

@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 import torch
 
-from grader import check, data, text
+from grader import check, data, submission, text
 from grader.lessons import BY_ID, ROOT
 from grader.remote import Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
 
@@ -33,6 +33,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--offline", action="store_true", default=False, help="never download datasets")
     group.addoption("--strict-grading", action="store_true", default=False, help="count not-graded checks as failures")
     group.addoption("--call-timeout", type=float, default=10.0, help="seconds allowed per call into student code")
+    group.addoption("--max-file-size", type=int, default=submission.MAX_FILE_BYTES,
+                    help="bytes a lesson file may have (larger ones are refused)")
     group.addoption("--memory-limit", type=int, default=None,
                     help=f"bytes of address space per worker (default {DEFAULT_MEMORY >> 30} GiB; none with CUDA)")
 
@@ -59,13 +61,28 @@ def lesson_id(item: pytest.Item | pytest.FixtureRequest) -> str:
     return item.module.__name__.rpartition(".")[2].removeprefix("test_")
 
 
-def lesson_file(config: pytest.Config, lesson: str) -> Path:
-    """The file that implements ``lesson`` in the implementation under test."""
-    submission = config.getoption("submission")
-    if submission is None:
-        return ROOT / config.getoption("impl") / f"{lesson}.py"
-    path = Path(submission).resolve()
-    return path if path.is_file() else path / f"{lesson}.py"
+def lesson_file(config: pytest.Config, lesson: str) -> tuple[Path, str]:
+    """The file that implements ``lesson`` in the implementation under test, as
+    ``(folder, name)``: the folder is the teacher's and is followed, every
+    component of ``name`` is checked before the file is read (grader.submission)."""
+    named = config.getoption("submission")
+    if named is None:
+        return ROOT, f"{config.getoption('impl')}/{lesson}.py"
+    folder, name = submission.split(Path(named))
+    return (folder, f"{name}/{lesson}.py") if Path(named).is_dir() else (folder, name)
+
+
+def lesson_source(config: pytest.Config, lesson: str) -> tuple[Path, bytes, str | None]:
+    """The lesson file's path, its bytes (read once, here) and why it cannot be
+    graded (None when it can): missing, a link, not a regular file, too large."""
+    folder, name = lesson_file(config, lesson)
+    path = folder / name
+    if path.stem != lesson:  # a single file submitted for another lesson
+        return path, b"", f"{lesson}.py is missing from {path}"
+    try:
+        return path, submission.read(folder, name, config.getoption("max_file_size")), None
+    except submission.Refused as exc:
+        return path, b"", str(exc)
 
 
 # -- fixtures -------------------------------------------------------------
@@ -74,7 +91,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     """The implementation under test for this suite's lesson, in a fresh sandbox."""
     config = request.config
     lesson = lesson_id(request)
-    path = lesson_file(config, lesson)
+    path, source, refused = lesson_source(config, lesson)
     root, offline = data_options(config)
     for name in BY_ID[lesson].datasets if lesson in BY_ID else ():
         try:
@@ -84,6 +101,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     worker = Worker(WorkerConfig(
         lesson=lesson,
         path=path,
+        source=source,
         data_root=root,
         offline=offline,
         call_timeout=config.getoption("call_timeout"),
@@ -94,8 +112,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
         on_terminal = sys.stderr.isatty()
     if on_terminal:  # show training progress on one rewritten line
         worker.on_progress = lambda text: show_progress(capture, lesson, text)
-    if not path.is_file() or path.stem != lesson:
-        worker.load_error = f"{lesson}.py is missing from {path.parent if path.stem == lesson else path}"
+    worker.load_error = refused  # every check of the lesson fails with this sentence
     yield Student(worker)
     worker.dispose()
 

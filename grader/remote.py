@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader import feedback, sandbox
+from grader import feedback, sandbox, submission
 from grader.channel import HANDLE, dumps, loads, plain_tensor
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -64,12 +64,17 @@ class StudentError(Exception):
 @dataclass
 class WorkerConfig:
     lesson: str  # "l10_softmax"
-    path: Path  # the lesson file to import
+    path: Path  # the lesson file; the worker imports a copy of it under the same name
     data_root: Path
     offline: bool = False
     call_timeout: float = 10.0  # seconds per call; drivers pass their own
     memory_limit: int | None = None  # bytes of address space, None for no limit
     confine: bool = True  # confine the file system with Landlock where the kernel has it
+    source: bytes | None = None  # the lesson file's bytes, read once by grader.submission; None: read them now
+
+    def __post_init__(self) -> None:
+        if self.source is None:
+            self.source = submission.read(self.path.parent, self.path.name)
 
 
 def gib(n: int) -> str:
@@ -126,12 +131,14 @@ class Worker:
         return self._inbox
 
     def _spawn(self) -> None:
+        self.close()  # what an earlier start that failed half-way left (its folder) goes first
         self._tmp = Path(tempfile.mkdtemp(prefix="torch-practice-"))
         for folder in ("cwd", "tmp", "lesson"):
             (self._tmp / folder).mkdir()
-        # The worker imports a copy: its __file__ says nothing about where the repository is.
+        # The worker imports a copy of the bytes read once, when grading began: its
+        # __file__ says nothing about where the repository is, and the file is not read again.
         lesson_copy = self._tmp / "lesson" / self.config.path.name
-        shutil.copyfile(self.config.path, lesson_copy)
+        lesson_copy.write_bytes(self.config.source)
         self._output_pos = 0
         ours, theirs = socket.socketpair()
         with open(self._tmp / "output.txt", "wb") as out:
