@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader import feedback, sandbox
+from grader import data, feedback, sandbox
 from grader.channel import HANDLE, dumps, loads, plain_tensor
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -67,6 +67,7 @@ class WorkerConfig:
     call_timeout: float = 10.0  # seconds per call; drivers pass their own
     memory_limit: int | None = None  # bytes of address space, None for no limit
     confine: bool = True  # confine the file system with Landlock where the kernel has it
+    data_files: tuple[Path, ...] = ()  # course files the worker may read, besides data.worker_dir
 
 
 def gib(n: int) -> str:
@@ -144,6 +145,10 @@ class Worker:
             "lesson": self.config.lesson,
             "package_root": PACKAGE_ROOT,
             "data_root": str(self.config.data_root),
+            # what the worker may read of the data: never the root or the cache, where test labels are
+            "worker_data": str(data.worker_dir(self.config.data_root)),
+            "data_files": [str(p) for p in self.config.data_files],
+            "data_dirs": [str(self.config.data_root), str(data.cache_dir(self.config.data_root))],
             "offline": self.config.offline,
             "confine": self.config.confine,
             "writable": [str(self._tmp), str(self.scratch)],
