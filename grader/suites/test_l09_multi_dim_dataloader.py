@@ -70,11 +70,13 @@ def real_rows(course_file) -> torch.Tensor:
 @pytest.fixture(scope="module")
 def diabetes(real_rows, worker_file) -> tuple[str, torch.Tensor]:
     """The worker's copy of the diabetes file and its rows: the real file with
-    the labels of the held-out rows blanked to 0.5, so that graded code
-    cannot read what the accuracy check scores (the worker never reads the
-    real file). Every other check reads it like the real one."""
+    the labels of the held-out rows blanked to -1, no class, so that graded
+    code cannot read what the accuracy check scores (the worker never reads
+    the real file). Every other check reads it like the real one. (-1, not
+    0.5: a label that survives ``.long()`` keeps each mistake caught by the
+    checks that catch it on the real file.)"""
     rows = real_rows.clone()
-    rows[held_out_split()[0], -1] = 0.5
+    rows[held_out_split()[0], -1] = -1.0
     text = "\n".join(",".join(f"{v:.9g}" for v in row) for row in rows.tolist()) + "\n"
     path = worker_file("diabetes.csv.gz", gzip.compress(text.encode(), mtime=0))
     return str(path), rows
