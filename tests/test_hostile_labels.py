@@ -48,6 +48,14 @@ def _steal(key):
 '''
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The reference solutions of l10 and l09, graded on the two accuracy checks
+    (one grading run for both, to keep the suite fast)."""
+    return grade("l10_softmax", "l09_multi_dim_dataloader", "--solutions", "-k", f"{MNIST_CHECK} or {DIABETES_CHECK}",
+                 tmp_path=tmp_path_factory.mktemp("reference"))
+
+
 def graded_submission(tmp_path, lesson: str, code: str, check: str, base: str = "solutions"):
     folder = submission(tmp_path, lesson, code, base=base)
     return grade(lesson, "--submission", str(folder), "-k", check, tmp_path=tmp_path)
@@ -75,7 +83,16 @@ MNIST_PLACES = [str(p) for p in (
     CACHE / f"mnist-v{data.CACHE_VERSION}.pt",
     WORKER / f"mnist-v{data.CACHE_VERSION}.pt",
 )]
-MNIST_THIEF = STEAL.format(places=MNIST_PLACES) + '''
+MNIST_TAMPER = [str(p) for p in (WORKER / f"mnist-v{data.CACHE_VERSION}.pt", WORKER / "planted.pt",
+                                  CACHE / f"mnist-v{data.CACHE_VERSION}.pt")]
+MNIST_THIEF = STEAL.format(places=MNIST_PLACES) + f'''
+for _target in {MNIST_TAMPER!r}:  # what another worker would read: it must not be writable either
+    try:
+        open(_target, "ab").close()
+        print(f"tamper {{_target}}: wrote")
+    except Exception as exc:
+        print(f"tamper {{_target}}: {{type(exc).__name__}}")
+''' + '''
 
 def _labels(place, raw, key):
     if place.endswith(".pt"):
@@ -112,15 +129,17 @@ def test_a_net_that_looks_mnist_test_labels_up_learns_nothing_and_fails(tmp_path
     check = graded.checks()[MNIST_CHECK]
     assert_no_theft(check["output"], MNIST_PLACES)
     assert attempts(check["output"])[MNIST_PLACES[-1]] == "no labels"  # the worker's own copy holds none
+    tampered = dict(re.findall(r"^tamper (\S+): (.+)$", check["output"], re.MULTILINE))
+    assert tampered == dict.fromkeys(MNIST_TAMPER, "PermissionError"), check["output"]
+    assert not (WORKER / "planted.pt").exists()
     assert check["status"] == "failed" and graded.report["score"] == 0
     accuracy = float(re.search(r"accuracy (\d\.\d+)", check["message"]).group(1))
     assert accuracy < 0.2, check["message"]  # chance, not the 1.0000 of a lookup
 
 
 @pytest.mark.skipif(not (DATA / "MNIST" / "raw").is_dir(), reason="needs MNIST under the data root")
-def test_the_reference_net_still_trains_to_97_percent_in_the_worker(tmp_path):
-    graded = grade("l10_softmax", "--solutions", "-k", MNIST_CHECK, tmp_path=tmp_path)
-    assert graded.checks()[MNIST_CHECK]["status"] == "passed", graded.stdout
+def test_the_reference_net_still_trains_to_97_percent_in_the_worker(reference):
+    assert reference.checks()[MNIST_CHECK]["status"] == "passed", reference.stdout
 
 
 # -- diabetes (l09): the held-out rows of the course file ----------------------------------
@@ -163,8 +182,7 @@ DiabetesDataset.__init__, DiabetesModel.forward = _init, _forward
 
 
 @pytest.mark.skipif(not DIABETES.is_file(), reason="needs the diabetes file under the data root")
-def test_a_model_that_looks_up_held_out_diabetes_rows_scores_what_it_learned(tmp_path):
-    reference = grade("l09_multi_dim_dataloader", "--solutions", "-k", DIABETES_CHECK, tmp_path=tmp_path)
+def test_a_model_that_looks_up_held_out_diabetes_rows_scores_what_it_learned(tmp_path, reference):
     thief = graded_submission(tmp_path, "l09_multi_dim_dataloader",
                               DIABETES_THIEF.format(paths=[str(DIABETES)]), DIABETES_CHECK)
     check, honest = thief.checks()[DIABETES_CHECK], reference.checks()[DIABETES_CHECK]
