@@ -184,3 +184,12 @@ def test_files_written_for_the_worker_are_named_by_their_content(tmp_path):
     assert data.write_for_worker(tmp_path, "diabetes.csv.gz", b"one") == first
     assert data.write_for_worker(tmp_path, "diabetes.csv.gz", b"two") != first
     assert sorted(p.name for p in first.parent.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+
+
+def test_the_workers_read_rules_never_cover_a_folder_that_holds_the_data(tmp_path, monkeypatch):
+    from grader import worker
+
+    monkeypatch.setattr(worker.sys, "path", [str(tmp_path), str(tmp_path / "site-packages")])
+    rules = worker.readable(tmp_path / "elsewhere" / "repo", [tmp_path / "data", tmp_path / "cache"])
+    assert tmp_path / "site-packages" in rules
+    assert tmp_path not in rules  # it holds the data root: its test labels would be readable through it
