@@ -10,8 +10,11 @@ PIL work inside training loops. The course's small files (diabetes, names,
 wine, bikes, text, images) come from their public URLs, checked against
 their md5 (``course_file``).
 
-Both sides use this module: the worker to train, the trusted grader to read
-test labels.
+Both sides use this module: the trusted grader to prepare the data and read
+test labels, the worker to train. The worker never sees a test label: it may
+read only the worker folder (``worker_dir``), where the grader writes the
+training images and labels and the test images of each dataset, and the
+course files that hold no held-out labels (see ``prepare``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ IMAGE_DATASETS = {
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 CIFAR10_FOLDER = "cifar10"  # the image-folder layout: <root>/cifar10/{train,test}/<class>/*.jpg
 CACHE_VERSION = 1
+WORKER_FOLDER = "worker"  # under the cache: the one data folder the worker may read
+WORKER_DATA = "TORCH_PRACTICE_WORKER_DATA"  # the worker folder's path, in the worker's environment
 
 
 class DatasetMissing(Exception):
@@ -64,6 +69,14 @@ def cache_dir(root: Path) -> Path:
     return base / "torch-practice" / digest
 
 
+def worker_dir(root: Path) -> Path:
+    """``<cache>/worker``: the files the trusted side writes for the sandboxed
+    worker, which may read this folder but not write it. Nothing in it holds a
+    test label (the worker's Landlock rules cover it, not the data root or the
+    rest of the cache)."""
+    return cache_dir(root) / WORKER_FOLDER
+
+
 def cached(root: Path, name: str, build: Callable[[], dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     """Load ``name`` from the cache, or build it once and store it there."""
     path = cache_dir(root) / f"{name}-v{CACHE_VERSION}.pt"
@@ -71,13 +84,19 @@ def cached(root: Path, name: str, build: Callable[[], dict[str, torch.Tensor]]) 
         return torch.load(path, weights_only=True)
     tensors = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        torch.save(tensors, tmp)
-        tmp.replace(path)  # atomic: a reader never sees half a file
+        save_atomically(tensors, path)
     except OSError:
         pass  # an unwritable cache only costs speed
     return tensors
+
+
+def save_atomically(tensors: dict[str, torch.Tensor], path: Path) -> None:
+    """``torch.save`` to a temporary file beside ``path``, then rename it into
+    place: a reader (another grader running at the same time) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    torch.save(tensors, tmp)
+    tmp.replace(path)
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,46 @@ def load_images(name: str, root: Path | None = None, offline: bool | None = None
     tensors = cached(root, name, build)
     return ImageSet(name, tensors["train_images"], tensors["train_labels"],
                     tensors["test_images"], tensors["test_labels"], mean, std)
+
+
+@dataclass(frozen=True)
+class TrainingImages:
+    """What the worker gets of an image dataset: ``ImageSet`` without the
+    test labels, which stay on the trusted side."""
+
+    name: str
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    test_images: torch.Tensor
+    mean: float
+    std: float
+
+
+def write_worker_images(images: ImageSet, root: Path) -> Path:
+    """(trusted side) Store the training images and labels and the test images
+    of ``images`` in the worker folder, once; return the file's path."""
+    path = worker_dir(root) / f"{images.name}-v{CACHE_VERSION}.pt"
+    if not path.exists():
+        try:
+            save_atomically({"train_images": images.train_images, "train_labels": images.train_labels,
+                             "test_images": images.test_images}, path)
+        except OSError as exc:
+            raise DatasetMissing(f"the worker's copy of {images.name} could not be written to {path} "
+                                 f"({exc.strerror}); make that folder writable or set XDG_CACHE_HOME") from None
+    return path
+
+
+def load_training_images(name: str) -> TrainingImages:
+    """(worker side) ``mnist``, ``fashion_mnist`` or ``cifar10`` without its
+    test labels, from the copy the grader wrote in the worker folder (its
+    path in ``$TORCH_PRACTICE_WORKER_DATA``)."""
+    _, _, mean, std = IMAGE_DATASETS[name]
+    path = Path(os.environ.get(WORKER_DATA, "")) / f"{name}-v{CACHE_VERSION}.pt"
+    try:
+        tensors = torch.load(path, weights_only=True)
+    except FileNotFoundError:
+        raise DatasetMissing(f"{name} was not prepared for the worker: {path} is missing") from None
+    return TrainingImages(name, tensors["train_images"], tensors["train_labels"], tensors["test_images"], mean, std)
 
 
 def _decode_torchvision(class_name: str, folder: str, root: Path, offline: bool) -> dict[str, torch.Tensor]:
@@ -251,15 +310,48 @@ def course_file(name: str, root: Path | None = None, offline: bool | None = None
                          f"folder that holds {relative}")
 
 
-def prepare(name: str, root: Path | None = None, offline: bool | None = None) -> None:
+# Course files that a suite scores held-out predictions against: the worker
+# never reads them, only inputs the suite hands it (lesson 15's test names) or a
+# copy it writes with the held-out labels blanked (lesson 9's held-out rows).
+HELD_OUT = frozenset({"diabetes", "names_test"})
+
+
+def prepare(name: str, root: Path | None = None, offline: bool | None = None) -> list[Path]:
     """Download, decode and cache dataset ``name`` (an image dataset or a
-    course file) in the trusted grader, before any worker starts: the
-    sandboxed worker may read the data and its cache but never write them,
-    so the labels the grader scores against cannot be tampered with."""
+    course file) in the trusted grader, before any worker starts, and write
+    the worker's copy of an image dataset (``write_worker_images``).
+
+    Returns the files of ``name`` the worker may read, besides the worker
+    folder: the course file itself, or nothing when it is in ``HELD_OUT``.
+    The sandboxed worker reads no other data and writes none, so it can
+    neither see nor tamper with the labels the grader scores against."""
+    root = data_root(root)
+    try:
+        worker_dir(root).mkdir(parents=True, exist_ok=True)  # before the worker starts: its rules name the folder
+    except OSError:
+        pass  # write_worker_images says so if an image dataset needs it
     if name in COURSE_FILES:
-        course_file(name, root, offline)
-    else:
-        load_images(name, root, offline)
+        path = course_file(name, root, offline)
+        return [] if name in HELD_OUT else [path]
+    write_worker_images(load_images(name, root, offline), root)
+    return []
+
+
+def write_for_worker(root: Path, name: str, content: bytes) -> Path:
+    """(trusted side) Store ``content`` in the worker folder as
+    ``<stem>-<digest><suffixes>`` of ``name`` (``diabetes.csv.gz`` ->
+    ``diabetes-1f2e....csv.gz``): named by its content, so that graders
+    running at the same time never clash, created exclusively and renamed
+    into place. Returns its path."""
+    stem, dot, suffixes = name.partition(".")
+    path = worker_dir(data_root(root)) / f"{stem}-{hashlib.sha1(content).hexdigest()[:16]}{dot}{suffixes}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        with open(tmp, "xb") as f:
+            f.write(content)
+        tmp.replace(path)
+    return path
 
 
 def normalize(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:

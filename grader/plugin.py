@@ -93,9 +93,10 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     lesson = lesson_id(request)
     path, source, refused = lesson_source(config, lesson)
     root, offline = data_options(config)
+    data_files = []  # what the worker may read of the data, besides data.worker_dir: no test labels
     for name in BY_ID[lesson].datasets if lesson in BY_ID else ():
         try:
-            data.prepare(name, root, offline)  # here, not in the sandbox, which may not write the data
+            data_files += data.prepare(name, root, offline)  # here, not in the sandbox, which may not write data
         except data.DatasetMissing:
             pass  # the checks that need it say "not graded"
     worker = Worker(WorkerConfig(
@@ -104,6 +105,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
         source=source,
         data_root=root,
         offline=offline,
+        data_files=tuple(data_files),
         call_timeout=config.getoption("call_timeout"),
         memory_limit=memory_limit(config),
     ))
@@ -176,6 +178,15 @@ def course_file(request: pytest.FixtureRequest):
             pytest.skip(f"{NOT_GRADED}: {exc}")
 
     return find
+
+
+@pytest.fixture(scope="session")
+def worker_file(request: pytest.FixtureRequest):
+    """``worker_file("diabetes.csv.gz", content)`` -> the path of a file the
+    grader wrote for the worker (``data.write_for_worker``): one it may read
+    but not write, such as a course file with its held-out labels blanked."""
+    root, _ = data_options(request.config)
+    return lambda name, content: data.write_for_worker(root, name, content)
 
 
 # -- running and reporting ------------------------------------------------

@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader import feedback, sandbox, submission
+from grader import data, feedback, sandbox, submission
 from grader.channel import HANDLE, dumps, loads, plain_tensor
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -71,6 +71,7 @@ class WorkerConfig:
     memory_limit: int | None = None  # bytes of address space, None for no limit
     confine: bool = True  # confine the file system with Landlock where the kernel has it
     source: bytes | None = None  # the lesson file's bytes, read once by grader.submission; None: read them now
+    data_files: tuple[Path, ...] = ()  # course files the worker may read, besides data.worker_dir
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -164,6 +165,10 @@ class Worker:
             "lesson": self.config.lesson,
             "package_root": PACKAGE_ROOT,
             "data_root": str(self.config.data_root),
+            # what the worker may read of the data: never the root or the cache, where test labels are
+            "worker_data": str(data.worker_dir(self.config.data_root)),
+            "data_files": [str(p) for p in self.config.data_files],
+            "data_dirs": [str(self.config.data_root), str(data.cache_dir(self.config.data_root))],
             "offline": self.config.offline,
             "confine": self.config.confine,
             "writable": [str(self._tmp), str(self.scratch)],

@@ -5,9 +5,9 @@ the worker's address space, the size of any file it
 writes (its captured output included) and core dumps. ``confine`` uses
 Landlock, the kernel's unprivileged file-system sandbox (Linux 5.13+): after
 it, the worker and every process it starts can read only the Python
-installation, the system libraries and the data root, write only into its own
-temporary folder and the dataset cache, and cannot signal processes outside
-the sandbox (Linux 6.12+). The repository, with ``solutions/`` and the hidden
+installation, the system libraries and the data files the grader prepared for
+it (never a test label), write only into its own temporary folders, and
+cannot signal processes outside the sandbox (Linux 6.12+). The repository, with ``solutions/`` and the hidden
 suites, is out of reach even by absolute path. Where the kernel lacks
 Landlock, ``confine`` returns False and the other defences still hold.
 """

@@ -228,6 +228,7 @@ class Server:
         whether the kernel confined the file system."""
         os.environ["TORCH_PRACTICE_DATA"] = req["data_root"]
         os.environ["TORCH_PRACTICE_OFFLINE"] = "1" if req["offline"] else "0"
+        os.environ[data.WORKER_DATA] = req["worker_data"]
         driver = f"grader.drivers.{req['lesson']}"
         self.driver = importlib.import_module(driver) if importlib.util.find_spec(driver) else None
         package_root = Path(req["package_root"])
@@ -236,11 +237,12 @@ class Server:
             if name.partition(".")[0] in BLOCKED_PACKAGES:
                 del sys.modules[name]
         sys.meta_path.insert(0, RefuseImports())
-        # The data and its cache are read-only here: the grader prepared them and reads labels from them;
-        # so is the inbox, where the grader writes files for the student's code (``Student.put_file``).
-        data_root = Path(req["data_root"])
+        # Of the data, only the worker folder and the lesson's label-free course files, read-only: the
+        # grader prepared them. The data root and the rest of the cache, which hold test labels, stay shut.
+        # The inbox, where the grader writes files for the student's code (``Student.put_file``), is read-only too.
+        data_files = [Path(req["worker_data"]), *map(Path, req["data_files"])]
         confined = req["confine"] and sandbox.confine(
-            readable(package_root, data_root) + [data.cache_dir(data_root)] + [Path(p) for p in req["readable"]],
+            readable(package_root, [Path(p) for p in req["data_dirs"]]) + data_files + [Path(p) for p in req["readable"]],
             [Path(p) for p in req["writable"]],
             devices=[Path("/dev")],
         )
@@ -322,12 +324,13 @@ class Server:
             self.conn.send_bytes(blob)
 
 
-def readable(package_root: Path, data_root: Path) -> list[Path]:
-    """What the confined worker may read: Python, its packages, the system
-    libraries and the data; never a folder that holds the repository."""
+def readable(package_root: Path, data_dirs: list[Path]) -> list[Path]:
+    """What the confined worker may read besides its data files: Python, its
+    packages and the system libraries; never a folder that holds the
+    repository or one of ``data_dirs`` (the data root and its cache, where
+    the test labels are)."""
     candidates = [Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path, *SYSTEM_DIRS) if p]
-    candidates.append(data_root)
-    return [p for p in candidates if not package_root.is_relative_to(p)]
+    return [p for p in candidates if not any(kept.is_relative_to(p) for kept in (package_root, *data_dirs))]
 
 
 def main(fd: int) -> None:

@@ -55,11 +55,12 @@ def test_the_gpu_tier_trains_a_narrow_resnet9_on_the_cpu(monkeypatch):
     """The lesson-13 GPU check's driver and pipeline, run on the CPU with a
     ResNet-9 of width 8 on 4,000 training images for 3 epochs: measured
     0.396 / 0.396 / 0.430 on 1,000 test images (seeds 0-2) against 0.1 by chance."""
-    monkeypatch.setenv("TORCH_PRACTICE_DATA", str(DATA))
     try:
         cifar = data.load_images("cifar10", DATA, offline=True)
+        data.prepare("cifar10", DATA, offline=True)  # the worker's copy, which the driver reads
     except data.DatasetMissing as exc:
         pytest.skip(str(exc))
+    monkeypatch.setenv(data.WORKER_DATA, str(data.worker_dir(DATA)))
     import solutions.l13_cnn_advanced as reference
     from grader.drivers.l13_cnn_advanced import spread, train_cifar_resnet
 

@@ -146,3 +146,50 @@ def test_the_mirror_holds_the_cifar10_classes_with_50000_and_10000_images():
         folders = sorted(p.name for p in (DATA / "cifar10" / split).iterdir())
         assert tuple(folders) == data.CIFAR10_CLASSES
         assert all(len(list((DATA / "cifar10" / split / name).iterdir())) == count for name in folders)
+
+
+# -- what the worker may read: no test labels -----------------------------------------
+@pytest.mark.skipif(not (DATA / "MNIST" / "raw").is_dir(), reason="needs MNIST under the data root")
+def test_the_workers_copy_of_an_image_dataset_has_no_test_labels(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    (root / "MNIST").mkdir(parents=True)
+    (root / "MNIST" / "raw").symlink_to(DATA / "MNIST" / "raw")
+    assert data.prepare("mnist", root, offline=True) == []  # the worker folder is all it needs
+    copy = data.worker_dir(root) / f"mnist-v{data.CACHE_VERSION}.pt"
+    assert copy.parent == root / "cache" / "worker"
+    assert set(torch.load(copy, weights_only=True)) == {"train_images", "train_labels", "test_images"}
+    monkeypatch.setenv(data.WORKER_DATA, str(data.worker_dir(root)))
+    mnist, full = data.load_training_images("mnist"), data.load_images("mnist", root, offline=True)
+    assert not hasattr(mnist, "test_labels")
+    assert torch.equal(mnist.test_images, full.test_images) and torch.equal(mnist.train_labels, full.train_labels)
+    assert (mnist.mean, mnist.std) == (full.mean, full.std)
+
+
+def test_a_dataset_missing_from_the_worker_folder_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv(data.WORKER_DATA, str(tmp_path))
+    with pytest.raises(data.DatasetMissing, match="fashion_mnist was not prepared for the worker"):
+        data.load_training_images("fashion_mnist")
+
+
+def test_the_worker_may_read_course_files_but_not_those_with_held_out_labels():
+    readable = {name: data.prepare(name, DATA, offline=True) for name in data.COURSE_FILES}
+    assert readable.pop("diabetes") == [] and readable.pop("names_test") == []
+    assert all(files == [data.course_file(name, DATA, offline=True)] for name, files in readable.items())
+
+
+def test_files_written_for_the_worker_are_named_by_their_content(tmp_path):
+    first = data.write_for_worker(tmp_path, "diabetes.csv.gz", b"one")
+    assert first.parent == data.worker_dir(tmp_path) and first.name.startswith("diabetes-")
+    assert first.name.endswith(".csv.gz") and first.read_bytes() == b"one"
+    assert data.write_for_worker(tmp_path, "diabetes.csv.gz", b"one") == first
+    assert data.write_for_worker(tmp_path, "diabetes.csv.gz", b"two") != first
+    assert sorted(p.name for p in first.parent.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+
+
+def test_the_workers_read_rules_never_cover_a_folder_that_holds_the_data(tmp_path, monkeypatch):
+    from grader import worker
+
+    monkeypatch.setattr(worker.sys, "path", [str(tmp_path), str(tmp_path / "site-packages")])
+    rules = worker.readable(tmp_path / "elsewhere" / "repo", [tmp_path / "data", tmp_path / "cache"])
+    assert tmp_path / "site-packages" in rules
+    assert tmp_path not in rules  # it holds the data root: its test labels would be readable through it

@@ -29,7 +29,7 @@ STD = (0.2470, 0.2435, 0.2616)
 
 
 def to_device(images: torch.Tensor, device: torch.device | str) -> torch.Tensor:
-    """uint8 (N, H, W, C) images, as ``data.load_images`` keeps them -> uint8
+    """uint8 (N, H, W, C) images, as ``data`` keeps them -> uint8
     (N, C, H, W) on ``device``, copied once."""
     return images.to(device).permute(0, 3, 1, 2).contiguous()
 

@@ -13,8 +13,9 @@ from grader import data
 
 def image_tensors(name: str, device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Normalised ``mnist`` or ``fashion_mnist`` on ``device``: train X
-    (60000, 1, 28, 28) float32, train y (60000,) int64, test X (10000, 1, 28, 28) float32."""
-    images = data.load_images(name)
+    (60000, 1, 28, 28) float32, train y (60000,) int64, test X (10000, 1, 28, 28) float32.
+    The test labels stay with the grader."""
+    images = data.load_training_images(name)
     to = lambda t: t.to(device)  # noqa: E731
     return (to(data.normalize(images.train_images, images.mean, images.std)), to(images.train_labels),
             to(data.normalize(images.test_images, images.mean, images.std)))
@@ -29,7 +30,7 @@ def cifar10_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, to
     """Normalised CIFAR-10 on ``device`` (Normalize((0.5,) * 3, (0.5,) * 3)):
     train X (50000, 3, 32, 32) float32 in [-1, 1], train y (50000,) int64,
     test X (10000, 3, 32, 32) float32."""
-    cifar = data.load_images("cifar10")
+    cifar = data.load_training_images("cifar10")
     to = lambda t: t.to(device)  # noqa: E731
     return (to(data.normalize(cifar.train_images, cifar.mean, cifar.std)), to(cifar.train_labels),
             to(data.normalize(cifar.test_images, cifar.mean, cifar.std)))

@@ -46,7 +46,7 @@ def train_cifar_resnet(student, *, epochs: int, seed: int, device: str = "cuda",
     ((N,) int64), ``seconds`` of training and ``devices``: where every
     parameter and the last output lived, as strings.
     """
-    cifar = data.load_images("cifar10")
+    cifar = data.load_training_images("cifar10")
     train, test = spread(len(cifar.train_images), train_size), spread(len(cifar.test_images), test_size)
     images = cifar_fast.to_device(cifar.train_images[train], device)
     test_images = cifar_fast.to_device(cifar.test_images[test], device)

@@ -2,7 +2,7 @@
 that contains a comma ("Jevolojnov,") loses it."""
 import gzip
 
-CAUGHT_BY = ["test_name_dataset_reads_every_name_of_the_course_files"]
+CAUGHT_BY = ["test_name_dataset_reads_every_name_of_the_training_file"]
 _original_init = NameDataset.__init__
 
 
