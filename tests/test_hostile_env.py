@@ -27,9 +27,9 @@ L03 = "l03_autograd"
 CANARY = "canary-5f1d-not-for-students"
 IS_ROOT = os.geteuid() == 0
 # the checks the hostile functions fail; every other check passes
-RAISES = {"test_control_flow_f_runs_d2ls_doubling_loop"}  # an error message full of the environment
-AS_ROOT = {"test_control_flow_grad_equals_f_of_a_over_a",  # reports its uid
-           "test_frobenius_of_ones_4_by_9_is_6_without_torch_norm"}  # the fork bomb
+RAISES = {"test_control_flow_f_runs_d2ls_doubling_loop",  # an error message full of the environment
+          "test_control_flow_grad_equals_f_of_a_over_a"}  # calls control_flow_f; as root, reports its uid
+AS_ROOT = {"test_frobenius_of_ones_4_by_9_is_6_without_torch_norm"}  # the fork bomb
 
 HOSTILE = '''
 import os, socket, time
