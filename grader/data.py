@@ -59,9 +59,13 @@ def is_offline() -> bool:
 
 
 def cache_dir(root: Path) -> Path:
-    """``<root>/cache`` when the root is writable, else a per-root folder in
-    ``~/.cache/torch-practice``. A root marked read-only stays untouched even
-    for a user (such as root) who could write there anyway: it is a shared mirror."""
+    """``$TORCH_PRACTICE_CACHE`` when set (the grader sets it for its worker,
+    whose home and uid differ), else ``<root>/cache`` when the root is writable,
+    else a per-root folder in ``~/.cache/torch-practice``. A root marked
+    read-only stays untouched even for a user (such as root) who could write
+    there anyway: it is a shared mirror."""
+    if chosen := os.environ.get("TORCH_PRACTICE_CACHE"):
+        return Path(chosen)
     if os.access(root, os.W_OK) and root.stat().st_mode & stat.S_IWUSR:
         return root / "cache"
     digest = hashlib.sha1(str(root).encode()).hexdigest()[:10]

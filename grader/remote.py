@@ -47,6 +47,8 @@ OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
 FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
 MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
 READ_BACK_LIMIT = 8 << 20  # bytes of a file the student's code wrote that the grader takes back (a LeNet: 250 KB)
+# processes and threads of a root grader's worker, all it started included (torch starts one thread per core)
+PROCESS_LIMIT = 256 + 4 * (os.cpu_count() or 1)
 _live: set[int] = set()  # pids of running workers
 _reaping = False  # set by become_subreaper()
 
@@ -112,6 +114,7 @@ class Worker:
     _inbox: Path | None = None
     _output_pos: int = 0
     _output: list[str] = field(default_factory=list)
+    _uid: int | None = field(default_factory=sandbox.worker_uid)  # the worker's own uid when the grader is root
 
     # -- lifecycle ------------------------------------------------------
     @property
@@ -140,6 +143,8 @@ class Worker:
         # __file__ says nothing about where the repository is, and the file is not read again.
         lesson_copy = self._tmp / "lesson" / self.config.path.name
         lesson_copy.write_bytes(self.config.source)
+        if self._uid is not None:  # the folders it writes are its own; the lesson copy stays root's
+            sandbox.hand_over([self._tmp, self._tmp / "cwd", self._tmp / "tmp", self.scratch], self._uid)
         self._output_pos = 0
         ours, theirs = socket.socketpair()
         with open(self._tmp / "output.txt", "wb") as out:
@@ -152,9 +157,13 @@ class Worker:
                 cwd=self._tmp / "cwd",  # outside the repository: no relative path to solutions/
                 start_new_session=True,  # its own process group, killed as a whole
                 preexec_fn=self._prepare_child,
-                env={**os.environ, "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8", MARKER: "1",
-                     "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
-                     "TORCH_PRACTICE_PROGRESS": str(self._tmp / "progress")},
+                env=sandbox.worker_environment({
+                    "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8", MARKER: "1",
+                    "HOME": str(self._tmp / "tmp"), "USER": "student", "LOGNAME": "student",  # none of the grader's
+                    "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
+                    "TORCH_PRACTICE_PROGRESS": str(self._tmp / "progress"),
+                    # the cache the grader prepared, wherever the worker's HOME and uid would look
+                    "TORCH_PRACTICE_CACHE": str(data.cache_dir(self.config.data_root))}),
             )
         _live.add(self._proc.pid)
         theirs.close()
@@ -187,8 +196,14 @@ class Worker:
             raise
 
     def _prepare_child(self) -> None:
-        """Runs in the worker between fork and exec."""
-        sandbox.die_with_parent()
+        """Runs in the worker between fork and exec. A root grader's worker
+        becomes its own uid, under a process limit; every worker loses
+        ``socket()`` for good."""
+        if self._uid is not None:
+            sandbox.limit_processes(PROCESS_LIMIT)
+            sandbox.drop_privileges(self._uid)
+        sandbox.deny_sockets()
+        sandbox.die_with_parent()  # after the uid change, which would clear it
         sandbox.limit_resources(self.config.memory_limit, FILE_SIZE_LIMIT)
 
     def close(self) -> None:
