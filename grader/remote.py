@@ -42,7 +42,7 @@ BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.worker import main
 START_TIMEOUT = 120.0  # importing torch on a cold disk can take a while
 PROGRESS_EVERY = 0.5  # seconds between looks at a training's progress file
 OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
-TRANSFER_GRACE = 10.0  # seconds a reply that has begun may take to arrive in full (256 MiB takes < 1 s)
+TRANSFER_GRACE = 5.0  # seconds a reply that has begun may take to arrive in full (256 MiB takes < 1 s)
 FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
 MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
 _live: set[int] = set()  # pids of running workers
@@ -244,11 +244,12 @@ class Worker:
         deadline = time.monotonic() + timeout
         fd = self._conn.fileno()
         try:
-            sent = write_message(fd, dumps(message), deadline)
-            blob = read_message(fd, deadline + TRANSFER_GRACE) if sent and self._wait(deadline) else None
-            reason = f"timed out after {timeout:g} s during {what}"
+            blob, reason = None, f"timed out after {timeout:g} s during {what}"
             if timeout == self.config.call_timeout:
                 reason += " (the time limit per call; a teacher can raise it with --timeout)"
+            if write_message(fd, dumps(message), deadline) and self._wait(deadline):
+                blob = read_message(fd, time.monotonic() + TRANSFER_GRACE)  # the worker sends a reply in one go
+                reason = f"{what} began a reply that did not arrive in full within {TRANSFER_GRACE:g} s"
         except TooLarge as exc:  # its bytes are still on the socket: this worker cannot go on
             blob, reason = None, f"{what} sent {exc}"
         except (EOFError, OSError):  # the worker closed the socket: it is exiting
