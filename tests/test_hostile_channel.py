@@ -43,7 +43,8 @@ CHECKS = {  # l01's checks, by the function they call first
     "add_inplace": {"test_add_inplace_updates_y_in_its_own_memory"},
     "one_hot": {"test_one_hot_matches_f_one_hot_as_float32"},
 }
-SECRETS = ("Hidden checks for lesson 01", "# BEGIN SOLUTION")  # the suite's and the solution's text
+# Text of the hidden suite and the reference solution (a leak starts at the grader's offset, not at line 1).
+SECRETS = ("Trusted side: nothing here imports", "def test_", "import torch", "SOLUTION")
 PEAK_RSS_LIMIT = 1200  # MB for the grading process itself; it holds about 600 with torch and pytest loaded
 # `practice grade`, run so that the grading process reports its own peak memory when it exits
 MEASURED = ("import atexit, resource, runpy, sys; atexit.register(lambda: print('peak rss', "
