@@ -4,6 +4,9 @@ line under the error, so the score table says what to try next.
 
 To add one: trigger the error in plain torch, copy a stable part of its
 message into a pattern here, and add the case to ``tests/test_feedback.py``.
+The message comes from the student's code, so a pattern must run in linear
+time: no ``.*`` between two literals (``[^)]*`` and ``[\\d, ]*`` instead).
+Messages are cut to ``grader.channel.TEXT_LIMIT`` characters before they get here.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ ADVICE: list[tuple[str, str]] = [
     (r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
      "a Linear layer (or @) got inputs of the wrong width: its in_features must equal the last dimension of "
      "its input (flatten images with x.view(len(x), -1) first?)"),
-    (r"mat1 and mat2 must have the same dtype|Input type \(.*\) and (weight|bias) type \(.*\) should be the same",
+    (r"mat1 and mat2 must have the same dtype|Input type \([^)]*\) and (weight|bias) type \([^)]*\) should be the same",
      "the input and the layer's weights have different dtypes: make the input float32 with x.float() "
      "(or move the model with .double())"),
     (r"Trying to backward through the graph a second time",
@@ -42,14 +45,14 @@ ADVICE: list[tuple[str, str]] = [
      "two shapes do not broadcast: print both shapes; keepdim=True or unsqueeze() lines up the dimensions"),
     (r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d",
      "conv2d wants images as (N, C, H, W): add the channel axis with x.unsqueeze(1) or reshape first"),
-    (r"expected input\[.*\] to have \d+ channels, but got \d+ channels",
+    (r"expected input\[[\d, ]*\] to have \d+ channels, but got \d+ channels",
      "the convolution's in_channels does not match the input's channels (dimension 1 of (N, C, H, W))"),
     (r"view size is not compatible with input tensor's size and stride",
      "view() needs contiguous memory (after a transpose or permute it is not): use reshape() or "
      ".contiguous().view()"),
     (r"Expected input batch_size \(\d+\) to match target batch_size \(\d+\)",
      "the model's output and the labels have different batch sizes: check the flatten (x.view(len(x), -1))"),
-    (r"Using a target size .* that is different to the input size",
+    (r"Using a target size \(torch\.Size\(\[[\d, ]*\]\)\) that is different to the input size",
      "the prediction and the target have different shapes, e.g. (N, 1) against (N,): make them the same "
      "with view or squeeze"),
     (r"Target -?\d+ is out of bounds",

@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,13 +36,15 @@ from typing import Any, Callable
 import torch
 
 from grader import data, feedback, sandbox, submission
-from grader.channel import HANDLE, dumps, loads, plain_tensor
+from grader.channel import (HANDLE, TooLarge, Unreadable, clip, dumps, loads, plain_tensor, read_message, read_pickle,
+                            write_message)
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.worker import main; main({fd})"
 START_TIMEOUT = 120.0  # importing torch on a cold disk can take a while
 PROGRESS_EVERY = 0.5  # seconds between looks at a training's progress file
 OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
+TRANSFER_GRACE = 5.0  # seconds a reply that has begun may take to arrive in full (256 MiB takes < 1 s)
 FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
 MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
 READ_BACK_LIMIT = 8 << 20  # bytes of a file the student's code wrote that the grader takes back (a LeNet: 250 KB)
@@ -112,6 +113,7 @@ class Worker:
     _tmp: Path | None = None
     _scratch: Path | None = None
     _inbox: Path | None = None
+    _output_fd: int | None = None  # the grader's own descriptor of the worker's output.txt
     _output_pos: int = 0
     _output: list[str] = field(default_factory=list)
     _uid: int | None = field(default_factory=sandbox.worker_uid)  # the worker's own uid when the grader is root
@@ -147,7 +149,7 @@ class Worker:
             sandbox.hand_over([self._tmp, self._tmp / "cwd", self._tmp / "tmp", self.scratch], self._uid)
         self._output_pos = 0
         ours, theirs = socket.socketpair()
-        with open(self._tmp / "output.txt", "wb") as out:
+        with self._open_output() as out:
             self._proc = subprocess.Popen(
                 [sys.executable, "-I", "-c", BOOT.format(root=PACKAGE_ROOT, fd=theirs.fileno())],
                 stdin=subprocess.DEVNULL,
@@ -168,6 +170,7 @@ class Worker:
         _live.add(self._proc.pid)
         theirs.close()
         self._conn = Connection(ours.detach())
+        os.set_blocking(self._conn.fileno(), False)  # read and written with deadlines (grader.channel)
         self.generation += 1
         start = {
             "op": "start",
@@ -195,6 +198,14 @@ class Worker:
             self.close()
             raise
 
+    def _open_output(self) -> Any:
+        """Create output.txt for the worker's stdout and keep a descriptor of
+        it: the grader reads the output only through that descriptor, never by
+        path, since the worker can replace the path (a link, a FIFO) at will."""
+        fd = os.open(self._tmp / "output.txt", os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        self._output_fd = os.dup(fd)  # not inherited: the worker gets only its stdout
+        return open(fd, "wb")
+
     def _prepare_child(self) -> None:
         """Runs in the worker between fork and exec. A root grader's worker
         becomes its own uid, under a process limit; every worker loses
@@ -220,8 +231,11 @@ class Worker:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        if self._tmp is not None:
+        if self._output_fd is not None:
             self._read_output()
+            os.close(self._output_fd)
+            self._output_fd = None
+        if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
@@ -242,9 +256,8 @@ class Worker:
             self._spawn()
         return self._exchange(message, timeout or self.config.call_timeout, what)
 
-    def _wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for a reply, showing training progress meanwhile."""
-        deadline = time.monotonic() + timeout
+    def _wait(self, deadline: float) -> bool:
+        """Wait until a reply begins or ``deadline`` passes, showing training progress meanwhile."""
         shown = False
         while not self._conn.poll(max(0.0, min(PROGRESS_EVERY, deadline - time.monotonic()))):
             if time.monotonic() >= deadline:
@@ -265,13 +278,22 @@ class Worker:
             return False
 
     def _exchange(self, message: dict, timeout: float, what: str) -> Any:
+        """Send one request and decode its reply. Everything the worker sends
+        is bounded before the grader spends memory or time on it: the reply's
+        size and arrival time here, its content in ``grader.channel.loads``,
+        its error strings in ``_error_from``, its printed output in ``_read_output``."""
         (self._tmp / "progress").unlink(missing_ok=True)  # no stale progress from an earlier call
-        self._conn.send_bytes(dumps(message))
+        deadline = time.monotonic() + timeout
+        fd = self._conn.fileno()
         try:
-            blob = self._conn.recv_bytes() if self._wait(timeout) else None
-            reason = f"timed out after {timeout:g} s during {what}"
+            blob, reason = None, f"timed out after {timeout:g} s during {what}"
             if timeout == self.config.call_timeout:
                 reason += " (the time limit per call; a teacher can raise it with --timeout)"
+            if write_message(fd, dumps(message), deadline) and self._wait(deadline):
+                blob = read_message(fd, time.monotonic() + TRANSFER_GRACE)  # the worker sends a reply in one go
+                reason = f"{what} began a reply that did not arrive in full within {TRANSFER_GRACE:g} s"
+        except TooLarge as exc:  # its bytes are still on the socket: this worker cannot go on
+            blob, reason = None, f"{what} sent {exc}"
         except (EOFError, OSError):  # the worker closed the socket: it is exiting
             blob, reason = None, self._exit_reason(what)
         if blob is None:
@@ -280,14 +302,14 @@ class Worker:
         self._read_output()
         try:
             reply = loads(blob)
-        except Exception:  # noqa: BLE001 - weights_only refused it: not plain data
-            raise StudentError(f"{what} returned data the grader cannot read (only tensors, numbers, "
+        except Unreadable as exc:
+            raise StudentError(f"{what} returned data the grader cannot read: {exc} (only tensors, numbers, "
                                "strings, lists, tuples and dicts cross the sandbox)") from None
-        if not isinstance(reply, dict) or "ok" not in reply:
+        if not isinstance(reply, dict) or type(reply.get("ok")) is not bool:
             raise StudentError(f"{what}: garbled reply from the worker")
         if not reply["ok"]:
             raise _error_from(reply.get("error"), what, self.config.memory_limit)
-        return self._decode(reply["value"])
+        return self._decode(reply.get("value"))
 
     def _exit_reason(self, what: str) -> str:
         try:
@@ -300,11 +322,15 @@ class Worker:
         return f"worker exited with status {status} during {what}"
 
     def _decode(self, value: Any) -> Any:
+        """Plain tensors and ``Remote`` handles from a reply that ``loads`` checked:
+        at most ``DEPTH_LIMIT`` deep, no container twice, tensors within the byte budget."""
         if isinstance(value, torch.Tensor):
             return plain_tensor(value)
         if isinstance(value, dict):
             if HANDLE in value:
-                return Remote(self, {"handle": value[HANDLE]}, str(value.get("type", "object")))
+                if type(value[HANDLE]) is not int:
+                    raise StudentError("garbled reply from the worker (a handle that is not a number)")
+                return Remote(self, {"handle": value[HANDLE]}, clip(value.get("type"), 100) or "object")
             return {k: self._decode(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self._decode(v) for v in value]
@@ -325,19 +351,20 @@ class Worker:
 
     # -- student output -------------------------------------------------
     def _read_output(self) -> None:
-        path = self._tmp / "output.txt" if self._tmp else None
-        if path is None or not path.exists():
+        """Keep what the worker printed since the last look: at most the head
+        and the tail of it, read with ``pread`` through the grader's own
+        descriptor from the grader's own offset (the worker may move its file
+        offset, truncate the file or replace its path; none of that matters)."""
+        if self._output_fd is None:
             return
-        size = path.stat().st_size
-        new, keep = size - self._output_pos, OUTPUT_EXCERPT
-        with open(path, "rb") as f:  # read at most the head and tail of what was added: output may be huge
-            f.seek(self._output_pos)
-            data = f.read(min(new, keep))
-            if new > 2 * keep:
-                f.seek(size - keep)
-                data += f"\n... [{new - 2 * keep} bytes cut] ...\n".encode() + f.read(keep)
-            elif new > keep:
-                data += f.read(new - keep)
+        size = os.fstat(self._output_fd).st_size
+        start = min(self._output_pos, size)  # truncated by the worker: read on from its new end
+        new, keep = size - start, OUTPUT_EXCERPT
+        if new > 2 * keep:
+            cut = f"\n... [{new - 2 * keep} bytes cut] ...\n".encode()
+            data = os.pread(self._output_fd, keep, start) + cut + os.pread(self._output_fd, keep, size - keep)
+        else:
+            data = os.pread(self._output_fd, new, start)
         self._output_pos = size
         if data:
             self._output.append(data.decode("utf-8", "replace"))
@@ -403,16 +430,15 @@ def torch_bytes(value: Any) -> bytes:
 def load_plain(blob: bytes) -> Any:
     """Decode a torch file the student's code wrote (bytes from
     ``Student.read_file``) with ``weights_only=True``, so that nothing in it
-    can run code here. Only the zip format that ``torch.save`` writes, with
-    its entries stored uncompressed, is accepted: a compressed entry of a
-    few KB could unpack into gigabytes in the grader. Raises ValueError with
-    a one-line reason."""
+    can run code here. The archive must pass the channel's checks (the zip
+    that ``torch.save`` writes, entries stored uncompressed: a compressed
+    entry of a few KB could unpack into gigabytes in the grader); its pickle
+    may hold more than a message (a state_dict's metadata), which
+    ``weights_only`` vets. Raises ValueError with a one-line reason."""
     try:
-        entries = zipfile.ZipFile(io.BytesIO(blob)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ValueError("not a torch file: torch.save writes a zip archive") from None
-    if any(e.compress_type != zipfile.ZIP_STORED or e.compress_size != e.file_size for e in entries):
-        raise ValueError("a torch file with compressed entries: torch.save stores them uncompressed")
+        read_pickle(blob)
+    except Unreadable as exc:
+        raise ValueError(f"not a file torch.save writes: {exc}") from None
     try:
         return torch.load(io.BytesIO(blob), weights_only=True)
     except Exception as exc:  # noqa: BLE001 - whatever refuses it, the file holds more than plain data
@@ -423,9 +449,11 @@ def load_plain(blob: bytes) -> Any:
 
 
 def _error_from(error: Any, what: str, memory_limit: int | None = None) -> StudentError:
+    """The ``StudentError`` for an error reply; its strings are cut to
+    ``TEXT_LIMIT`` here, before any pattern or formatting runs over them."""
     if not isinstance(error, dict):
         return StudentError(f"{what} failed")
-    kind, message, where = (str(error.get(k, "")) for k in ("type", "message", "where"))
+    kind, message, where = (clip(error.get(k)) for k in ("type", "message", "where"))
     at = f" at {where}" if where else ""
     if kind == "NotImplementedError":
         return StudentError(f"not implemented yet: {message or what}{at}", kind)
