@@ -47,8 +47,9 @@ CHECKS = {  # l01's checks, by the function they call first
 SECRETS = ("Trusted side: nothing here imports", "def test_", "import torch", "SOLUTION")
 PEAK_RSS_LIMIT = 1200  # MB for the grading process itself; it holds about 600 with torch and pytest loaded
 # `practice grade`, run so that the grading process reports its own peak memory when it exits
-MEASURED = ("import atexit, resource, runpy, sys; atexit.register(lambda: print('peak rss', "
-            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)); "
+# (VmHWM, not ru_maxrss: that one keeps the peak of the process that forked it, here pytest's own)
+MEASURED = ("import atexit, re, runpy, sys; atexit.register(lambda: print('peak rss', int(re.search("
+            "r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024, file=sys.stderr)); "
             "sys.argv[0] = 'practice'; runpy.run_module('grader', run_name='__main__', alter_sys=True)")
 
 # Code a hostile submission shares: reach the worker's Server through the stack, reply with raw bytes.
