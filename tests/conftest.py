@@ -64,6 +64,23 @@ def grade_cli(tmp_path):
     return lambda *args, **kwargs: grade(*args, tmp_path=tmp_path, **kwargs)
 
 
+def processes_using(folder: Path) -> list[str]:
+    """``pid: command line`` of every process with ``folder`` in its
+    environment: the workers of one grading run whose TMPDIR lies inside it,
+    and anything they started. Unlike ``sandbox_processes`` it does not see
+    other test runs on this machine."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(folder).encode() in environ:
+            found.append(f"{pid}: {cmdline}")
+    return found
+
+
 def sandbox_processes() -> list[str]:
     """``pid: command line`` of every running process started inside a
     sandbox: a worker, or anything a submission launched (the tests' own

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import DATA, ROOT, Graded, submission
+from conftest import DATA, ROOT, Graded, processes_using, submission
 from grader import channel
 
 pytestmark = pytest.mark.slow
@@ -179,23 +179,13 @@ def grade_measured(tmp_path: Path, folder: Path, *args: str, timeout: float = 24
                           env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA), "TMPDIR": str(tmp)})
     seconds = time.monotonic() - start
     assert list(tmp.iterdir()) == [], "grading left temporary files behind"
-    assert not processes_using(tmp), "grading left processes behind"
+    assert processes_using(tmp) == [], "grading left processes behind"
     peak = int(re.findall(r"peak rss (\d+)", done.stderr)[-1])
     graded = Graded(done.returncode, done.stdout, done.stderr, json.loads(report.read_text()) if report.exists() else None)
     return graded, seconds, peak
 
 
-def processes_using(folder: Path) -> list[str]:
-    """Processes whose environment names ``folder``: the workers of one
-    grading run and anything they started (their TMPDIR lies inside it)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if str(folder).encode() in Path(f"/proc/{pid}/environ").read_bytes():
-                found.append(pid)
-        except OSError:
-            continue
-    return found
+
 
 
 def assert_exact_score(graded: Graded, failing: set[str]) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import DATA, grade, submission
+from conftest import DATA, grade, processes_using, submission
 from grader import sandbox
 from grader.remote import (READ_BACK_LIMIT, Student, StudentError, Worker, WorkerConfig, load_plain, torch_bytes,
                            write_new)
@@ -173,23 +173,6 @@ def graded_safely(tmp_path: Path, lesson: str, folder: Path, *args: str):
     time.sleep(0.5)  # let the kernel finish delivering the kills
     assert processes_using(grader_tmp) == []
     return graded
-
-
-def processes_using(folder: Path) -> list[str]:
-    """``pid: command line`` of every process with ``folder`` in its
-    environment: the workers of this grading (their TMPDIR is in it) and
-    anything they started. (The sandbox tests of other runs on this machine
-    leave processes of their own, which ``sandbox_processes`` would count.)"""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes()
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if str(folder).encode() in environ:
-            found.append(f"{pid}: {cmdline}")
-    return found
 
 
 def assert_exact_score(graded, failing: set[str]) -> None:
