@@ -64,21 +64,25 @@ def grade_cli(tmp_path):
     return lambda *args, **kwargs: grade(*args, tmp_path=tmp_path, **kwargs)
 
 
-def processes_using(folder: Path) -> list[str]:
-    """``pid: command line`` of every process with ``folder`` in its
-    environment: the workers of one grading run whose TMPDIR lies inside it,
-    and anything they started. Unlike ``sandbox_processes`` it does not see
-    other test runs on this machine."""
+def _processes() -> list[tuple[str, bytes, str]]:
+    """``(pid, environment, command line)`` of every process still readable in /proc."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             environ = Path(f"/proc/{pid}/environ").read_bytes()
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
-            continue
-        if str(folder).encode() in environ:
-            found.append(f"{pid}: {cmdline}")
+            continue  # it exited meanwhile
+        found.append((pid, environ, cmdline))
     return found
+
+
+def processes_using(folder: Path) -> list[str]:
+    """``pid: command line`` of every process with ``folder`` in its
+    environment: the workers of one grading run whose TMPDIR lies inside it,
+    and anything they started. Unlike ``sandbox_processes`` it does not see
+    other test runs on this machine."""
+    return [f"{pid}: {cmdline}" for pid, environ, cmdline in _processes() if str(folder).encode() in environ]
 
 
 def sandbox_processes() -> list[str]:
@@ -86,12 +90,7 @@ def sandbox_processes() -> list[str]:
     sandbox: a worker, or anything a submission launched (the tests' own
     escapees run ``sleep 1013`` without the marker)."""
     found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes()
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
+    for pid, environ, cmdline in _processes():
         if "from grader.worker import main" in cmdline and repr(str(ROOT)) not in cmdline:
             continue  # a worker of another checkout: another test run on this machine
         if b"TORCH_PRACTICE_SANDBOX=1" in environ or cmdline.startswith("sleep 1013"):
