@@ -13,6 +13,7 @@ from grader.remote import Remote
 
 gpu = pytest.mark.gpu  # graded only where CUDA is available
 public = pytest.mark.public  # students may run it (it ships in `practice release`); every other check is hidden
+training = pytest.mark.training  # trains a model to a threshold (minutes): never public; `-m "not training"` skips it
 
 # (rtol, atol) by dtype, as torch.testing.assert_close uses them
 TOLERANCES = {torch.float64: (1e-7, 1e-7), torch.float32: (1.3e-6, 1e-5)}

@@ -648,8 +648,14 @@ class Student:
         reply = fn._call(args, kwargs, backward={"grad_output": self._worker.encode(grad_output)})
         return Gradients(reply["value"], reply["inputs"], reply["params"])
 
-    def run_driver(self, name: str, *, time_limit: float, **kwargs: Any) -> Any:
-        """Run ``grader/drivers/<lesson>.py:name(student_module, **kwargs)`` in
-        the worker (training loops live there) and return its plain result."""
+    def run_driver(self, function: Callable[..., Any], *, time_limit: float, **kwargs: Any) -> Any:
+        """Run ``function(student_module, **kwargs)`` in the worker and return its
+        plain result. ``function`` is a driver of this lesson, a function of
+        ``grader/drivers/<lesson>.py`` (training loops live there): the worker runs
+        its own copy, found by name; the grader only names it."""
+        lesson = self._worker.config.lesson
+        if getattr(function, "__module__", None) != f"grader.drivers.{lesson}":
+            raise TypeError(f"{function!r} is not a driver of {lesson} (grader/drivers/{lesson}.py)")
+        name = function.__name__
         message = {"op": "driver", "name": name, "kwargs": self._worker.encode(kwargs)}
         return self._worker.request(message, time_limit, f"{name}()")

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from grader.check import assert_close, assert_shape, hint, hints, points, public
 from grader.drivers.l01_tensors import build_view
 from grader.remote import StudentError, load_plain, torch_bytes
+from grader.drivers import l01_tensors as driver
 
 POINTS = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]])  # the book's points
 NO_TRANSPOSE = ("torch.transpose", "torch.Tensor.transpose", "torch.t", "torch.Tensor.t", "torch.permute",
@@ -98,7 +99,7 @@ def test_contiguous_strides_are_products_of_the_sizes_to_the_right(student):
 def test_storage_index_finds_the_books_points_1_at_position_2(student):
     expected = {(1,): 2, (0, 1): 1, (2, 1): 5, (-1, 0): 4}
     cases = [{"shape": [3, 2], "ops": [], "base": POINTS, "index": index} for index in expected]
-    got = student.run_driver("storage_indices", cases=cases, time_limit=30)
+    got = student.run_driver(driver.storage_indices, cases=cases, time_limit=30)
     for (index, position), answer in zip(expected.items(), got):
         answer = as_int(answer, f"storage_index(points, {index})")
         assert answer == position, (f"storage_index(points, {index}) for the book's 3x2 points should be {position}, "
@@ -122,7 +123,7 @@ def test_storage_index_matches_storage_offset_on_300_random_views(student):
         index = [rng.randint(-view.shape[d], view.shape[d] - 1) for d in range(rng.randint(1, view.dim()))]
         cases.append({"shape": shape, "ops": ops, "index": index,
                       "expected": view[tuple(index)].storage_offset()})
-    got = student.run_driver("storage_indices", cases=[{k: c[k] for k in ("shape", "ops", "index")} for c in cases],
+    got = student.run_driver(driver.storage_indices, cases=[{k: c[k] for k in ("shape", "ops", "index")} for c in cases],
                              time_limit=60)
     assert isinstance(got, list) and len(got) == len(cases), "storage_index did not give one answer per view"
     for c, answer in zip(cases, got):
@@ -146,7 +147,7 @@ def test_storage_index_matches_storage_offset_on_300_random_views(student):
 def test_transpose_view_gives_the_books_strides_1_2_and_1_5_20(student):
     cases = [{"shape": [3, 2], "ops": [], "base": POINTS, "dim0": 0, "dim1": 1},
              {"shape": [3, 4, 5], "ops": [], "dim0": 0, "dim1": 2}]
-    first, second = student.run_driver("transpose_views", cases=cases, time_limit=30)
+    first, second = student.run_driver(driver.transpose_views, cases=cases, time_limit=30)
     assert tuple(first["stride"]) == (1, 2), (f"transpose_view(points, 0, 1) should have stride (1, 2), got "
                                               f"{tuple(first['stride'])}\n" + hint("swap the two strides, keep the storage"))
     assert not first["contiguous"], "transpose_view(points, 0, 1) should not be contiguous: it is a view, not a copy"
@@ -181,7 +182,7 @@ def test_transpose_view_shares_storage_even_with_sliced_inputs(student):
         ndim = build_view(shape, ops).dim()
         dim0, dim1 = rng.sample(range(ndim), 2)
         cases.append({"shape": shape, "ops": ops, "dim0": dim0, "dim1": dim1})
-    results = student.run_driver("transpose_views", cases=cases, time_limit=60)
+    results = student.run_driver(driver.transpose_views, cases=cases, time_limit=60)
     for c, facts in zip(cases, results):
         view = build_view(c["shape"], c["ops"])
         what = (f"transpose_view(t, {c['dim0']}, {c['dim1']}) for t = arange({c['shape']}) after "
@@ -263,7 +264,7 @@ def test_add_inplace_updates_y_in_its_own_memory(student):
     for y_shape, x_shape in [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 3, 4), (3, 1))]:
         Y = torch.randn(y_shape, generator=g, dtype=torch.float64)
         X = torch.randn(x_shape, generator=g, dtype=torch.float64)
-        facts = student.run_driver("add_inplace_facts", Y=Y, X=X, time_limit=30)
+        facts = student.run_driver(driver.add_inplace_facts, Y=Y, X=X, time_limit=30)
         assert_close(facts["Y"], Y + X, f"the caller's Y (shape {y_shape}) after add_inplace(Y, X of shape {x_shape})",
                      hint=hint("`Y = Y + X` inside the function only rebinds a local name: write Y += X or Y[:] = Y + X"))
         assert facts["same_memory"], ("add_inplace moved Y to new memory (Y.data_ptr() changed)\n"

@@ -12,6 +12,7 @@ import torch
 from PIL import Image
 
 from grader.check import assert_close, assert_shape, hint, hints, points, public
+from grader.drivers import l02_data_as_tensors as driver
 
 # The book's facts about the white wines (DLWPT 4.3), checked by trusted parsing
 # of the mirror's file: 20 bad, 3818 mid, 1060 good wines; the total-sulfur rule
@@ -283,7 +284,7 @@ def test_image_to_chw_returns_a_view_of_the_images_memory(student, course_file):
     assert (hwc[:2, :3] != 7).any(), "grader self-check: the write must change the image"
     for as_numpy in (True, False):
         kind = "numpy array" if as_numpy else "tensor"
-        facts = student.run_driver("image_view_after_write", image=hwc, as_numpy=as_numpy, time_limit=30)
+        facts = student.run_driver(driver.image_view_after_write, image=hwc, as_numpy=as_numpy, time_limit=30)
         assert not torch.equal(facts["before"], facts["fresh"]), f"image_to_chw of a {kind} ignores the pixels"
         assert torch.equal(facts["after"], facts["fresh"]), (
             f"image_to_chw copied the {kind}: pixels written into the image afterwards do not show in the result\n"

@@ -7,6 +7,7 @@ import torch
 
 from grader.check import assert_close, assert_finite, assert_shape, hint, hints, points, public
 from grader.drivers.l03_autograd import smooth_function
+from grader.drivers import l03_autograd as driver
 
 # The book's thermometer: Celsius and unknown-unit readings.
 T_C = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])
@@ -126,7 +127,7 @@ def test_numerical_grad_matches_autograd_on_random_smooth_functions(student):
                       "c": torch.randn(n, generator=g, dtype=torch.float64),
                       "x": torch.randn(n, generator=g, dtype=torch.float64)})
     # measured for eps=1e-4: central differences are within 5e-8 of autograd, forward differences off by 5e-5 to 2e-4
-    got = student.run_driver("numerical_grads", cases=cases, eps=1e-4, time_limit=30)
+    got = student.run_driver(driver.numerical_grads, cases=cases, eps=1e-4, time_limit=30)
     for case, grad in zip(cases, got):
         x = case["x"].clone().requires_grad_(True)
         smooth_function(case)(x).backward()
@@ -171,7 +172,7 @@ def test_training_loop_on_scaled_input_converges_to_5_3671_and_minus_17_3012(stu
 # -- gradient descent with autograd -----------------------------------------
 @points(2)
 def test_autograd_training_loop_on_scaled_input_converges_to_the_books_params(student):
-    facts = student.run_driver("autograd_loop_facts", n_epochs=5000, learning_rate=1e-2, params=START,
+    facts = student.run_driver(driver.autograd_loop_facts, n_epochs=5000, learning_rate=1e-2, params=START,
                                t_u=0.1 * T_U, t_c=T_C, time_limit=60)
     got = assert_shape(facts["params"], (2,), "autograd_training_loop(5000 epochs, lr 1e-2, t_un)")
     assert_finite(got, "params after 5000 epochs", hint=hint("zero params.grad every epoch: backward() adds to it"))
@@ -185,7 +186,7 @@ def test_autograd_training_loop_on_scaled_input_converges_to_the_books_params(st
 )
 @points(2)
 def test_autograd_training_loop_zeroes_the_gradient_and_updates_params_in_place(student):
-    facts = student.run_driver("autograd_loop_facts", n_epochs=2, learning_rate=1e-4, params=START, t_u=T_U, t_c=T_C,
+    facts = student.run_driver(driver.autograd_loop_facts, n_epochs=2, learning_rate=1e-4, params=START, t_u=T_U, t_c=T_C,
                                time_limit=30)
     first = START - 1e-4 * reference_grad(START, T_U, T_C)
     expected_grad = reference_grad(first, T_U, T_C)

@@ -1,12 +1,13 @@
 """Hidden checks for lesson 6 · back propagation. Trusted side: nothing here
 imports student code; ``student`` runs it in the sandbox."""
 
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
 from grader.check import assert_close, assert_shape, expect, hint, hints, points, public
 from grader.remote import StudentError
+from grader.drivers import l06_backprop as driver
 
 XS = torch.tensor([1.0, 2.0, 3.0])
 YS = torch.tensor([2.0, 4.0, 6.0])
@@ -17,10 +18,10 @@ NEVER_ZEROED = ("forgetting to zero the gradient: backward() adds into .grad, so
                 "gradients so far; call w.grad.zero_() after each update")
 
 
-def train(student, name: str, **kwargs: Any) -> Any:
+def train(student, function: Callable, **kwargs: Any) -> Any:
     """Run a training driver; a loss that autograd cannot differentiate gets a hint naming the usual cause."""
     try:
-        return student.run_driver(name, time_limit=60, **kwargs)
+        return student.run_driver(function, time_limit=60, **kwargs)
     except StudentError as exc:
         if "does not require grad" in str(exc):
             raise AssertionError(f"{exc}\n{hint(NO_GRAD_PATH)}") from None
@@ -108,7 +109,7 @@ def test_loss_gradient_is_2x_times_the_error(student):
 )
 @points(1)
 def test_one_training_step_moves_w_by_minus_lr_times_the_gradient(student):
-    w = value_of(train(student, "train_linear", xs=torch.tensor([3.0]), ys=torch.tensor([5.0]), w0=1.0, lr=0.1,
+    w = value_of(train(student, driver.train_linear, xs=torch.tensor([3.0]), ys=torch.tensor([5.0]), w0=1.0, lr=0.1,
                        epochs=1), "w returned by train_with_autograd")
     # gradient 2 x (x w - y) = 2 * 3 * (3 - 5) = -12, so w = 1 - 0.1 * (-12) = 2.2
     assert_close(w, torch.tensor([2.2]), "w after one step from w = 1 on the sample (x=3, y=5) with lr = 0.1",
@@ -121,7 +122,7 @@ def test_one_training_step_moves_w_by_minus_lr_times_the_gradient(student):
 )
 @points(2)
 def test_training_zeroes_the_gradient_after_each_update(student):
-    w = value_of(train(student, "train_linear", xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=2),
+    w = value_of(train(student, driver.train_linear, xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=2),
                  "w returned by train_with_autograd")
     expect(not torch.allclose(w, replay(XS, YS, 1.0, 0.01, 2, zero=False)),
            "w after 2 epochs is what training gives when the gradient is never zeroed", NEVER_ZEROED)
@@ -131,7 +132,7 @@ def test_training_zeroes_the_gradient_after_each_update(student):
 
 @points(1)
 def test_training_learns_w_2_on_the_seed_data(student):
-    w = value_of(train(student, "train_linear", xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=100),
+    w = value_of(train(student, driver.train_linear, xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=100),
                  "w returned by train_with_autograd")
     expect(abs(w.item() - 2.0) < 1e-3, f"after 100 epochs at lr = 0.01 from w = 1, w should be 2.000, "
            f"got {w.item():.4f}",
@@ -144,8 +145,8 @@ def test_training_learns_w_2_on_the_seed_data(student):
 )
 @points(1)
 def test_trained_parameters_are_leaves_that_still_require_grad(student):
-    described = train(student, "train_linear", xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=1)
-    quadratic = train(student, "train_quadratic", xs=XS, ys=YS, lr=0.01, epochs=1)
+    described = train(student, driver.train_linear, xs=XS, ys=YS, w0=1.0, lr=0.01, epochs=1)
+    quadratic = train(student, driver.train_quadratic, xs=XS, ys=YS, lr=0.01, epochs=1)
     quadratic_params(quadratic)
     for d, what in [(described, "w returned by train_with_autograd"),
                     *zip(quadratic, ("w1 returned by train_quadratic", "w2 returned by train_quadratic",
@@ -181,7 +182,7 @@ def test_quadratic_forward_gradients_are_x_squared_x_and_1(student):
 )
 @points(2)
 def test_train_quadratic_takes_one_step_per_sample_and_zeroes_every_gradient(student):
-    got = quadratic_params(train(student, "train_quadratic", xs=XS, ys=YS, lr=0.01, epochs=2))
+    got = quadratic_params(train(student, driver.train_quadratic, xs=XS, ys=YS, lr=0.01, epochs=2))
     expect(not torch.allclose(got, replay_quadratic(XS, YS, 0.01, 2, zero=False)),
            "(w1, w2, b) after 2 epochs are what training gives when the gradients are never zeroed", NEVER_ZEROED)
     assert_close(got, replay_quadratic(XS, YS, 0.01, 2), "(w1, w2, b) after 2 epochs from 1, 1, 1 with lr = 0.01",
@@ -190,7 +191,7 @@ def test_train_quadratic_takes_one_step_per_sample_and_zeroes_every_gradient(stu
 
 @points(1)
 def test_train_quadratic_fits_the_seed_data(student):
-    w1, w2, b = quadratic_params(train(student, "train_quadratic", xs=XS, ys=YS, lr=0.01, epochs=1000)).tolist()
+    w1, w2, b = quadratic_params(train(student, driver.train_quadratic, xs=XS, ys=YS, lr=0.01, epochs=1000)).tolist()
     mse = ((w1 * XS ** 2 + w2 * XS + b - YS) ** 2).mean().item()
     # the reference ends at MSE 0.008 (it starts at 19.7)
     expect(mse < 0.02, f"after 1000 epochs at lr = 0.01 the training MSE should be below 0.02, got {mse:.4g} "

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 
 from grader.check import assert_close, assert_shape, assert_tensor, expect, hint, hints, points, public
 from grader.reference import replay_steps
+from grader.drivers import l07_linear_regression as driver
 
 X_SEED = torch.tensor([[1.0], [2.0], [3.0]])
 Y_SEED = torch.tensor([[2.0], [4.0], [6.0]])
@@ -51,7 +52,7 @@ def test_linear_model_is_one_linear_layer_from_1_to_1(student):
 )
 @points(2)
 def test_fit_linear_model_takes_sgd_steps_on_the_summed_squared_error(student):
-    out = student.run_driver("fit_steps", x=X_SEED, y=Y_SEED, weight=0.5, bias=0.1, epochs=3, lr=0.01, time_limit=30)
+    out = student.run_driver(driver.fit_steps, x=X_SEED, y=Y_SEED, weight=0.5, bias=0.1, epochs=3, lr=0.01, time_limit=30)
     got = torch.stack([out["weight"], out["bias"]])
     expect(out["same_model"], "fit_linear_model should train the model it is given and return it")
     expect(not torch.allclose(got, replay_fit(0.5, 0.1, 3, 0.01, reduction="mean")),
@@ -65,7 +66,7 @@ def test_fit_linear_model_takes_sgd_steps_on_the_summed_squared_error(student):
 
 @points(2)
 def test_fit_linear_model_predicts_8_for_x_4_on_the_seed_data(student):
-    y_new = student.run_driver("fit_and_predict", x=X_SEED, y=Y_SEED, x_new=torch.tensor([[4.0]]), epochs=1000,
+    y_new = student.run_driver(driver.fit_and_predict, x=X_SEED, y=Y_SEED, x_new=torch.tensor([[4.0]]), epochs=1000,
                                lr=0.01, time_limit=60)
     got = assert_shape(y_new, (1, 1), "model(tensor([[4.0]]))").item()
     # the reference is within 0.001 of 8 from any of the initialisations of seeds 0-9
@@ -170,7 +171,7 @@ def test_squared_loss_is_half_the_squared_error_of_each_sample(student):
 def test_sgd_updates_the_parameters_in_place(student):
     values = [torch.tensor([[1.0], [-2.0]]), torch.tensor([0.5])]
     grads = [torch.tensor([[4.0], [8.0]]), torch.tensor([-2.0])]
-    out = student.run_driver("sgd_step", values=values, grads=grads, lr=0.1, batch_size=4, time_limit=30)
+    out = student.run_driver(driver.sgd_step, values=values, grads=grads, lr=0.1, batch_size=4, time_limit=30)
     expected = [v - 0.1 * g / 4 for v, g in zip(values, grads)]
     expect(not all(torch.equal(v, o) for v, o in zip(values, out["values"])), "the parameters did not change",
            "update them in place (param -= ...) under torch.no_grad(): `param = param - ...` only rebinds a name")
@@ -185,7 +186,7 @@ def test_sgd_updates_the_parameters_in_place(student):
 def test_sgd_zeroes_the_gradients_it_used(student):
     values = [torch.tensor([[1.0], [-2.0]]), torch.tensor([0.5])]
     grads = [torch.tensor([[4.0], [8.0]]), torch.tensor([-2.0])]
-    out = student.run_driver("sgd_step", values=values, grads=grads, lr=0.1, batch_size=4, time_limit=30)
+    out = student.run_driver(driver.sgd_step, values=values, grads=grads, lr=0.1, batch_size=4, time_limit=30)
     for grad, name in zip(out["grads"], ("w", "b")):
         expect(grad is None or bool((grad == 0).all()), f"{name}.grad is still {grad.reshape(-1).tolist()} after sgd",
                "zero each gradient after using it (param.grad.zero_()): backward() adds to whatever is there")
@@ -194,7 +195,7 @@ def test_sgd_zeroes_the_gradients_it_used(student):
 @points(2)
 def test_training_from_scratch_recovers_w_and_b_in_3_epochs(student):
     features, labels = synthetic(1000, seed=0)
-    out = student.run_driver("train_from_scratch", features=features, labels=labels, lr=0.03, batch_size=10, epochs=3,
+    out = student.run_driver(driver.train_from_scratch, features=features, labels=labels, lr=0.03, batch_size=10, epochs=3,
                              seed=0, time_limit=60)
     w, b = assert_shape(out["w"], (2,), "learned w"), assert_shape(out["b"], (1,), "learned b")
     # the reference misses by at most 0.0013 (data seeds 0-2 x training seeds 0-9)

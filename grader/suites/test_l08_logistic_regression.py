@@ -1,7 +1,7 @@
 """Hidden checks for lesson 8 · logistic regression. Trusted side: nothing
 here imports student code; ``student`` runs it in the sandbox."""
 
-from typing import Any
+from typing import Any, Callable
 
 import torch
 import torch.nn.functional as F
@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from grader.check import assert_close, assert_finite, assert_shape, describe, expect, hint, hints, points, public
 from grader.reference import replay_steps
 from grader.remote import StudentError
+from grader.drivers import l08_logistic_regression as driver
 
 HOURS = torch.tensor([[1.0], [2.0], [3.0]])
 PASSED = torch.tensor([[0.0], [0.0], [1.0]])
@@ -28,10 +29,10 @@ TRAINING_ERRORS = {
 }
 
 
-def train(student, name: str, **kwargs: Any) -> Any:
+def train(student, function: Callable, **kwargs: Any) -> Any:
     """Run a training driver; the usual BCELoss errors get a hint."""
     try:
-        return student.run_driver(name, time_limit=60, **kwargs)
+        return student.run_driver(function, time_limit=60, **kwargs)
     except StudentError as exc:
         for text, advice in TRAINING_ERRORS.items():
             if text in str(exc):
@@ -166,7 +167,7 @@ def test_bce_with_logits_stays_exact_for_logits_of_1e4(student):
 )
 @points(2)
 def test_fit_pass_fail_takes_sgd_steps_on_the_summed_bce(student):
-    out = train(student, "fit_steps", hours=HOURS, passed=PASSED, weight=0.5, bias=-0.2, epochs=3, lr=0.1)
+    out = train(student, driver.fit_steps, hours=HOURS, passed=PASSED, weight=0.5, bias=-0.2, epochs=3, lr=0.1)
     got = torch.stack([out["weight"], out["bias"]])
     expect(out["same_model"], "fit_pass_fail should train the model it is given and return it")
     expect(not torch.allclose(got, replay_fit(0.5, -0.2, 3, 0.1, reduction="mean")),
@@ -180,7 +181,7 @@ def test_fit_pass_fail_takes_sgd_steps_on_the_summed_bce(student):
 
 @points(2)
 def test_trained_model_passes_4_hours_and_fails_1_hour(student):
-    p = train(student, "fit_and_predict", hours=HOURS, passed=PASSED, x_new=torch.tensor([[1.0], [4.0]]),
+    p = train(student, driver.fit_and_predict, hours=HOURS, passed=PASSED, x_new=torch.tensor([[1.0], [4.0]]),
               epochs=1000, lr=0.01)
     p1, p4 = assert_shape(p, (2, 1), "model(tensor([[1.0], [4.0]]))").reshape(-1).tolist()
     # the reference gives P(pass | 1 h) 0.13-0.17 and P(pass | 4 h) 0.85-0.90 from the initialisations of seeds 0-9
@@ -194,7 +195,7 @@ def test_trained_model_passes_4_hours_and_fails_1_hour(student):
 )
 @points(1)
 def test_decision_boundary_is_where_p_is_one_half_between_2_and_4_hours(student):
-    out = train(student, "boundaries", weight=2.0, bias=-5.0, hours=HOURS, passed=PASSED, epochs=1000, lr=0.01)
+    out = train(student, driver.boundaries, weight=2.0, bias=-5.0, hours=HOURS, passed=PASSED, epochs=1000, lr=0.01)
     known = as_float(out["known"], "decision_boundary(model)")
     expect(abs(known - 2.5) < 1e-6, f"for w = 2, b = -5 the boundary is at 2.5 hours, got {known:.4f}",
            "p = 1/2 where w x + b = 0, so x = -b / w")

@@ -4,7 +4,7 @@ runs it in the sandbox."""
 
 import gzip
 import io
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -21,11 +21,12 @@ from grader.check import (
     hint,
     hints,
     note,
-    points,
+    points, training,
     public,
 )
 from grader.reference import replay_steps
 from grader.remote import StudentError
+from grader.drivers import l09_multi_dim_dataloader as driver
 
 ROWS = 759
 HELD_OUT = 159  # rows the accuracy check keeps out of training (held_out_split)
@@ -42,10 +43,10 @@ TRAINING_ERRORS = {
 }
 
 
-def driver(student, name: str, time_limit: float = 30, **kwargs: Any) -> Any:
+def run(student, function: Callable, time_limit: float = 30, **kwargs: Any) -> Any:
     """Run a driver; the usual dtype and shape errors get a hint naming their cause."""
     try:
-        return student.run_driver(name, time_limit=time_limit, **kwargs)
+        return student.run_driver(function, time_limit=time_limit, **kwargs)
     except StudentError as exc:
         for text, advice in TRAINING_ERRORS.items():
             if text in str(exc):
@@ -132,7 +133,7 @@ def position_in(rows: torch.Tensor, row: torch.Tensor) -> int:
 @points(1)
 def test_dataset_has_759_rows(student, diabetes):
     path, _ = diabetes
-    n = driver(student, "describe_dataset", path=path, indices=[])["len"]
+    n = run(student, driver.describe_dataset, path=path, indices=[])["len"]
     expect(n == ROWS, f"len(DiabetesDataset(diabetes.csv.gz)) should be {ROWS}, the number of rows, got {n}",
            "the file has no header; the length is xy.shape[0], not xy.shape[1]")
 
@@ -146,7 +147,7 @@ def test_dataset_has_759_rows(student, diabetes):
 @points(2)
 def test_items_are_8_float32_features_and_a_1_element_float32_label(student, diabetes):
     path, _ = diabetes
-    out = driver(student, "describe_dataset", path=path, indices=[0, 1, ROWS - 1])
+    out = run(student, driver.describe_dataset, path=path, indices=[0, 1, ROWS - 1])
     for index, item in zip((0, 1, ROWS - 1), out["items"]):
         check_item(item, index)
 
@@ -159,7 +160,7 @@ def test_items_are_8_float32_features_and_a_1_element_float32_label(student, dia
 def test_items_follow_the_file_order(student, diabetes):
     path, rows = diabetes
     indices = [0, 1, 100, ROWS - 1]
-    out = driver(student, "describe_dataset", path=path, indices=indices)
+    out = run(student, driver.describe_dataset, path=path, indices=indices)
     for index, item in zip(indices, out["items"]):
         x, y = check_item(item, index)
         assert_close(x, rows[index, :-1], f"x of ds[{index}], the first 8 columns of row {index}",
@@ -176,7 +177,7 @@ def test_items_follow_the_file_order(student, diabetes):
 @points(2)
 def test_loader_of_a_10_row_file_gives_batches_of_4_4_2_with_every_row_once(student, ten_rows):
     path, rows = ten_rows
-    batches = driver(student, "loader_batches", path=path, batch_size=4, shuffle=True, seed=0)
+    batches = run(student, driver.loader_batches, path=path, batch_size=4, shuffle=True, seed=0)
     assert isinstance(batches, list), f"make_loader should return an iterable of batches, got {describe(batches)}"
     got = rows_of(batches, "make_loader(10 rows, batch_size=4)")
     sizes = [len(b) for b in got]
@@ -195,11 +196,11 @@ def test_loader_of_a_10_row_file_gives_batches_of_4_4_2_with_every_row_once(stud
 def test_loader_shuffles_only_when_asked(student, ten_rows):
     path, rows = ten_rows
     in_order = [position_in(rows, row) for b in rows_of(
-        driver(student, "loader_batches", path=path, batch_size=4, shuffle=False, seed=0), "the loader") for row in b]
+        run(student, driver.loader_batches, path=path, batch_size=4, shuffle=False, seed=0), "the loader") for row in b]
     expect(in_order == list(range(10)), f"with shuffle=False the rows should come in file order, got {in_order}",
            "pass shuffle on to the DataLoader")
     shuffled = [position_in(rows, row) for b in rows_of(
-        driver(student, "loader_batches", path=path, batch_size=4, shuffle=True, seed=0), "the loader") for row in b]
+        run(student, driver.loader_batches, path=path, batch_size=4, shuffle=True, seed=0), "the loader") for row in b]
     expect(shuffled != list(range(10)), "with shuffle=True the rows still come in file order",
            "pass shuffle on to the DataLoader")
 
@@ -253,7 +254,7 @@ def test_train_diabetes_takes_one_sgd_step_per_batch_on_the_mean_bce(student):
     weight, bias = torch.randn(1, 8, generator=g, dtype=torch.float64) * 0.3, torch.tensor([0.1], dtype=torch.float64)
     batches = [(torch.rand(n, 8, generator=g, dtype=torch.float64) * 2 - 1,
                 torch.randint(2, (n, 1), generator=g).double()) for n in (4, 4, 3)]
-    out = driver(student, "train_steps", weight=weight, bias=bias, batches=batches, epochs=2, lr=0.5)
+    out = run(student, driver.train_steps, weight=weight, bias=bias, batches=batches, epochs=2, lr=0.5)
     got = torch.cat([assert_shape(out["weight"], (1, 8), "weight").reshape(-1),
                      assert_shape(out["bias"], (1,), "bias")])
     expect(not torch.allclose(got, replay(weight, bias, batches, 2, 0.5, zero_grad=False)),
@@ -267,13 +268,14 @@ def test_train_diabetes_takes_one_sgd_step_per_batch_on_the_mean_bce(student):
 
 
 @points(4)
+@training
 def test_model_reaches_70_percent_held_out_accuracy_on_diabetes(student, diabetes, real_rows):
     path, _ = diabetes
     test_rows, train_rows = held_out_split()
     # DiabetesModel trained with train_diabetes at lr 2.0 for 100 epochs in batches of 32 on the other 600 rows;
     # measured on seeds 0-19 (2-core CPU, about 1.5 s each): accuracy min 0.7358, mean 0.7664, max 0.7987.
     # Predicting the majority class for every row scores 0.6541 on these 159 rows.
-    p = driver(student, "train_and_predict", path=path, train_rows=train_rows, test_rows=test_rows, epochs=100,
+    p = run(student, driver.train_and_predict, path=path, train_rows=train_rows, test_rows=test_rows, epochs=100,
                lr=2.0, batch_size=32, seed=0, time_limit=120)
     p = assert_shape(p, (HELD_OUT,), "probabilities for the held-out rows")
     labels = real_rows[test_rows, -1].long()

@@ -14,10 +14,11 @@ from grader.check import (
     assert_shape,
     hint,
     hints,
-    points,
+    points, training,
     public,
 )
 from grader.reference import linear_problem, replay_sgd
+from grader.drivers import l10_softmax as driver
 
 FROM_SCRATCH = {
     "softmax": ("torch.softmax", "torch.Tensor.softmax", "torch.nn.functional.softmax", "torch.special.softmax"),
@@ -207,7 +208,7 @@ def test_net_maps_images_to_10_logits_per_image(student):
 @points(2)
 def test_train_epoch_zeroes_gradients_and_steps_once_per_batch(student):
     W, b, batches = linear_problem()
-    out = student.run_driver("train_epoch_on_linear", weight=W, bias=b, batches=batches, lr=0.5, time_limit=30)
+    out = student.run_driver(driver.train_epoch_on_linear, weight=W, bias=b, batches=batches, lr=0.5, time_limit=30)
     W_expected, b_expected, _ = replay_sgd(W, b, batches, lr=0.5)
     assert_close(out["weight"], W_expected, "weights after one epoch",
                  hint=hint("per batch: optimizer.zero_grad(), loss.backward(), optimizer.step() "
@@ -218,7 +219,7 @@ def test_train_epoch_zeroes_gradients_and_steps_once_per_batch(student):
 @points(1)
 def test_train_epoch_returns_the_mean_batch_loss(student):
     W, b, batches = linear_problem(seed=1)
-    out = student.run_driver("train_epoch_on_linear", weight=W, bias=b, batches=batches, lr=0.0, time_limit=30)
+    out = student.run_driver(driver.train_epoch_on_linear, weight=W, bias=b, batches=batches, lr=0.0, time_limit=30)
     _, _, (mean_loss,) = replay_sgd(W, b, batches, lr=0.0)
     got = float(out["loss"])
     assert abs(got - mean_loss) < 1e-6, f"train_epoch returned {got:.6f}, the mean batch loss is {mean_loss:.6f}"
@@ -231,7 +232,7 @@ def test_train_epoch_returns_the_mean_batch_loss(student):
 @points(1)
 def test_evaluate_counts_every_sample_in_eval_mode(student):
     W, b, batches = linear_problem(seed=2)
-    got = float(student.run_driver("evaluate_linear", weight=W, bias=b, batches=batches, time_limit=30))
+    got = float(student.run_driver(driver.evaluate_linear, weight=W, bias=b, batches=batches, time_limit=30))
     expected = accuracy(torch.cat([(X @ W.T + b).argmax(dim=1) for X, _ in batches]), torch.cat([y for _, y in batches]))
     assert abs(got - expected) < 1e-9, (f"evaluate returned {got:.4f}, expected {expected:.4f}\n"
                                         + hint("call model.eval() first, and divide the correct count by the "
@@ -239,9 +240,10 @@ def test_evaluate_counts_every_sample_in_eval_mode(student):
 
 
 @points(5)
+@training
 def test_net_reaches_97_percent_test_accuracy_on_mnist(student, mnist):
     # Liu Er's SGD with momentum 0.5 at lr 0.1 for 8 epochs; measured on seeds 0-4
     # (2-core CPU): min accuracy 0.9795 in ~12 s.
-    predictions = student.run_driver("train_mnist", optimizer="sgd", lrs=[0.1] * 8, momentum=0.5, batch_size=64,
+    predictions = student.run_driver(driver.train_mnist, optimizer="sgd", lrs=[0.1] * 8, momentum=0.5, batch_size=64,
                                      seed=0, time_limit=300)
     assert_accuracy(predictions, mnist.test_labels, 0.97, "Net trained with your train_epoch, MNIST test set")

@@ -7,8 +7,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_accuracy, assert_close, assert_finite, assert_shape, gpu, hint, hints, points, public
+from grader.check import assert_accuracy, assert_close, assert_finite, assert_shape, gpu, hint, hints, points, training, public
 from grader.remote import StudentError
+from grader.drivers import l11_mlp_regularization as driver
 
 RELU_BUILTINS = ("torch.relu", "torch.Tensor.relu", "torch.nn.functional.relu", "torch.clamp", "torch.clip",
                  "torch.clamp_min", "torch.Tensor.clamp", "torch.Tensor.clip", "torch.Tensor.clamp_min")
@@ -59,7 +60,7 @@ def test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs(student)
 )
 @points(2)
 def test_init_mlp_params_gives_trainable_784_256_10_parameters(student):
-    out = student.run_driver("init_mlp", num_inputs=784, num_hiddens=256, num_outputs=10, time_limit=30)
+    out = student.run_driver(driver.init_mlp, num_inputs=784, num_hiddens=256, num_outputs=10, time_limit=30)
     params = out["params"]
     assert len(params) == 4, f"expected [W1, b1, W2, b2], got {len(params)} items"
     for name, p, shape in zip(("W1", "b1", "W2", "b2"), params, [(784, 256), (256,), (256, 10), (10,)]):
@@ -100,12 +101,13 @@ def test_mlp_forward_computes_relu_of_x_w1_plus_b1_times_w2_plus_b2(student):
 
 
 @points(4)
+@training
 def test_scratch_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist):
     # d2l's recipe (SGD, batch 256, lr 0.1) for 3 epochs instead of 10, the
     # last at lr 0.03. Measured on seeds 0-4: 0.8481, 0.8495, 0.8469, 0.8451,
     # 0.8452 (constant lr 0.1 spreads from 0.827 to 0.847); weights of std 1
     # instead of 0.01 reach 0.775 and 0.777 (seeds 0, 1).
-    predictions = student.run_driver("train_scratch_mlp", lrs=[0.1, 0.1, 0.03], batch_size=256, seed=0,
+    predictions = student.run_driver(driver.train_scratch_mlp, lrs=[0.1, 0.1, 0.03], batch_size=256, seed=0,
                                      time_limit=300)
     assert_accuracy(predictions, fashion_mnist.test_labels, 0.82,
                     "your init_mlp_params and mlp_forward trained with SGD, Fashion-MNIST test set")
@@ -320,7 +322,7 @@ def test_dropout_draws_a_fresh_mask_every_call(student):
     # Two independent masks dropping fractions q1 and q2 of the 10,000 elements
     # disagree at about q1 (1 - q2) + q2 (1 - q1) of them (0.5 for q = 0.5,
     # standard deviation 0.005); the same mask twice disagrees nowhere.
-    first, second = student.run_driver("dropout_twice", X=shifted(100, 100, seed=18), dropout=0.5, time_limit=30)
+    first, second = student.run_driver(driver.dropout_twice, X=shifted(100, 100, seed=18), dropout=0.5, time_limit=30)
     q1, q2 = ((first == 0).double().mean().item(), (second == 0).double().mean().item())
     independent = q1 * (1 - q2) + q2 * (1 - q1)
     differ = ((first == 0) != (second == 0)).double().mean().item()
@@ -344,7 +346,7 @@ def test_dropout_keeps_the_dtype_of_x(student):
 @points(1)
 def test_dropout_makes_its_mask_on_the_device_of_x(student):
     X = shifted(200, 200, seed=20)
-    out = student.run_driver("dropout_on", X=X, dropout=0.5, device="cuda", time_limit=60)
+    out = student.run_driver(driver.dropout_on, X=X, dropout=0.5, device="cuda", time_limit=60)
     assert out["device"].startswith("cuda"), f"dropout_layer of a CUDA tensor returned a tensor on {out['device']}"
     zeros = (out["out"] == 0).double().mean().item()
     assert abs(zeros - 0.5) < 0.02, f"dropout_layer(X, 0.5) on CUDA zeroed {zeros:.4f} of the elements"
@@ -367,7 +369,7 @@ SMALL = dict(sizes=(20, 3, 16, 12), dropouts=(0.2, 0.5))
 
 def dropout_mlp_outputs(student, train: bool) -> dict:
     X = randn(8, 1, 4, 5, seed=22)
-    out = student.run_driver("dropout_mlp_outputs", X=X, train=train, time_limit=30, **SMALL)
+    out = student.run_driver(driver.dropout_mlp_outputs, X=X, train=train, time_limit=30, **SMALL)
     for y in out["outputs"]:
         assert_shape(y, (8, 3), "DropoutMLP(20, 3, 16, 12, 0.2, 0.5) on X of shape (8, 1, 4, 5)")
     return out
@@ -403,12 +405,13 @@ def test_dropout_mlp_in_eval_mode_is_the_plain_mlp(student):
 
 
 @points(4)
+@training
 def test_dropout_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist):
     # d2l's 784-256-256-10 with dropout 0.2 and 0.5, SGD with batch 256 for 3
     # epochs at lr 0.1, 0.1, 0.03. Measured on seeds 0-4: 0.8458, 0.8471,
     # 0.8455, 0.8423, 0.8455; a softmax at the end (softmax twice with the
     # loss) reaches 0.775 and 0.718 (seeds 0, 1).
-    predictions = student.run_driver("train_dropout_mlp", sizes=(784, 10, 256, 256), dropouts=(0.2, 0.5),
+    predictions = student.run_driver(driver.train_dropout_mlp, sizes=(784, 10, 256, 256), dropouts=(0.2, 0.5),
                                      lrs=[0.1, 0.1, 0.03], batch_size=256, seed=0, time_limit=300)
     assert_accuracy(predictions, fashion_mnist.test_labels, 0.82,
                     "DropoutMLP trained in train mode and evaluated in eval mode, Fashion-MNIST test set")
@@ -417,7 +420,7 @@ def test_dropout_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist)
 # -- Xavier initialisation -----------------------------------------------------
 @points(1)
 def test_xavier_uniform_fills_the_weight_in_place(student):
-    out = student.run_driver("xavier_in_place", fan_in=50, fan_out=30, time_limit=30)
+    out = student.run_driver(driver.xavier_in_place, fan_in=50, fan_out=30, time_limit=30)
     assert out["returned_the_weight"], "xavier_uniform_(weight) should return weight itself, filled in place"
     assert out["trainable"], ("after xavier_uniform_ the weight is no longer a leaf that requires grad\n"
                               + hint("fill it under torch.no_grad() with weight.uniform_(-a, a)"))

@@ -5,9 +5,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, public
+from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, training, public
 from grader.remote import StudentError, load_plain, torch_bytes
 from grader.reference import linear_problem, replay_sgd
+from grader.drivers import l12_cnn_basics as driver
 
 CONV_FUNCTIONS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution")
 POOL_FUNCTIONS = ("torch.nn.functional.max_pool2d", "torch.max_pool2d", "torch.nn.functional.max_pool2d_with_indices",
@@ -230,7 +231,7 @@ def test_lenet_computes_conv_pool_conv_pool_and_three_linear_layers(student):
 @points(2)
 def test_train_classifier_steps_once_per_batch_in_every_epoch(student):
     W, b, batches = linear_problem()
-    out = student.run_driver("train_linear", weight=W, bias=b, batches=batches, epochs=3, lr=0.5, time_limit=30)
+    out = student.run_driver(driver.train_linear, weight=W, bias=b, batches=batches, epochs=3, lr=0.5, time_limit=30)
     W_expected, b_expected, _ = replay_sgd(W, b, batches, lr=0.5, epochs=3)
     assert_close(out["weight"], W_expected, "weights after three epochs",
                  hint=hint("loop over the epochs, and in each over all batches: optimizer.zero_grad(), "
@@ -241,7 +242,7 @@ def test_train_classifier_steps_once_per_batch_in_every_epoch(student):
 @points(1)
 def test_train_classifier_returns_the_mean_batch_loss_of_each_epoch(student):
     W, b, batches = linear_problem(seed=1)
-    out = student.run_driver("train_linear", weight=W, bias=b, batches=batches, epochs=2, lr=0.3, time_limit=30)
+    out = student.run_driver(driver.train_linear, weight=W, bias=b, batches=batches, epochs=2, lr=0.3, time_limit=30)
     _, _, expected = replay_sgd(W, b, batches, lr=0.3, epochs=2)
     got = out["losses"]
     assert isinstance(got, (list, tuple)) and len(got) == 2, (
@@ -264,7 +265,7 @@ def test_per_class_accuracy_divides_by_the_samples_of_each_class(student):
     y = torch.tensor([0] * 4 + [1] * 16 + [2] * 8 + [3] * 12)  # unbalanced, so the totals differ
     y = y[torch.randperm(40, generator=g)]
     batches = [(X[:16], y[:16]), (X[16:23], y[16:23]), (X[23:], y[23:])]
-    got = student.run_driver("per_class_on_linear", weight=W, bias=b, batches=batches, num_classes=4, time_limit=30)
+    got = student.run_driver(driver.per_class_on_linear, weight=W, bias=b, batches=batches, num_classes=4, time_limit=30)
     predicted = (X @ W.T + b).argmax(dim=1)
     expected = torch.stack([(predicted[y == c] == c).double().mean() for c in range(4)])
     assert_close(got, expected, "per_class_accuracy of a linear model on 4 unbalanced classes", rtol=1e-6, atol=1e-6,
@@ -292,7 +293,7 @@ class RunsCode:
 @points(2)
 def test_weights_round_trip_through_a_state_dict_file(student):
     path = student.scratch / "saved-lenet.pt"  # the only folder the sandbox may write to
-    out = student.run_driver("save_and_load", path=str(path), time_limit=30)
+    out = student.run_driver(driver.save_and_load, path=str(path), time_limit=30)
     blob = student.read_file(path.name)
     assert blob is not None, f"save_weights did not write {path}"
     try:
@@ -312,14 +313,14 @@ def test_weights_round_trip_through_a_state_dict_file(student):
 @points(2)
 def test_load_weights_refuses_a_file_that_would_run_code(student):
     weights = {name: randn(*shape, seed=i).float() for i, (name, shape) in enumerate(LENET.items())}
-    loaded = student.run_driver("load_file", path=student.put_file("lenet.pt", torch_bytes(weights)), time_limit=30)
+    loaded = student.run_driver(driver.load_file, path=student.put_file("lenet.pt", torch_bytes(weights)), time_limit=30)
     for name, tensor in weights.items():
         assert name in loaded, f"load_weights(LeNet, a saved state dict) has no {name}"
         assert_close(loaded[name], tensor, f"{name} after load_weights(LeNet, a saved state dict)")
     marker = student.scratch / "code-ran"  # the payload creates it where the sandbox may write
     evil = student.put_file("evil.pt", torch_bytes({**weights, "payload": RunsCode(str(marker))}))
     try:
-        student.run_driver("load_file", path=evil, time_limit=30)
+        student.run_driver(driver.load_file, path=evil, time_limit=30)
         raised = False
     except StudentError:
         raised = True
@@ -331,23 +332,26 @@ def test_load_weights_refuses_a_file_that_would_run_code(student):
 
 # -- training -------------------------------------------------------------------
 @points(5)
+@training
 def test_mnist_cnn_reaches_98_percent_on_mnist(student, mnist):
-    out = student.run_driver("train_mnist_cnn", time_limit=600, **MNIST_TRAINING)
+    out = student.run_driver(driver.train_mnist_cnn, time_limit=600, **MNIST_TRAINING)
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "MnistCNN trained with your train_classifier, "
                     "MNIST test set")
 
 
 @points(5)
+@training
 def test_lenet_reaches_55_percent_on_cifar10(student, cifar10):
-    out = student.run_driver("train_lenet", time_limit=600, **CIFAR_TRAINING)
+    out = student.run_driver(driver.train_lenet, time_limit=600, **CIFAR_TRAINING)
     assert_accuracy(out["predictions"], cifar10.test_labels, 0.55, "LeNet trained with your train_classifier, "
                     "CIFAR-10 test set")
 
 
 @gpu
 @points(2)
+@training
 def test_lenet_trained_on_cuda_reaches_55_percent_and_stays_on_the_gpu(student, cifar10):
-    out = student.run_driver("train_lenet", device="cuda", time_limit=600, **CIFAR_TRAINING)
+    out = student.run_driver(driver.train_lenet, device="cuda", time_limit=600, **CIFAR_TRAINING)
     assert out["devices"] == ["cuda:0"], (
         f"after train_classifier(..., device='cuda') the parameters and outputs live on {out['devices']}\n"
         + hint("model.to(device) before the loop, and X.to(device), y.to(device) for every batch"))

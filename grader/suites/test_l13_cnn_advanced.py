@@ -4,7 +4,8 @@ here imports student code; ``student`` runs it in the sandbox."""
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, public
+from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, training, public
+from grader.drivers import l13_cnn_advanced as driver
 
 INCEPTION_LAYERS = ("branch1x1", "branch5x5_1", "branch5x5_2", "branch3x3_1", "branch3x3_2", "branch3x3_3",
                     "branch_pool")
@@ -255,21 +256,24 @@ def test_resnet_maps_images_to_10_logits(student):
 
 
 @points(5)
+@training
 def test_inception_net_reaches_98_percent_on_mnist(student, mnist):
-    out = student.run_driver("train_net", net="InceptionNet", time_limit=400, **TRAINING)
+    out = student.run_driver(driver.train_net, net="InceptionNet", time_limit=400, **TRAINING)
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "InceptionNet, MNIST test set")
 
 
 @points(5)
+@training
 def test_resnet_reaches_98_percent_on_mnist(student, mnist):
-    out = student.run_driver("train_net", net="ResNet", time_limit=300, **TRAINING)
+    out = student.run_driver(driver.train_net, net="ResNet", time_limit=300, **TRAINING)
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "ResNet, MNIST test set")
 
 
 @gpu
 @points(2)
+@training
 def test_resnet_reaches_98_percent_on_cuda_and_stays_on_the_device(student, mnist):
-    out = student.run_driver("train_net", net="ResNet", device="cuda", time_limit=300, **TRAINING)
+    out = student.run_driver(driver.train_net, net="ResNet", device="cuda", time_limit=300, **TRAINING)
     assert out["devices"] == ["cuda:0"], (f"after model.to('cuda') parameters and outputs live on {out['devices']}\n"
                                           + hint("register layers as attributes or nn.ModuleList so .to() moves them"))
     assert_accuracy(out["predictions"], mnist.test_labels, 0.98, "ResNet trained on CUDA, MNIST test set")
@@ -277,8 +281,9 @@ def test_resnet_reaches_98_percent_on_cuda_and_stays_on_the_device(student, mnis
 
 @gpu
 @points(3)
+@training
 def test_cifar_resnet_reaches_90_percent_on_cifar10_on_cuda(student, cifar10):
-    out = student.run_driver("train_cifar_resnet", device="cuda", time_limit=300, **CIFAR_GPU_TRAINING)
+    out = student.run_driver(driver.train_cifar_resnet, device="cuda", time_limit=300, **CIFAR_GPU_TRAINING)
     assert out["devices"] == ["cuda:0"], (f"after model.to('cuda') parameters and outputs live on {out['devices']}\n"
                                           + hint("register tensors the network needs as buffers or parameters so "
                                                  ".to() moves them"))

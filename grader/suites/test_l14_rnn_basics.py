@@ -4,7 +4,8 @@ imports student code; ``student`` runs it in the sandbox."""
 import torch
 from torch import nn
 
-from grader.check import assert_close, assert_shape, hint, hints, note, points, public
+from grader.check import assert_close, assert_shape, hint, hints, note, points, training, public
+from grader.drivers import l14_rnn_basics as driver
 
 # PyTorch's own cells, off limits inside rnn_cell, lstm_cell and gru_cell
 TORCH_CELLS = ("torch.rnn_tanh_cell", "torch.lstm_cell", "torch.gru_cell",
@@ -69,7 +70,7 @@ def check_cell_gradients(student, name: str) -> None:
         outputs = torch_cell_outputs(name, cell, args)
         grad_outputs = [randn(*o.shape, seed=100 + i) for i, o in enumerate(outputs)]
         expected = torch.autograd.grad(outputs, args, grad_outputs)
-        got = student.run_driver("cell_gradients", cell=name, args=[a.detach() for a in args],
+        got = student.run_driver(driver.cell_gradients, cell=name, args=[a.detach() for a in args],
                                  grad_outputs=grad_outputs, time_limit=30)
         for arg, g, e in zip(ARG_NAMES[name], got, expected):
             assert g is not None, (f"no gradient reached {arg}: the output of {name} does not depend on it through "
@@ -151,7 +152,7 @@ def test_gru_cell_gradients_match_torch(student):
 # -- running a cell over a sequence ------------------------------------------------
 def run_rnn(student, inputs: torch.Tensor, h0: torch.Tensor, rnn: nn.RNN) -> torch.Tensor:
     weights = [p.detach() for p in (rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)]
-    return student.run_driver("run_rnn_with_tanh_cell", inputs=inputs, h0=h0, W_ih=weights[0], W_hh=weights[1],
+    return student.run_driver(driver.run_rnn_with_tanh_cell, inputs=inputs, h0=h0, W_ih=weights[0], W_hh=weights[1],
                               b_ih=weights[2], b_hh=weights[3], time_limit=30)
 
 
@@ -305,7 +306,7 @@ HELLO = {
 
 
 def assert_learns_ohlol(student, model: str) -> None:
-    attempts = student.run_driver("train_hello_with_restarts", model=model, seeds=RESTARTS, time_limit=60,
+    attempts = student.run_driver(driver.train_hello_with_restarts, model=model, seeds=RESTARTS, time_limit=60,
                                   **HELLO[model])
     learned = [i for i, a in enumerate(attempts, start=1) if a["returned"] == a["predicted"] == "ohlol"]
     if learned:
@@ -324,15 +325,18 @@ def assert_learns_ohlol(student, model: str) -> None:
 
 
 @points(2)
+@training
 def test_hello_rnn_cell_model_reaches_ohlol(student):
     assert_learns_ohlol(student, "HelloRNNCell")
 
 
 @points(2)
+@training
 def test_hello_rnn_model_reaches_ohlol(student):
     assert_learns_ohlol(student, "HelloRNN")
 
 
 @points(2)
+@training
 def test_hello_embedding_model_reaches_ohlol(student):
     assert_learns_ohlol(student, "HelloEmbedding")

@@ -12,7 +12,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from grader.check import assert_accuracy, assert_close, assert_shape, hint, hints, points, public
+from grader.check import assert_accuracy, assert_close, assert_shape, hint, hints, points, training, public
+from grader.drivers import l15_rnn_classifier as driver
 
 TRAIN_ROWS = 13374  # names in names_train
 COUNTRIES = ["Arabic", "Chinese", "Czech", "Dutch", "English", "French", "German", "Greek", "Irish", "Italian",
@@ -30,7 +31,7 @@ def read_course_file(path: str) -> tuple[list[str], list[str]]:
 
 
 def summary(student, course_file, name: str) -> dict:
-    return student.run_driver("dataset_summary", path=str(course_file(name)), time_limit=60)
+    return student.run_driver(driver.dataset_summary, path=str(course_file(name)), time_limit=60)
 
 
 def first_difference(got: list, expected: list) -> str:
@@ -230,7 +231,7 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
     names, countries = read_course_file(str(path))
     order = sorted(set(countries))
     expected = sum(rule_country(n) == order.index(c) for n, c in zip(names, countries)) / len(names)
-    got = float(student.run_driver("evaluate_rule_model", path=str(path), batch_size=1000, time_limit=60))
+    got = float(student.run_driver(driver.evaluate_rule_model, path=str(path), batch_size=1000, time_limit=60))
     assert abs(got - expected) < 1e-9, (f"evaluate of a fixed model on names_train returned {got:.4f}, expected "
                                         f"{expected:.4f}\n"
                                         + hint("call model.eval() first, and divide the correct count by the "
@@ -245,7 +246,7 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
 def test_predict_country_names_the_top_scoring_country(student):
     country_list = COUNTRIES
     names = ["Nakamura", "Abe", "O'Neal", "Jevolojnov,", "Zhou", "Schmidt"]
-    got = student.run_driver("predict_with_rule_model", names=names, country_list=country_list, time_limit=30)
+    got = student.run_driver(driver.predict_with_rule_model, names=names, country_list=country_list, time_limit=30)
     expected = [country_list[rule_country(n)] for n in names]
     assert list(got) == expected, (f"predict_country of a fixed model gave {list(got)}, expected {expected}\n"
                                    + hint("model.eval(), a batch of one name, argmax of the scores, "
@@ -264,12 +265,13 @@ TRAINING = dict(hidden_size=100, n_layers=2, epochs=4, batch_size=256, lr=0.005,
 
 
 @points(5)
+@training
 def test_classifier_reaches_80_percent_on_names_test(student, course_file):
     train_path, test_path = course_file("names_train"), course_file("names_test")
     names, countries = read_course_file(str(test_path))
     order = sorted(set(countries))
     # the worker gets the test names only; their countries stay here
-    out = student.run_driver("train_and_predict", train_path=str(train_path), names=names, time_limit=300,
+    out = student.run_driver(driver.train_and_predict, train_path=str(train_path), names=names, time_limit=300,
                              **TRAINING)
     predicted = torch.tensor([order.index(c) if c in order else -1 for c in out["countries"]])
     labels = torch.tensor([order.index(c) for c in countries])
