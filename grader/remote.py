@@ -64,6 +64,13 @@ class StudentError(Exception):
         self.error_type = error_type
 
 
+class GraderFault(Exception):
+    """A check could not be graded because grader code failed (a driver raised,
+    a driver name does not exist): the grader's fault, never the student's.
+    ``str()`` names where in the grader it happened; the check's status is
+    "error" and ``practice grade`` exits 3."""
+
+
 @dataclass
 class WorkerConfig:
     lesson: str  # "l10_softmax"
