@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 
 from grader import submission, text
 from grader.lessons import ROOT, Lesson
+from grader.report import Status
 
 OK = "ok"
 STATUS_WIDTH = 200  # characters of the grader's last words kept in a status
@@ -230,6 +231,11 @@ def _fill(row: Row, graded: dict) -> None:
     # what was graded: a notebook holds one lesson, a folder all of them (a missing file scores 0)
     row.max_score = sum(int(lesson["max_score"]) for lesson in lessons)
     row.scores.update(scores)
+    errors = [f"{lesson['lesson']}: {check['title']}" for lesson in lessons for check in lesson["checks"]
+              if check["status"] == Status.ERROR]
+    if errors:  # scored as failed, but the grader's fault: the teacher must see it
+        status = f"grader error in {len(errors)} check{'s' * (len(errors) != 1)} ({'; '.join(errors)})"
+        row.status = status[:STATUS_WIDTH]
 
 
 def grade_all(entries: list[Path], settings: Settings, done: Callable[[Row], None] = lambda row: None) -> list[Row]:

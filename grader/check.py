@@ -4,7 +4,9 @@ element that broke), never dumping long tensors."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator, NoReturn, Sequence
 
 import pytest
 import torch
@@ -24,20 +26,30 @@ def points(n: int) -> pytest.MarkDecorator:
     return pytest.mark.points(n)
 
 
-_notes: list[str] = []  # what the running check reports even when it passes; the plugin takes them
+# The notes of the check running now: a store the plugin opens around each check's call
+# (``collecting_notes``) and keeps on the pytest item. Outside a check there is none, so a
+# note can never leak from one check into the next.
+_running_notes: ContextVar[list[str] | None] = ContextVar("running_notes", default=None)
 
 
 def note(text: str) -> None:
     """Show ``text`` on the check's line in the score table, also when it
     passes: ``accuracy 0.9812 (needs 0.97)``."""
-    _notes.append(text)
+    notes = _running_notes.get()
+    if notes is None:
+        raise RuntimeError("note() was called outside a check")
+    notes.append(text)
 
 
-def take_notes() -> str:
-    """The notes of the check that just ran (and forget them)."""
-    text = "; ".join(_notes)
-    _notes.clear()
-    return text
+@contextmanager
+def collecting_notes() -> Iterator[list[str]]:
+    """A fresh store for the notes of one check, filled by ``note`` while the block runs."""
+    notes: list[str] = []
+    token = _running_notes.set(notes)
+    try:
+        yield notes
+    finally:
+        _running_notes.reset(token)
 
 
 def hints(*texts: str) -> pytest.MarkDecorator:

@@ -174,29 +174,35 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
 @main.command()
 @click.argument("lessons", nargs=-1)
 @click.option("--solutions", is_flag=True, help="Grade the reference solutions/ instead of exercises/.")
-@click.option("--submission", type=click.Path(path_type=Path), help="Grade a folder laid out like exercises/, or one lesson file.")
+@click.option("--submission", type=click.Path(path_type=Path),
+              help="Grade a folder laid out like exercises/, or one lesson file.")
 @click.option("--notebook", type=click.Path(path_type=Path), help="Grade a filled lesson notebook (.ipynb).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the results as JSON.")
 @click.option("--junit", type=click.Path(path_type=Path), help="Write the results as JUnit XML.")
 @click.option("--gradescope", type=click.Path(path_type=Path), help="Write a Gradescope results.json.")
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
+@click.option("--data-dir", type=click.Path(path_type=Path),
+              help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
 @click.option("--offline", is_flag=True, help="Never download datasets.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True, help="Seconds allowed per call into your code.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds allowed per call into your code.")
 @click.option("--memory", type=MemorySize(), help="Memory for the process running your code, e.g. 8G or none "
               "(default 16G; none with CUDA).")
 @max_file_size_option
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
+@click.option("-m", "markers", help='Only checks whose markers match this pytest -m expression: "not training" '
+              "leaves out the checks that train a model (minutes each).")
 @click.option("--public", "public_only", is_flag=True, help="Only the public checks (the ones a student release has).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
 def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, notebook: Path | None,
           json_path: Path | None, junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None,
-          offline: bool, timeout: float, memory: int | None, max_file_size: int, select: str | None, public_only: bool,
-          verbose: bool) -> None:
+          offline: bool, timeout: float, memory: int | None, max_file_size: int, select: str | None,
+          markers: str | None, public_only: bool, verbose: bool) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
     Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
-    3 the grader itself is broken.
+    3 the grader itself is broken (a suite does not load, or a check ended in
+    a grader error).
     """
     if sum(map(bool, (solutions, submission, notebook))) > 1:
         fail("--solutions, --submission and --notebook exclude each other")
@@ -220,7 +226,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
             submission=Path(os.path.abspath(submission)) if submission else None,
             data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
             max_file_size=max_file_size,
-            select=select, public_only=public_only, verbose=verbose,
+            select=select, markers=markers, public_only=public_only, verbose=verbose,
         )
         try:
             results = grading.grade(chosen, options)
@@ -228,7 +234,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
             click.echo(f"grader error: {exc}", err=True)
             sys.exit(3)
         if not results:
-            fail(f"no check matched -k {select!r}" if select else
+            fail(f"no check matched -k {select!r}" if select else f"no check matched -m {markers!r}" if markers else
                  "no public checks in these lessons" if public_only else "no checks were collected")
         click.echo(report.table(results, verbose=verbose))
         if json_path:
@@ -237,9 +243,9 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
             report.write_json(gradescope, report.to_gradescope(results))
         if junit:
             report.write(junit, report.to_junit(results))
-        if not solutions and submission is None and select is None and not public_only:
+        if not solutions and submission is None and select is None and markers is None and not public_only:
             progress.remember(report.by_lesson(results))
-        sys.exit(0 if report.all_passed(results) else 1)
+        sys.exit(report.exit_status(results))
 
 
 def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path, max_file_size: int) -> Path:

@@ -1,4 +1,9 @@
-"""Run the hidden suites with pytest and collect one ``CheckResult`` per check."""
+"""Run the hidden suites with pytest and collect one ``CheckResult`` per check.
+
+``grade`` hands pytest two plugin objects besides ``grader.plugin``: the
+``Options`` of the run (the plugin reads them from there) and a ``Collector``
+that gathers the ``CheckResult`` the plugin attaches to each check's report.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +14,52 @@ from pathlib import Path
 import pytest
 
 from grader.lessons import SUITES, Lesson
-from grader.report import ERROR, FAILED, NOT_GRADED, PASSED, CheckResult
+from grader.report import CheckResult, Status
+from grader.submission import MAX_FILE_BYTES
 
 
 class GradingError(RuntimeError):
     """The grader itself is broken (a suite does not load): not the student's fault."""
 
 
-@dataclass
+@dataclass(frozen=True)  # frozen: hashable, as pytest wants its plugins
 class Options:
+    """How to grade: the one place a grading option is defined. ``grade`` hands this
+    object to pytest as a plugin and ``grader.plugin`` reads it (``plugin.options``);
+    a new option is a field here and, if students or teachers set it, a CLI flag."""
+
     impl: str = "exercises"  # or "solutions"
-    submission: Path | None = None
-    data_dir: Path | None = None
-    offline: bool = False
-    strict: bool = False
-    call_timeout: float = 10.0
+    submission: Path | None = None  # a folder laid out like exercises/, or one lesson file
+    data_dir: Path | None = None  # None: $TORCH_PRACTICE_DATA or ./data
+    offline: bool = False  # never download datasets
+    strict: bool = False  # a check that could not run (no data, no GPU) fails instead of "not graded"
+    call_timeout: float = 10.0  # seconds per call into student code
     memory_limit: int | None = None  # bytes per worker; None: the plugin's default, 0: no limit
-    max_file_size: int | None = None  # bytes a lesson file may have; None: grader.submission's default
+    max_file_size: int = MAX_FILE_BYTES  # bytes a lesson file may have; larger ones are refused
     select: str | None = None  # pytest -k expression over check names
+    markers: str | None = None  # pytest -m expression over markers: "not training" skips the trainings
     public_only: bool = False  # only the checks marked public
     verbose: bool = False
 
 
+RESULT = "torch_practice_result"  # the attribute of a check's TestReport that holds its CheckResult
+
+
+def attach(report: pytest.TestReport, result: CheckResult) -> None:
+    """Give a check's report its result (``grader.plugin`` does, for the Collector)."""
+    setattr(report, RESULT, result)
+
+
+def attached(report: pytest.TestReport) -> CheckResult | None:
+    """The result ``attach`` gave the report; None for a setup or teardown that went fine."""
+    return getattr(report, RESULT, None)
+
+
+PROGRESS = {Status.PASSED: ".", Status.FAILED: "F", Status.NOT_GRADED: "s", Status.ERROR: "E"}  # marks on stderr
+
+
 class Collector:
-    """A pytest plugin object that turns reports into ``CheckResult``s."""
+    """A pytest plugin object that gathers each check's ``CheckResult``."""
 
     def __init__(self, verbose: bool) -> None:
         self.results: list[CheckResult] = []
@@ -40,25 +67,16 @@ class Collector:
         self.verbose = verbose
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props = dict(report.user_properties)
-        if "points" not in props:  # a setup or teardown that went fine
+        result = attached(report)
+        if result is None:
             return
-        if report.passed:
-            status = PASSED
-        elif report.skipped:
-            status = NOT_GRADED
-        else:
-            status = FAILED if report.when == "call" or props["message"].startswith(NOT_GRADED) else ERROR
-        check = report.nodeid.rpartition("::")[2]
-        if report.when == "teardown" and self.results and self.results[-1].check == check:
+        if report.when == "teardown" and self.results and self.results[-1].check == result.check:
             self.results.pop()  # a teardown failure replaces the call's result
-        self.results.append(CheckResult(props["lesson"], check, props["points"], status,
-                                        props["message"], props["output"], props.get("detail", "")))
-        mark = {PASSED: ".", FAILED: "F", NOT_GRADED: "s", ERROR: "E"}[status]
+        self.results.append(result)
         if self.verbose:
-            print(f"  {mark} {props['lesson']} · {self.results[-1].title}", file=sys.stderr, flush=True)
+            print(f"  {PROGRESS[result.status]} {result.lesson} · {result.title}", file=sys.stderr, flush=True)
         else:
-            print(mark, end="", file=sys.stderr, flush=True)
+            print(PROGRESS[result.status], end="", file=sys.stderr, flush=True)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -72,32 +90,22 @@ def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
         "-p", "no:cacheprovider",  # nothing written next to the suites
         "-c", str(SUITES / "pytest.ini"),
         "--rootdir", str(SUITES),
-        "--impl", options.impl,
-        "--call-timeout", str(options.call_timeout),
-        *(["--memory-limit", str(options.memory_limit)] if options.memory_limit is not None else []),
-        *(["--max-file-size", str(options.max_file_size)] if options.max_file_size is not None else []),
     ]
     if not options.verbose:
         args += ["-p", "no:terminal"]
-    if options.submission:
-        args += ["--submission", str(options.submission)]
-    if options.data_dir:
-        args += ["--data-dir", str(options.data_dir)]
-    if options.offline:
-        args.append("--offline")
-    if options.strict:
-        args.append("--strict-grading")
     if options.select:
         args += ["-k", options.select]
-    if options.public_only:
-        args += ["-m", "public"]
+    markers = [f"({expression})" for expression in ("public" if options.public_only else None, options.markers)
+               if expression]
+    if markers:  # pytest keeps only the last -m
+        args += ["-m", " and ".join(markers)]
     return args
 
 
 def grade(lessons: list[Lesson], options: Options) -> list[CheckResult]:
     """Grade ``lessons`` and return every check's result, in suite order."""
     collector = Collector(options.verbose)
-    code = pytest.main(pytest_args(lessons, options), plugins=[collector])
+    code = pytest.main(pytest_args(lessons, options), plugins=[collector, options])
     if not options.verbose:
         print(file=sys.stderr)
     if collector.broken_suites:

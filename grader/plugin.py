@@ -1,45 +1,59 @@
 """The pytest plugin that turns ``grader/suites`` into a grader.
 
-Loaded with ``-p grader.plugin``. It adds the options that pick the
-implementation under test, the ``student`` fixture (one sandboxed worker per
-lesson module), dataset fixtures that report "not graded" when data is
-missing, the ``points`` and ``gpu`` markers, and records for every check its
-points, status and a one-line message in ``report.user_properties``.
+Loaded with ``-p grader.plugin`` by ``grader.grading.grade``, which also hands
+pytest its ``Options`` (read here with ``options(config)``). It adds the
+``student`` fixture (one sandboxed worker per lesson module), dataset fixtures
+that report "not graded" when data is missing (``NotGraded``), the ``points``,
+``gpu`` and ``training`` markers, and attaches to every check's report its
+``CheckResult`` (``grading.attach``): points, status, a short message, what the
+student's code printed and the check's notes.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NoReturn
 
 import pytest
 import torch
 
 from grader import check, data, submission, text
+from grader.grading import Options, attach
 from grader.lessons import BY_ID, ROOT
-from grader.remote import Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
+from grader.remote import GraderFault, Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
+from grader.report import CheckResult, Status
 
-NOT_GRADED = "not graded"
 DEFAULT_MEMORY = 16 << 30  # bytes of address space for a CPU worker; torch alone maps ~3 GiB
+OPTIONS = pytest.StashKey[Options]()
+NOTES = pytest.StashKey[list[str]]()  # the notes of an item's check (grader.check.note)
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("torch-practice")
-    group.addoption("--impl", choices=("exercises", "solutions"), default="exercises",
-                    help="grade the student's exercises/ (default) or the reference solutions/")
-    group.addoption("--submission", default=None, help="grade this folder (laid out like exercises/) or lesson file")
-    group.addoption("--data-dir", default=None, help="dataset root (default: $TORCH_PRACTICE_DATA or ./data)")
-    group.addoption("--offline", action="store_true", default=False, help="never download datasets")
-    group.addoption("--strict-grading", action="store_true", default=False, help="count not-graded checks as failures")
-    group.addoption("--call-timeout", type=float, default=10.0, help="seconds allowed per call into student code")
-    group.addoption("--max-file-size", type=int, default=submission.MAX_FILE_BYTES,
-                    help="bytes a lesson file may have (larger ones are refused)")
-    group.addoption("--memory-limit", type=int, default=None,
-                    help=f"bytes of address space per worker (default {DEFAULT_MEMORY >> 30} GiB; none with CUDA)")
+class NotGraded(pytest.skip.Exception):
+    """The check cannot run here (a dataset is missing, there is no GPU): its
+    status is "not graded", or "failed" with ``Options.strict``. Raised with
+    ``not_graded(reason)``; the student reads "not graded: <reason>"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{Status.NOT_GRADED}: {reason}")
+        self.reason = reason
+
+
+def not_graded(reason: str) -> NoReturn:
+    """Stop the check (or the fixture it uses) as not graded: ``not_graded("needs CUDA")``."""
+    raise NotGraded(reason)
+
+
+def options(config: pytest.Config) -> Options:
+    """The options of this grading run."""
+    return config.stash[OPTIONS]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # grading.grade hands its Options to pytest as a plugin; pytest run by hand
+    # (`pytest grader/suites -p grader.plugin`) grades exercises/ with the defaults
+    handed = [plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, Options)]
+    config.stash[OPTIONS] = handed[0] if handed else Options()
     config.addinivalue_line("markers", "points(n): points a check is worth")
     config.addinivalue_line("markers", "gpu: graded only where CUDA is available")
     config.addinivalue_line("markers", "public: students may run it; every other check is hidden")
@@ -66,9 +80,9 @@ def lesson_file(config: pytest.Config, lesson: str) -> tuple[Path, str]:
     """The file that implements ``lesson`` in the implementation under test, as
     ``(folder, name)``: the folder is the teacher's and is followed, every
     component of ``name`` is checked before the file is read (grader.submission)."""
-    named = config.getoption("submission")
+    named = options(config).submission
     if named is None:
-        return ROOT, f"{config.getoption('impl')}/{lesson}.py"
+        return ROOT, f"{options(config).impl}/{lesson}.py"
     folder, name = submission.split(Path(named))
     return (folder, f"{name}/{lesson}.py") if Path(named).is_dir() else (folder, name)
 
@@ -81,7 +95,7 @@ def lesson_source(config: pytest.Config, lesson: str) -> tuple[Path, bytes, str 
     if path.stem != lesson:  # a single file submitted for another lesson
         return path, b"", f"{lesson}.py is missing from {path}"
     try:
-        return path, submission.read(folder, name, config.getoption("max_file_size")), None
+        return path, submission.read(folder, name, options(config).max_file_size), None
     except submission.Refused as exc:
         return path, b"", str(exc)
 
@@ -107,7 +121,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
         data_root=root,
         offline=offline,
         data_files=tuple(data_files),
-        call_timeout=config.getoption("call_timeout"),
+        call_timeout=options(config).call_timeout,
         memory_limit=memory_limit(config),
     ))
     capture = config.pluginmanager.getplugin("capturemanager")
@@ -130,7 +144,7 @@ def show_progress(capture, lesson: str, text: str | None) -> None:  # noqa: ANN0
 def memory_limit(config: pytest.Config) -> int | None:
     """The option, else 16 GiB on the CPU; no limit by default with CUDA,
     whose driver reserves far more address space than it uses."""
-    chosen = config.getoption("memory_limit")
+    chosen = options(config).memory_limit
     if chosen is not None:
         return chosen or None
     return None if torch.cuda.is_available() else DEFAULT_MEMORY
@@ -138,14 +152,15 @@ def memory_limit(config: pytest.Config) -> int | None:
 
 def data_options(config: pytest.Config) -> tuple[Path, bool]:
     """The dataset root and whether downloads are off, from the options and the environment."""
-    return data.data_root(config.getoption("data_dir")), config.getoption("offline") or data.is_offline()
+    chosen = options(config)
+    return data.data_root(chosen.data_dir), chosen.offline or data.is_offline()
 
 
 def _dataset(request: pytest.FixtureRequest, name: str) -> data.ImageSet:
     try:
         return data.load_images(name, *data_options(request.config))
     except data.DatasetMissing as exc:
-        pytest.skip(f"{NOT_GRADED}: {exc}")
+        not_graded(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -176,7 +191,7 @@ def course_file(request: pytest.FixtureRequest):
         try:
             return data.course_file(name, root, offline)
         except data.DatasetMissing as exc:
-            pytest.skip(f"{NOT_GRADED}: {exc}")
+            not_graded(str(exc))
 
     return find
 
@@ -193,7 +208,7 @@ def worker_file(request: pytest.FixtureRequest):
 # -- running and reporting ------------------------------------------------
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("gpu") and not torch.cuda.is_available():
-        pytest.skip(f"{NOT_GRADED}: needs CUDA")
+        not_graded("needs CUDA")
 
 
 MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a long tensor
@@ -202,8 +217,12 @@ MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a
 def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     """At most three short lines for the score table: the reason and the hint."""
     exc = excinfo.value
-    if isinstance(exc, (StudentError, pytest.skip.Exception)):
-        text = str(exc) if isinstance(exc, StudentError) else exc.msg
+    if isinstance(exc, StudentError):
+        text = str(exc)
+    elif isinstance(exc, pytest.skip.Exception):  # NotGraded: "not graded: needs CUDA"
+        text = exc.msg
+    elif isinstance(exc, GraderFault):  # str() names the place in the grader
+        text = f"grader error: {exc}"
     elif isinstance(exc, AssertionError):
         text = str(exc).strip()
         if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
@@ -214,31 +233,54 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     return "\n".join(line if len(line) <= LINE_WIDTH else line[:LINE_WIDTH - 3] + "..." for line in lines)
 
 
+def status(call: pytest.CallInfo, strict: bool) -> Status:
+    """A check's status from how one phase (setup, call, teardown) of it ended."""
+    exc = call.excinfo.value if call.excinfo else None
+    if exc is None:
+        return Status.PASSED
+    if isinstance(exc, NotGraded):
+        return Status.FAILED if strict else Status.NOT_GRADED  # strict (CI): a check that could not run fails
+    if isinstance(exc, pytest.skip.Exception):
+        return Status.NOT_GRADED
+    if isinstance(exc, GraderFault) or call.when != "call":  # a fixture that broke is the grader's too
+        return Status.ERROR
+    return Status.FAILED
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with check.collecting_notes() as notes:  # what grader.check.note says while the check runs
+        item.stash[NOTES] = notes
+        yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     if call.when != "call" and report.passed:
         return  # only the call, or a setup/teardown that went wrong, is a check's result
-    message = failure_message(call.excinfo) if call.excinfo else ""
-    if report.skipped and item.config.getoption("strict_grading") and message.startswith(NOT_GRADED):
-        report.outcome = "failed"  # CI: a check that could not run is a failure
+    verdict = status(call, options(item.config).strict)
+    if verdict == Status.FAILED and report.skipped:
+        report.outcome = "failed"  # pytest's own account (-v) and exit status agree
     student = item.funcargs.get("student")
     output = student._worker.take_output() if isinstance(student, Student) else ""
     _neutralise_longrepr(report)
-    report.user_properties += [
-        ("lesson", lesson_id(item)),
-        ("points", item.get_closest_marker("points").args[0]),
-        ("message", message),
-        ("output", output),
-        ("detail", check.take_notes() if call.when == "call" else ""),
-    ]
+    attach(report, CheckResult(
+        lesson=lesson_id(item),
+        check=item.name,
+        points=item.get_closest_marker("points").args[0],
+        status=verdict,
+        message=failure_message(call.excinfo) if call.excinfo else "",
+        output=output,
+        detail="; ".join(item.stash.get(NOTES, [])) if call.when == "call" else "",
+    ))
 
 
 def _neutralise_longrepr(report: pytest.TestReport) -> None:
     """pytest's own account of a failure (printed by ``practice grade -v``) quotes
     the student's error messages: it is shown as clean text. The message and output
-    recorded above are cleaned where they become a ``CheckResult``."""
+    attached above are cleaned by ``CheckResult`` itself."""
     if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
         path, line, reason = report.longrepr
         report.longrepr = (path, line, text.clean(reason))

@@ -6,12 +6,20 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from grader import text
 from grader.lessons import BY_ID
 
-PASSED, FAILED, NOT_GRADED, ERROR = "passed", "failed", "not graded", "error"
+class Status(StrEnum):
+    """A check's result. The values are what reports write (JSON ``status``) and what
+    students read ("not graded: needs CUDA")."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the student's code is wrong
+    NOT_GRADED = "not graded"  # the check could not run here: no dataset, no GPU
+    ERROR = "error"  # a fault of the grader, not the student
 
 
 @dataclass
@@ -19,12 +27,13 @@ class CheckResult:
     lesson: str
     check: str  # the test function's name: test_softmax_rows_sum_to_one
     points: int
-    status: str  # passed | failed | not graded | error (a fault of the grader, not the student)
+    status: Status
     message: str = ""
     output: str = ""  # what the student's code printed during the check
     detail: str = ""  # what a check reports even when it passes: "accuracy 0.9812 (needs 0.97)"
 
     def __post_init__(self) -> None:
+        self.status = Status(self.status)
         # The message and output hold the student's text (what its code printed, what its
         # errors said): neutralised here, once, before any report shows or stores them.
         self.message, self.output, self.detail = map(text.clean, (self.message, self.output, self.detail))
@@ -36,7 +45,7 @@ class CheckResult:
 
     @property
     def score(self) -> int:
-        return self.points if self.status == PASSED else 0
+        return self.points if self.status == Status.PASSED else 0
 
 
 @dataclass
@@ -51,18 +60,18 @@ class LessonResult:
     @property
     def max_score(self) -> int:
         """Points of the checks that were graded."""
-        return sum(c.points for c in self.checks if c.status != NOT_GRADED)
+        return sum(c.points for c in self.checks if c.status != Status.NOT_GRADED)
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(c.status == status for c in self.checks)
 
     @property
     def status(self) -> str:
-        if self.count(ERROR):
+        if self.count(Status.ERROR):
             return "grader error"
-        if self.count(FAILED):
+        if self.count(Status.FAILED):
             return "not yet" if self.score < self.max_score else "failed"
-        if self.count(NOT_GRADED):
+        if self.count(Status.NOT_GRADED):
             return "partly graded"
         return "done"
 
@@ -76,11 +85,20 @@ def by_lesson(results: list[CheckResult]) -> list[LessonResult]:
 
 def all_passed(results: list[CheckResult]) -> bool:
     """True when every graded check passed (not-graded checks do not count)."""
-    return all(r.status in (PASSED, NOT_GRADED) for r in results)
+    return all(r.status in (Status.PASSED, Status.NOT_GRADED) for r in results)
+
+
+def exit_status(results: list[CheckResult]) -> int:
+    """``practice grade``'s exit status: 3 when a check ended in a grader error (the
+    grader's fault, whatever the student's code does), else 0 when every graded check
+    passed, else 1."""
+    if any(r.status == Status.ERROR for r in results):
+        return 3
+    return 0 if all_passed(results) else 1
 
 
 # -- terminal -------------------------------------------------------------
-MARKS = {PASSED: "ok", FAILED: "FAIL", NOT_GRADED: "--", ERROR: "ERROR"}
+MARKS = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.NOT_GRADED: "--", Status.ERROR: "ERROR"}
 
 
 def table(results: list[CheckResult], verbose: bool = False) -> str:
@@ -89,8 +107,8 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
     rows = [("lesson", "title", "checks", "points", "status")]
     for lr in lessons:
         title = BY_ID[lr.lesson].title if lr.lesson in BY_ID else ""
-        graded = len(lr.checks) - lr.count(NOT_GRADED)
-        rows.append((lr.lesson, title, f"{lr.count(PASSED)}/{graded}", f"{lr.score}/{lr.max_score}", lr.status))
+        graded = len(lr.checks) - lr.count(Status.NOT_GRADED)
+        rows.append((lr.lesson, title, f"{lr.count(Status.PASSED)}/{graded}", f"{lr.score}/{lr.max_score}", lr.status))
     total = sum(lr.score for lr in lessons), sum(lr.max_score for lr in lessons)
     rows.append(("total", "", "", f"{total[0]}/{total[1]}", ""))
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -98,14 +116,14 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, lines[1])
     for r in results:
-        if r.status == PASSED and not verbose and not r.detail:
+        if r.status == Status.PASSED and not verbose and not r.detail:
             continue
-        if r.status != PASSED:
+        if r.status != Status.PASSED:
             lines.append("")
-        detail = f": {r.detail}" if r.detail and r.status == PASSED else ""
+        detail = f": {r.detail}" if r.detail and r.status == Status.PASSED else ""
         lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)}){detail}")
         lines += [f"      {line}" for line in r.message.splitlines()]
-        if r.output.strip() and r.status != PASSED:
+        if r.output.strip() and r.status != Status.PASSED:
             out = [line if len(line) <= 100 else line[:100] + "..." for line in r.output.strip().splitlines()]
             lines.append("      your code printed: " + " | ".join(out[:3]) + (" | ..." if len(out) > 3 else ""))
     return "\n".join(lines)
@@ -144,31 +162,34 @@ def to_gradescope(results: list[CheckResult]) -> dict:
         test = {
             "name": f"{r.lesson}: {r.title}",
             "score": r.score,
-            "max_score": 0 if r.status == NOT_GRADED else r.points,
+            "max_score": 0 if r.status == Status.NOT_GRADED else r.points,
             "output": "\n".join(filter(None, [r.detail, r.message, r.output and f"Your code printed:\n{r.output}"])),
             "output_format": "text",  # shown as written: not html, md, ansi or the default simple_format
             "name_format": "text",
             "visibility": "visible",
         }
-        if r.status != NOT_GRADED:
-            test["status"] = "passed" if r.status == PASSED else "failed"
+        if r.status != Status.NOT_GRADED:  # Gradescope's two words; an error is a failure there
+            test["status"] = "passed" if r.status == Status.PASSED else "failed"
         tests.append(test)
     return {"score": sum(r.score for r in results), "output_format": "text", "test_output_format": "text",
             "test_name_format": "text", "tests": tests}
+
+
+JUNIT_TAGS = {Status.FAILED: "failure", Status.ERROR: "error", Status.NOT_GRADED: "skipped"}
 
 
 def to_junit(results: list[CheckResult]) -> str:
     root = ET.Element("testsuites", name="torch-practice")
     for lr in by_lesson(results):
         suite = ET.SubElement(root, "testsuite", name=lr.lesson, tests=str(len(lr.checks)),
-                              failures=str(lr.count(FAILED)), errors=str(lr.count(ERROR)),
-                              skipped=str(lr.count(NOT_GRADED)))
+                              failures=str(lr.count(Status.FAILED)), errors=str(lr.count(Status.ERROR)),
+                              skipped=str(lr.count(Status.NOT_GRADED)))
         for r in lr.checks:
             case = ET.SubElement(suite, "testcase", classname=r.lesson, name=r.check)
             ET.SubElement(case, "properties").append(ET.Element("property", name="points", value=str(r.points)))
-            if r.status in (FAILED, ERROR, NOT_GRADED):
-                tag = {FAILED: "failure", ERROR: "error", NOT_GRADED: "skipped"}[r.status]
-                ET.SubElement(case, tag, message=r.message.splitlines()[0] if r.message else r.status).text = r.message
+            if tag := JUNIT_TAGS.get(r.status):
+                first_line = r.message.splitlines()[0] if r.message else str(r.status)
+                ET.SubElement(case, tag, message=first_line).text = r.message
             if r.output:
                 ET.SubElement(case, "system-out").text = r.output
     ET.indent(root)

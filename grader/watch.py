@@ -21,6 +21,7 @@ from typing import Callable, TextIO
 
 from grader import hints, progress, text
 from grader.lessons import LESSONS, ROOT, Lesson
+from grader.report import Status
 
 Grader = Callable[[Lesson], str]  # grades a lesson, returns what to show
 
@@ -43,7 +44,7 @@ def summarise(lesson: Lesson, report: dict) -> str:
     """``l04_linear_model  5/8 points  not yet`` and the first failed check's message."""
     graded = report["lessons"][0]
     lines = [f"{lesson.id}  {graded['score']}/{graded['max_score']} points  {graded['status']}"]
-    failed = [c for c in graded["checks"] if c["status"] in ("failed", "error")]
+    failed = [c for c in graded["checks"] if c["status"] in (Status.FAILED, Status.ERROR)]
     if failed:
         first = failed[0]
         lines.append(f"first failing check: {first['title']} ({first['points']} pt{'s' * (first['points'] != 1)})")

@@ -3,6 +3,7 @@ student or CI would (a subprocess) and read back its JSON report."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from grader.report import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 MIRROR = ROOT.parent / "shared" / "datasets"  # the offline mirror beside the checkout, when there is one
@@ -29,7 +32,7 @@ class Graded:
         return {c["check"]: c for lesson in self.report["lessons"] for c in lesson["checks"]}
 
     def failed(self) -> set[str]:
-        return {name for name, c in self.checks().items() if c["status"] == "failed"}
+        return {name for name, c in self.checks().items() if c["status"] == Status.FAILED}
 
     def lesson(self, lesson_id: str) -> dict:
         return next(le for le in self.report["lessons"] if le["lesson"] == lesson_id)
@@ -57,6 +60,14 @@ def submission(tmp_path: Path, lesson: str, extra_code: str, base: str = "soluti
     source = (ROOT / base / f"{lesson}.py").read_text()
     (folder / f"{lesson}.py").write_text(source + "\n\n# --- changed for this test ---\n" + extra_code)
     return folder
+
+
+def training_checks(lesson: str) -> set[str]:
+    """The checks of ``lesson``'s hidden suite marked ``@training`` (read from its
+    source: the marker, not the check's name, says that a check trains a model)."""
+    suite = ROOT / "grader" / "suites" / f"test_{lesson}.py"
+    return {node.name for node in ast.parse(suite.read_text()).body if isinstance(node, ast.FunctionDef)
+            and any(getattr(mark, "id", getattr(mark, "attr", "")) == "training" for mark in node.decorator_list)}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, practice, sandbox_processes
 from grader import catalog
-from grader.batch import Graders, Stopped, _failure
+from grader.batch import Graders, Row, Stopped, _failure, _fill
 from grader.lessons import find
 from test_mutants import caught_by
 from test_notebook import filled
@@ -117,6 +117,15 @@ def test_a_grader_that_wrote_no_report_gets_a_short_status():
     assert _failure(3, "grader error: the suite of l04 does not import\n") == \
         "grader error: the suite of l04 does not import"
     assert _failure(2, "error: a.ipynb is not a notebook\n") == "malformed: a.ipynb is not a notebook"
+
+
+def test_a_check_that_ended_in_a_grader_error_shows_in_the_status_and_still_scores():
+    checks = [{"check": "test_forward", "title": "forward", "status": "passed"},
+              {"check": "test_loss", "title": "loss", "status": "error"}]
+    row = Row("alice", {L04.id: 0})
+    _fill(row, {"lessons": [{"lesson": L04.id, "score": 1, "max_score": 2, "checks": checks}]})
+    assert (row.scores, row.max_score) == ({L04.id: 1}, 2)
+    assert row.status == f"grader error in 1 check ({L04.id}: loss)"
 
 
 def test_stopping_the_batch_kills_the_running_graders_and_starts_no_more():

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, grade, sandbox_processes, submission
 
 pytestmark = pytest.mark.slow
-FAST = "not reaches"  # the function checks; training is covered elsewhere
+FAST = "not training"  # -m: the function checks; training is covered elsewhere
 L10 = "l10_softmax"
 CHECKS = {  # l10's fast checks, by the function they call
     "softmax": {"test_softmax_matches_torch_along_any_dim", "test_softmax_rows_are_positive_and_sum_to_one",
@@ -45,7 +45,7 @@ def checks_of(*functions: str) -> set[str]:
 def graded_l10(tmp_path_factory, code: str, *args: str, base: str = "solutions"):
     tmp_path = tmp_path_factory.mktemp("submission")
     folder = submission(tmp_path, L10, code, base=base)
-    return grade(L10, "--submission", str(folder), "-k", FAST, *args, tmp_path=tmp_path)
+    return grade(L10, "--submission", str(folder), "-m", FAST, *args, tmp_path=tmp_path)
 
 
 def message(graded, function: str) -> str:
@@ -131,7 +131,7 @@ def test_an_infinite_loop_at_import_fails_that_lesson_only(tmp_path):
     folder = submission(tmp_path, L10, "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n"
                                        "    pass\n")
     submission(tmp_path, "l13_cnn_advanced", "")
-    graded = grade("l10", "l13", "--submission", str(folder), "-k", FAST, "--timeout", "3", tmp_path=tmp_path)
+    graded = grade("l10", "l13", "--submission", str(folder), "-m", FAST, "--timeout", "3", tmp_path=tmp_path)
     assert graded.lesson(L10)["score"] == 0
     assert all(c["message"].startswith("timed out after 3 s during import of l10_softmax.py")
                for c in graded.lesson(L10)["checks"])
@@ -326,7 +326,7 @@ def test_forged_result_files_and_printed_summaries_are_not_results(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     folder = submission(tmp_path, L10, FORGING)
-    graded = grade(L10, "--submission", str(folder), "-k", FAST, "--gradescope", str(tmp_path / "results.json"),
+    graded = grade(L10, "--submission", str(folder), "-m", FAST, "--gradescope", str(tmp_path / "results.json"),
                    tmp_path=tmp_path, env={"HOME": str(home)})
     assert_exact_score(graded, CHECKS["accuracy"])
     output = graded.checks()[min(CHECKS["accuracy"])]["output"]
@@ -374,7 +374,7 @@ def test_a_broken_file_scores_that_lesson_zero_and_says_where(tmp_path, content,
     lesson = folder / f"{L10}.py"
     lesson.write_bytes(content) if isinstance(content, bytes) else lesson.write_text(content)
     submission(tmp_path, "l13_cnn_advanced", "")
-    graded = grade("l10", "l13", "--submission", str(folder), "-k", FAST, tmp_path=tmp_path)
+    graded = grade("l10", "l13", "--submission", str(folder), "-m", FAST, tmp_path=tmp_path)
     assert graded.lesson(L10)["score"] == 0
     messages = {c["message"] for c in graded.lesson(L10)["checks"]}
     assert len(messages) == 1 and expected in messages.pop()
@@ -386,7 +386,7 @@ def test_an_empty_file_names_each_missing_function(tmp_path):
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / f"{L10}.py").write_text("")
-    graded = grade(L10, "--submission", str(folder), "-k", FAST, tmp_path=tmp_path)
+    graded = grade(L10, "--submission", str(folder), "-m", FAST, tmp_path=tmp_path)
     assert graded.report["score"] == 0
     assert "softmax is missing from the lesson file" in message(graded, "softmax")
     assert "Net is missing from the lesson file" in message(graded, "Net")

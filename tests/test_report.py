@@ -1,0 +1,147 @@
+"""How a check's outcome becomes its status and `practice grade`'s exit status:
+a student's mistake fails the check, a grader fault (``GraderFault``, a fixture
+that broke) is the grader's error and exits 3, a check that cannot run here is
+"not graded" (a failure with --strict). Fast: a planted suite, no lesson."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import ROOT
+from grader import check
+from grader.plugin import NotGraded, failure_message, status
+from grader.remote import GraderFault, StudentError
+from grader.report import CheckResult, Status, exit_status
+
+
+def result(status: Status) -> CheckResult:
+    return CheckResult("l04_linear_model", "test_forward", 1, status)
+
+
+def test_one_grader_error_makes_the_exit_status_3_whatever_else_happened():
+    assert exit_status([result(Status.PASSED), result(Status.NOT_GRADED)]) == 0
+    assert exit_status([result(Status.PASSED), result(Status.FAILED)]) == 1
+    assert exit_status([result(Status.FAILED), result(Status.ERROR), result(Status.PASSED)]) == 3
+
+
+def ended(error: BaseException | None, when: str = "call") -> pytest.CallInfo:
+    def phase() -> None:
+        if error is not None:
+            raise error
+
+    return pytest.CallInfo.from_call(phase, when)
+
+
+@pytest.mark.parametrize(("error", "when", "strict", "expected"), [
+    (None, "call", False, Status.PASSED),
+    (AssertionError("forward: expected 2, got 1"), "call", False, Status.FAILED),
+    (StudentError("KeyError: 'w' at l04_linear_model.py:3"), "call", False, Status.FAILED),
+    (GraderFault("grader/drivers/l10_softmax.py:12 in train_net: KeyError"), "call", False, Status.ERROR),
+    (RuntimeError("a fixture broke"), "setup", False, Status.ERROR),
+    (RuntimeError("a fixture's cleanup broke"), "teardown", False, Status.ERROR),
+    (NotGraded("needs CUDA"), "setup", False, Status.NOT_GRADED),
+    (NotGraded("needs CUDA"), "setup", True, Status.FAILED),
+    (NotGraded("MNIST is missing"), "call", True, Status.FAILED),
+])
+def test_a_checks_status_comes_from_how_it_ended(error, when, strict, expected):
+    assert status(ended(error, when), strict) == expected
+
+
+def test_the_student_reads_what_the_status_means():
+    assert failure_message(ended(NotGraded("needs CUDA")).excinfo) == "not graded: needs CUDA"
+    where = "grader/drivers/l10_softmax.py:12 in train_net: KeyError: 'lr'"
+    assert failure_message(ended(GraderFault(where)).excinfo) == f"grader error: {where}"
+
+
+def test_a_note_belongs_to_the_check_that_made_it():
+    with check.collecting_notes() as first:
+        check.note("accuracy 0.99 (needs 0.97)")
+    with check.collecting_notes() as second:
+        pass
+    assert (first, second) == (["accuracy 0.99 (needs 0.97)"], [])
+    with pytest.raises(RuntimeError, match="outside a check"):
+        check.note("nobody reads this")
+
+
+PLANTED = '''
+import pytest
+
+from grader.check import note, points, training
+from grader.plugin import not_graded
+from grader.remote import GraderFault
+
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("the grader's fixture broke")
+
+
+@points(1)
+def test_passes_with_a_note():
+    note("accuracy 0.9900 (needs 0.97)")
+
+
+@points(1)
+def test_a_student_mistake_fails():
+    assert 1 == 2, "forward: expected 2, got 1"
+
+
+@points(2)
+def test_a_driver_fault_is_the_graders():
+    raise GraderFault("grader/drivers/l99_planted.py:7 in train_net: KeyError: 'lr'")
+
+
+@points(1)
+def test_missing_data_is_not_graded():
+    not_graded("PLANTED is missing")
+
+
+@points(1)
+def test_a_broken_fixture_is_the_graders(broken):
+    pass
+
+
+@points(1)
+@training
+def test_trains_a_model():
+    pass
+'''
+
+GRADE = '''
+import json, sys
+from pathlib import Path
+from types import SimpleNamespace
+from grader import grading, report
+
+suite = SimpleNamespace(suite=Path(sys.argv[1]))  # all grading.grade reads of a lesson
+for options in (grading.Options(markers="not training"), grading.Options(strict=True, select="missing_data")):
+    results = grading.grade([suite], options)
+    print(json.dumps({"exit": report.exit_status(results), "table": report.table(results),
+                      "checks": {r.check: [r.status, r.message, r.detail] for r in results}}))
+'''
+
+
+def test_a_planted_suite_gets_each_status_and_a_grader_fault_exits_3(tmp_path):
+    (tmp_path / "test_l99_planted.py").write_text(textwrap.dedent(PLANTED))
+    done = subprocess.run([sys.executable, "-c", GRADE, str(tmp_path / "test_l99_planted.py")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    graded, strict = map(json.loads, done.stdout.splitlines())
+    assert graded["checks"] == {  # -m "not training" leaves the training check out
+        "test_passes_with_a_note": [Status.PASSED, "", "accuracy 0.9900 (needs 0.97)"],
+        "test_a_student_mistake_fails": [Status.FAILED, "forward: expected 2, got 1", ""],
+        "test_a_driver_fault_is_the_graders": [
+            Status.ERROR, "grader error: grader/drivers/l99_planted.py:7 in train_net: KeyError: 'lr'", ""],
+        "test_missing_data_is_not_graded": [Status.NOT_GRADED, "not graded: PLANTED is missing", ""],
+        "test_a_broken_fixture_is_the_graders": [
+            Status.ERROR, "RuntimeError: the grader's fixture broke", ""],
+    }
+    assert graded["exit"] == 3 and "grader error" in graded["table"]
+    assert strict["checks"] == {  # --strict: a check that could not run fails, still saying why
+        "test_missing_data_is_not_graded": [Status.FAILED, "not graded: PLANTED is missing", ""]}
+    assert strict["exit"] == 1
