@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -28,7 +29,7 @@ class Options:
     object to pytest as a plugin and ``grader.plugin`` reads it (``plugin.options``);
     a new option is a field here and, if students or teachers set it, a CLI flag."""
 
-    impl: str = "exercises"  # or "solutions"
+    impl: Literal["exercises", "solutions"] = "exercises"  # the folder graded, unless a submission is named
     submission: Path | None = None  # a folder laid out like exercises/, or one lesson file
     data_dir: Path | None = None  # None: $TORCH_PRACTICE_DATA or ./data
     offline: bool = False  # never download datasets
@@ -55,7 +56,7 @@ def attached(report: pytest.TestReport) -> CheckResult | None:
     return getattr(report, RESULT, None)
 
 
-PROGRESS = {Status.PASSED: ".", Status.FAILED: "F", Status.NOT_GRADED: "s", Status.ERROR: "E"}  # marks on stderr
+STDERR_MARKS = {Status.PASSED: ".", Status.FAILED: "F", Status.NOT_GRADED: "s", Status.ERROR: "E"}  # one per check
 
 
 class Collector:
@@ -74,9 +75,9 @@ class Collector:
             self.results.pop()  # a teardown failure replaces the call's result
         self.results.append(result)
         if self.verbose:
-            print(f"  {PROGRESS[result.status]} {result.lesson} · {result.title}", file=sys.stderr, flush=True)
+            print(f"  {STDERR_MARKS[result.status]} {result.lesson} · {result.title}", file=sys.stderr, flush=True)
         else:
-            print(PROGRESS[result.status], end="", file=sys.stderr, flush=True)
+            print(STDERR_MARKS[result.status], end="", file=sys.stderr, flush=True)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -222,7 +222,7 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     elif isinstance(exc, pytest.skip.Exception):  # NotGraded: "not graded: needs CUDA"
         text = exc.msg
     elif isinstance(exc, GraderFault):  # str() names the place in the grader
-        text = f"grader error: {exc}"
+        text = str(exc) if str(exc).startswith("grader error") else f"grader error: {exc}"
     elif isinstance(exc, AssertionError):
         text = str(exc).strip()
         if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
@@ -233,7 +233,7 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     return "\n".join(line if len(line) <= LINE_WIDTH else line[:LINE_WIDTH - 3] + "..." for line in lines)
 
 
-def status(call: pytest.CallInfo, strict: bool) -> Status:
+def status_of(call: pytest.CallInfo, strict: bool) -> Status:
     """A check's status from how one phase (setup, call, teardown) of it ended."""
     exc = call.excinfo.value if call.excinfo else None
     if exc is None:
@@ -260,7 +260,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report: pytest.TestReport = outcome.get_result()
     if call.when != "call" and report.passed:
         return  # only the call, or a setup/teardown that went wrong, is a check's result
-    verdict = status(call, options(item.config).strict)
+    verdict = status_of(call, options(item.config).strict)
     if verdict == Status.FAILED and report.skipped:
         report.outcome = "failed"  # pytest's own account (-v) and exit status agree
     student = item.funcargs.get("student")

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from grader.lessons import LESSONS, ROOT, Lesson
+from grader.report import Status
 
 STATE = ROOT / ".practice"
 RESULTS = STATE / "results.json"  # {lesson id: {"score", "max_score", "failed": [check names], "graded_at"}}
@@ -51,7 +52,7 @@ def remember(lessons: list) -> None:
         last[lr.lesson] = {
             "score": lr.score,
             "max_score": lr.max_score,
-            "failed": [c.check for c in lr.checks if c.score < c.points and c.status != "not graded"],
+            "failed": [c.check for c in lr.checks if c.score < c.points and c.status != Status.NOT_GRADED],
             "graded_at": time.strftime("%Y-%m-%d %H:%M"),
         }
     try:

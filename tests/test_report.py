@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT
 from grader import check
-from grader.plugin import NotGraded, failure_message, status
+from grader.plugin import NotGraded, failure_message, status_of
 from grader.remote import GraderFault, StudentError
 from grader.report import CheckResult, Status, exit_status
 
@@ -49,7 +49,7 @@ def ended(error: BaseException | None, when: str = "call") -> pytest.CallInfo:
     (NotGraded("MNIST is missing"), "call", True, Status.FAILED),
 ])
 def test_a_checks_status_comes_from_how_it_ended(error, when, strict, expected):
-    assert status(ended(error, when), strict) == expected
+    assert status_of(ended(error, when), strict) == expected
 
 
 def test_the_student_reads_what_the_status_means():
