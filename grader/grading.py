@@ -85,6 +85,8 @@ class Collector:
 
 
 def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
+    """pytest's own arguments: the suites, how pytest runs and which checks it selects
+    (``-k``, ``-m``). The grader's options are not among them: they travel as ``options``."""
     args = [str(lesson.suite) for lesson in lessons]
     args += [
         "-p", "grader.plugin",
