@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install grade watch solutions test build bench clean
+.PHONY: install grade watch solutions test build readme bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/practice build
+
+# The lesson table of README.md, from grader/lessons.py and the suites' points.
+readme: $(STAMP)
+	$(BIN)/python -m grader.readme
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_start.py

@@ -1,21 +1,32 @@
 """What a hidden suite declares, read with ``ast`` without importing it (no
 torch, no pytest, instant): its checks, their points, which are ``@public``
-and their ``@hints``. ``practice hint`` and ``practice release`` use it."""
+or ``@training``, and their ``@hints``.
+
+The suite is the one source of these facts: a lesson's points are the sum of
+its checks' ``@points`` (``Lesson.points`` asks here), and in a student release,
+whose suites hold only the public checks, the same sum is the public points.
+``practice list``, ``hint``, ``release`` and the README table use it.
+"""
 
 from __future__ import annotations
 
 import ast
 import difflib
+import functools
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from grader.lessons import Lesson
+if TYPE_CHECKING:  # grader.lessons imports this module: the type only, no cycle
+    from grader.lessons import Lesson
 
 
 @dataclass(frozen=True)
 class Check:
     name: str  # the test function: test_<a sentence with underscores>
     points: int
-    public: bool
+    public: bool  # @public: ships in the student release
+    training: bool  # @training: trains a model to a threshold (minutes), never public
     hints: tuple[str, ...]
     lines: tuple[int, int]  # first line (its first decorator) and last line, 1-based
 
@@ -62,14 +73,32 @@ def checks(source: str) -> list[Check]:
             name=node.name,
             points=points[0].value if points and isinstance(points[0], ast.Constant) else 0,
             public="public" in marks,
+            training="training" in marks,
             hints=hints,
             lines=(first_line(node), node.end_lineno),
         ))
     return found
 
 
+@functools.lru_cache(maxsize=64)
+def _suite_checks(path: Path, stamp: tuple[int, int]) -> tuple[Check, ...]:
+    """The checks of the suite file at ``path``; ``stamp`` (mtime, size) makes an edited file read again."""
+    return tuple(checks(path.read_text(encoding="utf-8")))
+
+
+def suite_checks(path: Path) -> list[Check]:
+    """The checks of a suite file, in file order (parsed once per version of the file)."""
+    stat = path.stat()
+    return list(_suite_checks(path, (stat.st_mtime_ns, stat.st_size)))
+
+
 def lesson_checks(lesson: Lesson) -> list[Check]:
-    return checks(lesson.suite.read_text(encoding="utf-8"))
+    return suite_checks(lesson.suite)
+
+
+def suite_points(path: Path) -> int:
+    """The points of a suite: the sum of its checks' ``@points``."""
+    return sum(check.points for check in suite_checks(path))
 
 
 def find_check(lesson: Lesson, name: str) -> Check:

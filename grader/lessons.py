@@ -1,11 +1,15 @@
-"""The lesson registry: one row per lesson. Imports nothing heavy, so that
-``practice list`` starts instantly.
+"""The course file: one ordered row per lesson, the one place a lesson's
+title, topic, sources, datasets and lesson hints are written. Imports nothing
+heavy, so that ``practice list`` starts instantly.
 
 A lesson ``lNN_topic`` has ``solutions/lNN_topic.py`` (the reference, with
 solution markers), ``exercises/lNN_topic.py`` (generated stubs),
 ``grader/suites/test_lNN_topic.py`` (hidden checks) and, when it trains
 something, ``grader/drivers/lNN_topic.py`` (code run inside the sandbox).
-``points`` must equal the sum of the suite's ``@points``; a test keeps them equal.
+Its points are not written here: they are the sum of the suite's ``@points``
+(``Lesson.points``, read by ``grader.catalog``). The README's lesson table is
+generated from these rows (``make readme``). CONTRIBUTING.md lists what a new
+lesson needs.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import catalog
+
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = Path(__file__).resolve().parent / "suites"
 
@@ -21,24 +27,29 @@ SUITES = Path(__file__).resolve().parent / "suites"
 @dataclass(frozen=True)
 class Lesson:
     id: str  # "l10_softmax": file name in exercises/, solutions/ and grader/suites/test_<id>.py
-    title: str
-    points: int
-    topic: str  # what the lesson teaches, in the course's words
-    datasets: tuple[str, ...] = ()
+    title: str  # `practice list`, `next`, `hint`, the score table and the README
+    topic: str  # what the lesson covers, in the course's words (the README table)
+    sources: str  # the chapters and lectures it follows (the README table)
+    datasets: tuple[str, ...] = ()  # grader.data names the grader prepares before the lesson's sandbox starts
     hints: tuple[str, ...] = ()  # where to start when stuck, vague to specific (`practice hint LESSON`)
 
     @property
     def suite(self) -> Path:
         return SUITES / f"test_{self.id}.py"
 
+    @property
+    def points(self) -> int:
+        """The sum of the suite's ``@points``: all checks here, the public ones in a student release."""
+        return catalog.suite_points(self.suite)
+
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l01_tensors",
         title="Tensors 数据操作: storage, strides, broadcasting, saving",
-        points=21,
-        topic="storage/stride/offset, views and as_strided, 广播机制, 节省内存, one-hot with scatter_, "
-              "torch.save/load with weights_only (DLWPT ch. 3; d2l 2.1)",
+        topic="storage, stride and offset by hand, views and transposes with `as_strided`, 广播机制, 节省内存, "
+              "one-hot with `scatter_`, `torch.save`/`load` with `weights_only`",
+        sources="DLWPT ch. 3; d2l 2.1",
         hints=(
             "A tensor is a view over a flat storage: sizes, strides and an offset.",
             "Most functions here only do arithmetic on sizes and strides; few copy data.",
@@ -48,9 +59,10 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l02_data_as_tensors",
         title="Real data as tensors: wine, bike sharing, text, images",
-        points=22,
-        topic="tabular data and z-scores, boolean masks, precision/recall, time series in N x C x L, "
-              "one-hot characters and words, HWC -> CHW images (DLWPT ch. 4; d2l 2.2)",
+        topic="the wine table (z-scores, boolean masks, precision/recall), bike-sharing days in N x C x L, "
+              "one-hot characters and words from Pride and Prejudice, images HWC -> CHW and per-channel "
+              "normalisation",
+        sources="DLWPT ch. 4; d2l 2.2",
         datasets=("wine", "bikes", "austen", "bobby", "cat1", "cat2", "cat3"),
         hints=(
             "Every dataset becomes a float tensor: (samples, features), or (N, C, L) for time series.",
@@ -61,9 +73,10 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l03_autograd",
         title="Gradients by hand and by autograd 自动微分",
-        points=23,
-        topic="the thermometer model, hand-written and numerical gradients, gradient descent, requires_grad/"
-              "backward/no_grad, non-scalar backward, detach, control flow, norms (DLWPT ch. 5; d2l 2.3, 2.5)",
+        topic="the thermometer model, hand-written and central-difference gradients, gradient descent by "
+              "hand and with `requires_grad`/`backward`/`no_grad`, non-scalar backward, `detach`, control "
+              "flow, norms",
+        sources="DLWPT ch. 5; d2l 2.3, 2.5",
         hints=(
             "Gradient descent needs dL/dparams: by hand with the chain rule, or from autograd.",
             "With autograd: requires_grad=True on the parameters, loss.backward(), then read params.grad.",
@@ -73,8 +86,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l04_linear_model",
         title="Linear model 线性模型",
-        points=8,
-        topic="y_hat = x * w, per-sample loss and MSE, 穷举法 over w, the MSE surface over (w, b) (Liu Er lecture 2)",
+        topic="y_hat = x * w, per-sample loss and MSE, 穷举法 over w, the MSE surface over (w, b)",
+        sources="Liu Er lecture 2",
         hints=(
             "The lecture loops over w; here you compute every w at once.",
             "Put the candidates on one axis and the samples on another.",
@@ -84,9 +97,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l05_gradient_descent",
         title="Gradient descent 梯度下降",
-        points=13,
-        topic="the analytic gradient of the MSE, batch gradient descent, 随机梯度下降 per sample, 指数加权均值 "
-              "(Liu Er lecture 3)",
+        topic="the analytic gradient of the MSE, batch gradient descent, 随机梯度下降 per sample, 指数加权均值",
+        sources="Liu Er lecture 3",
         hints=(
             "Step against the gradient of the cost.",
             "Batch gradient descent uses the mean gradient over all samples; SGD updates after every sample.",
@@ -96,9 +108,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l06_backprop",
         title="Back propagation 反向传播",
-        points=13,
-        topic="computational graphs, requires_grad, backward, updates under no_grad, zeroing .grad, the quadratic "
-              "homework (Liu Er lecture 4)",
+        topic="computational graphs, `requires_grad`, `backward`, updates under `no_grad` with zeroed "
+              "gradients, the quadratic homework",
+        sources="Liu Er lecture 4",
         hints=(
             "Let autograd compute the gradient instead of deriving it by hand.",
             "Updates must not be recorded in the graph, and gradients accumulate until you zero them.",
@@ -109,9 +121,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l07_linear_regression",
         title="Linear regression with PyTorch 用PyTorch实现线性回归",
-        points=17,
-        topic="the four steps (data, nn.Module, loss and optimizer, train loop) on nn.Linear; d2l's linear "
-              "regression from scratch (Liu Er lecture 5; d2l 3.2)",
+        topic="the four steps (data, `nn.Module`, loss and optimizer, training loop) on `nn.Linear` with "
+              "`MSELoss(reduction='sum')`; d2l's linear regression from scratch",
+        sources="Liu Er lecture 5; d2l 3.2",
         hints=(
             "Every PyTorch training follows four steps: data, model, loss and optimizer, loop.",
             "The loop: forward, loss, zero the gradients, backward, step.",
@@ -121,9 +133,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l08_logistic_regression",
         title="Logistic regression 逻辑斯蒂回归",
-        points=14,
-        topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits, the decision "
-              "boundary (Liu Er lecture 6)",
+        topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits (exact at "
+              "1e4), the decision boundary",
+        sources="Liu Er lecture 6",
         hints=(
             "Classification needs probabilities: squash the linear output with a sigmoid.",
             "BCE compares the probability with the 0/1 label; from logits it must stay finite for huge values.",
@@ -133,9 +145,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l09_multi_dim_dataloader",
         title="Multi-dimensional input, Dataset and DataLoader",
-        points=15,
-        topic="处理多维特征的输入 (an 8-6-4-1 network on the diabetes data), 加载数据集 with Dataset and "
-              "DataLoader, mini-batch training (Liu Er lectures 7-8)",
+        topic="处理多维特征的输入 and 加载数据集: a diabetes `Dataset` and `DataLoader`, mini-batch training of an "
+              "8-6-4-1 network",
+        sources="Liu Er lectures 7-8",
         datasets=("diabetes",),
         hints=(
             "The diabetes file has 8 features per row and a 0/1 label in the last column.",
@@ -147,8 +159,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l10_softmax",
         title="Softmax classifier 多分类问题",
-        points=29,
-        topic="softmax, LogSumExp 解决溢出, cross-entropy, an MLP on MNIST (Liu Er lecture 9; d2l 3.6)",
+        topic="softmax, LogSumExp 解决溢出, cross-entropy, an MLP trained on MNIST",
+        sources="Liu Er lecture 9; d2l 3.6",
         datasets=("mnist",),
         hints=(
             "Softmax overflows for large logits unless you shift them first.",
@@ -159,8 +171,10 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l11_mlp_regularization",
         title="MLP from scratch, weight decay, dropout and initialisation",
-        points=43,
-        topic="多层感知机 from scratch, 欠拟合/过拟合, 权重衰减, 暂退法 Dropout, Xavier 初始化 on Fashion-MNIST (d2l 4.1-4.8)",
+        topic="多层感知机 from scratch (hand-written relu, 784-256-10 with `@`), 欠拟合/过拟合 with polynomial "
+              "features, 权重衰减, 暂退法 `dropout_layer` and a dropout MLP, Xavier 初始化; both MLPs trained on "
+              "Fashion-MNIST",
+        sources="d2l 4.1-4.8",
         datasets=("fashion_mnist",),
         hints=(
             "Write the MLP with plain tensors first, then regularise it.",
@@ -172,9 +186,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l12_cnn_basics",
         title="Basic CNN 卷积神经网络基础",
-        points=37,
-        topic="convolution by hand (padding, stride), max pooling, Liu Er's MNIST CNN, LeNet on CIFAR-10, "
-              "per-class accuracy, .to(device), saving a state_dict (Liu Er lecture 10; the 60-minute blitz)",
+        topic="convolution and max pooling by hand (padding, stride), Liu Er's MNIST CNN, LeNet on "
+              "CIFAR-10, per-class accuracy, `.to(device)`, saving a `state_dict`",
+        sources="Liu Er lecture 10; the 60-minute blitz",
         datasets=("mnist", "cifar10"),
         hints=(
             "A convolution slides a kernel over the image and sums elementwise products.",
@@ -185,9 +199,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l13_cnn_advanced",
         title="Advanced CNN: GoogLeNet Inception and ResNet",
-        points=35,
-        topic="1x1 卷积 bottlenecks, Inception blocks, residual connections against 梯度消失, BatchNorm and a "
-              "ResNet-9 for CIFAR-10 on the GPU (Liu Er lecture 11)",
+        topic="Inception blocks with 1x1 卷积 bottlenecks, ResNet's 残差连接 against 梯度消失, both on MNIST; on a "
+              "GPU, a ResNet-9 from BatchNorm residual blocks on CIFAR-10",
+        sources="Liu Er lecture 11",
         datasets=("mnist", "cifar10"),
         hints=(
             "Inception runs branches side by side; ResNet adds the input back.",
@@ -198,8 +212,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l14_rnn_basics",
         title="RNN basics 循环神经网络: cells by hand, hello -> ohlol",
-        points=24,
-        topic="RNNCell vs RNN, LSTM and GRU gates, one-hot vs Embedding, hello -> ohlol (Liu Er lecture 12)",
+        topic="RNNCell, LSTM and GRU cells by hand checked against PyTorch (values and gradients), "
+              "`RNNCell` vs `nn.RNN`, one-hot vs `Embedding` models learning hello -> ohlol",
+        sources="Liu Er lecture 12",
         hints=(
             "An RNN applies the same cell at every time step.",
             "Check your cells against torch's by copying the weights into both.",
@@ -209,8 +224,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="l15_rnn_classifier",
         title="RNN classifier: names to countries with a bidirectional GRU",
-        points=17,
-        topic="padding, pack_padded_sequence, bidirectional GRU, hidden_size * n_directions (Liu Er lecture 13)",
+        topic="name -> country on the course's names data: padding, `pack_padded_sequence`, a bidirectional "
+              "GRU with hidden_size * n_directions features",
+        sources="Liu Er lecture 13",
         datasets=("names_train", "names_test"),
         hints=(
             "Names have different lengths: pad them, and tell the GRU the real lengths.",

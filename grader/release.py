@@ -10,6 +10,10 @@ Hidden checks are cut from each suite's source by line range (so comments
 and layout of what stays are kept), with the comment block right above
 each; then every top-level helper or constant that no remaining code uses
 is cut too, until nothing more goes.
+
+Every other file is copied as it is. A lesson's points need no rewriting:
+``Lesson.points`` is the sum of the ``@points`` in the suite it reads, so in
+the release, whose suites hold only the public checks, it is the public points.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import shutil
 from pathlib import Path
 
 from grader import catalog
-from grader.lessons import LESSONS, ROOT
+from grader.lessons import ROOT
 
 TEMPLATE = ROOT / "templates" / "release"
 
@@ -79,17 +83,6 @@ def public_suite(source: str) -> str:
     return source
 
 
-def _with_public_points(registry: str) -> str:
-    """``grader/lessons.py`` with each lesson's points set to its public checks' sum."""
-    for lesson in LESSONS:
-        public = sum(c.points for c in catalog.lesson_checks(lesson) if c.public)
-        registry, found = re.subn(rf'(id="{lesson.id}",.*?\bpoints=)\d+', rf"\g<1>{public}", registry,
-                                  count=1, flags=re.DOTALL)
-        if not found:
-            raise ReleaseError(f"cannot find the points of {lesson.id} in grader/lessons.py")
-    return registry
-
-
 def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
@@ -116,8 +109,6 @@ def release(out: Path, root: Path = ROOT) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         if path.parent.name == "suites" and path.suffix == ".py":
             text = public_suite(text)
-        elif relative == Path("grader/lessons.py"):
-            text = _with_public_points(text)
         target.write_text(text, encoding="utf-8")
     shutil.copy2(root / "constraints.txt", out / "constraints.txt")
     (out / "pyproject.toml").write_text(
