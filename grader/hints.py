@@ -1,6 +1,6 @@
 """``practice hint``: hints from vague to specific, one more per call.
 
-A lesson's hints live in its registry row (``Lesson.hints``); a check's hints
+A lesson's hints live in its row of the course file (``Lesson.hints``); a check's hints
 in its ``@hints(...)`` decorator in the suite. Which ones a student has seen
 is counted in ``.practice/hints.json``.
 """
