@@ -3,7 +3,6 @@ student or CI would (a subprocess) and read back its JSON report."""
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from grader import catalog
+from grader.lessons import find
 from grader.report import Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +66,7 @@ def submission(tmp_path: Path, lesson: str, extra_code: str, base: str = "soluti
 def training_checks(lesson: str) -> set[str]:
     """The checks of ``lesson``'s hidden suite marked ``@training`` (read from its
     source: the marker, not the check's name, says that a check trains a model)."""
-    suite = ROOT / "grader" / "suites" / f"test_{lesson}.py"
-    return {node.name for node in ast.parse(suite.read_text()).body if isinstance(node, ast.FunctionDef)
-            and any(getattr(mark, "id", getattr(mark, "attr", "")) == "training" for mark in node.decorator_list)}
+    return {check.name for check in catalog.lesson_checks(find(lesson)) if check.training}
 
 
 @pytest.fixture
