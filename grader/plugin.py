@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pytest
 import torch
@@ -199,8 +199,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a long tensor
 
 
-def failure_message(excinfo: pytest.ExceptionInfo) -> str:
-    """At most three short lines for the score table: the reason and the hint."""
+def failure_message(excinfo: pytest.ExceptionInfo, hints: Sequence[str] = ()) -> str:
+    """At most three short lines for the score table: the reason and the hint
+    (a failed verdict without one gets the check's last of ``hints``)."""
     exc = excinfo.value
     if isinstance(exc, (StudentError, pytest.skip.Exception)):
         text = str(exc) if isinstance(exc, StudentError) else exc.msg
@@ -208,6 +209,7 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
         text = str(exc).strip()
         if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
             text = text.partition("\nassert ")[0]
+        text = check.with_default_hint(text, hints)
     else:
         text = f"{type(exc).__name__}: {str(exc).strip()}"
     lines = text.strip().splitlines()[:MESSAGE_LINES]
@@ -220,7 +222,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report: pytest.TestReport = outcome.get_result()
     if call.when != "call" and report.passed:
         return  # only the call, or a setup/teardown that went wrong, is a check's result
-    message = failure_message(call.excinfo) if call.excinfo else ""
+    message = failure_message(call.excinfo, check.hints_of(item)) if call.excinfo else ""
     if report.skipped and item.config.getoption("strict_grading") and message.startswith(NOT_GRADED):
         report.outcome = "failed"  # CI: a check that could not run is a failure
     student = item.funcargs.get("student")
