@@ -83,7 +83,10 @@ def fail(message: str, hint: str = "") -> NoReturn:
 
 def expect(ok: bool, message: str, hint: str = "") -> None:
     """Fail the check with ``message`` (and ``hint``, plain text) unless ``ok``:
-    ``expect(w.shape == (3,), f"w: got shape {w.shape}", hint="one weight per feature")``."""
+    ``expect(w.shape == (3,), f"w: got shape {w.shape}", hint="one weight per feature")``.
+    The message is built before the test: one that reads what exists only on
+    failure (the first bad index, a gradient that may be None) is written
+    ``if bad: fail(...)`` instead."""
     if not ok:
         fail(message, hint)
 
