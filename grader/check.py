@@ -1,6 +1,11 @@
 """What hidden suites use to state a check: points, markers and assertions
 whose failure messages speak in the student's terms (shape, max error, the
-element that broke), never dumping long tensors."""
+element that broke), never dumping long tensors.
+
+One vocabulary: every verdict is ``expect``, ``fail`` or an ``assert_*``
+helper, each taking the hint as plain text (``hint="..."``); the ``hint: ``
+prefix is added in ``with_hint`` only. A failure without a hint shows the
+check's last ``@hints`` entry (the plugin applies ``with_default_hint``)."""
 
 from __future__ import annotations
 
@@ -59,15 +64,43 @@ def hints(*texts: str) -> pytest.MarkDecorator:
     return pytest.mark.hints(*texts)
 
 
-def hint(text: str) -> str:
-    """A hint shown under a failed check: ``assert ok, hint("subtract the max")``."""
-    return f"hint: {text}"
+HINT_PREFIX = "hint: "  # the one place a failure's hint line is marked
 
 
-def expect(ok: bool, message: str, advice: str = "") -> None:
-    """``assert ok, message`` plus a hint, without pytest re-indenting the hint line."""
+def with_hint(message: str, hint: str) -> str:
+    """The failure text a student sees: ``message``, then ``hint: <hint>`` on
+    its own line when there is a hint (plain text, no prefix)."""
+    return f"{message}\n{HINT_PREFIX}{hint}" if hint else message
+
+
+def with_default_hint(message: str, hints: Sequence[str]) -> str:
+    """``message`` with the check's last ``@hints`` entry (the most specific)
+    as its hint line when the failure gave none."""
+    if not hints or any(line.startswith(HINT_PREFIX) for line in message.splitlines()):
+        return message
+    return with_hint(message, hints[-1])
+
+
+def hints_of(item: pytest.Item) -> tuple[str, ...]:
+    """The ``@hints`` texts of a check (none when it has no marker)."""
+    marker = item.get_closest_marker("hints")
+    return tuple(marker.args) if marker else ()
+
+
+def fail(message: str, hint: str = "") -> NoReturn:
+    """Fail the check with ``message`` and a plain-text ``hint``; without one,
+    the check's last ``@hints`` entry is shown."""
+    raise AssertionError(with_hint(message, hint))
+
+
+def expect(ok: bool, message: str, hint: str = "") -> None:
+    """Fail the check with ``message`` (and ``hint``, plain text) unless ``ok``:
+    ``expect(w.shape == (3,), f"w: got shape {w.shape}", hint="one weight per feature")``.
+    The message is built before the test: one that reads what exists only on
+    failure (the first bad index, a gradient that may be None) is written
+    ``if bad: fail(...)`` instead."""
     if not ok:
-        raise AssertionError(f"{message}\n{hint(advice)}" if advice else message)
+        fail(message, hint)
 
 
 def describe(value: Any) -> str:
@@ -79,14 +112,17 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def assert_tensor(value: Any, what: str) -> torch.Tensor:
-    assert isinstance(value, torch.Tensor), f"{what} should be a tensor, got {describe(value)}"
+def assert_tensor(value: Any, what: str, *, hint: str = "") -> torch.Tensor:
+    """``value``, failing unless it is a tensor."""
+    expect(isinstance(value, torch.Tensor), f"{what} should be a tensor, got {describe(value)}", hint)
     return value
 
 
-def assert_shape(value: Any, shape: Sequence[int], what: str) -> torch.Tensor:
-    value = assert_tensor(value, what)
-    assert tuple(value.shape) == tuple(shape), f"{what}: expected shape {tuple(shape)}, got {tuple(value.shape)}"
+def assert_shape(value: Any, shape: Sequence[int], what: str, *, hint: str = "") -> torch.Tensor:
+    """``value``, failing unless it is a tensor of ``shape``."""
+    value = assert_tensor(value, what, hint=hint)
+    expect(tuple(value.shape) == tuple(shape), f"{what}: expected shape {tuple(shape)}, got {tuple(value.shape)}",
+           hint)
     return value
 
 
@@ -95,17 +131,13 @@ def _first(mask: torch.Tensor) -> tuple[int, ...]:
     return tuple(int(i) for i in mask.nonzero()[0])
 
 
-def _fail(message: str, hint: str) -> NoReturn:
-    raise AssertionError(f"{message}\n{hint}" if hint else message)
-
-
 def assert_finite(actual: Any, what: str, *, hint: str = "") -> None:
     """Fail, naming the first NaN or inf, unless every element is finite."""
     actual = assert_tensor(actual, what)
     bad = ~torch.isfinite(actual)
     if bad.any():
         index = _first(bad)
-        _fail(f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
+        fail(f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
               f"first at {list(index)}: {actual[index].item()}", hint)
 
 
@@ -122,7 +154,7 @@ def assert_close(
     equals ``expected`` within tolerance (NaN never matches)."""
     assert_shape(actual, expected.shape, what)
     if expected.is_floating_point():
-        assert actual.is_floating_point(), f"{what}: expected floating point values, got {actual.dtype}"
+        expect(actual.is_floating_point(), f"{what}: expected floating point values, got {actual.dtype}")
         default_rtol, default_atol = TOLERANCES.get(expected.dtype, (1e-3, 1e-5))
         rtol = default_rtol if rtol is None else rtol
         atol = default_atol if atol is None else atol
@@ -134,18 +166,19 @@ def assert_close(
         return
     index = _first(bad)
     error = (actual.double() - expected.double()).abs().nan_to_num(float("inf")).max().item()
-    _fail(f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {list(index)}: "
+    fail(f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {list(index)}: "
           f"got {actual[index].item():.6g}, expected {expected[index].item():.6g} (max error {error:.3g})", hint)
 
 
 def accuracy(predictions: Any, labels: torch.Tensor) -> float:
     """Fraction of ``predictions`` ((N,) int class indices) equal to ``labels`` ((N,) int)."""
     assert_shape(predictions, labels.shape, "predictions")
-    assert not predictions.is_floating_point(), f"predictions should be class indices, got {predictions.dtype}"
+    expect(not predictions.is_floating_point(), f"predictions should be class indices, got {predictions.dtype}")
     return (predictions == labels).double().mean().item()
 
 
-def assert_accuracy(predictions: Any, labels: torch.Tensor, threshold: float, what: str) -> None:
+def assert_accuracy(predictions: Any, labels: torch.Tensor, threshold: float, what: str, *, hint: str = "") -> None:
+    """Fail unless ``predictions`` match ``labels`` on at least ``threshold`` of the samples."""
     acc = accuracy(predictions, labels)
     note(f"accuracy {acc:.4f} (needs {threshold:.2f})")
-    assert acc >= threshold, f"{what}: accuracy {acc:.4f}, needs at least {threshold:.2f}"
+    expect(acc >= threshold, f"{what}: accuracy {acc:.4f}, needs at least {threshold:.2f}", hint)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import Iterator, NoReturn, Sequence
 
 import pytest
 import torch
@@ -214,8 +214,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a long tensor
 
 
-def failure_message(excinfo: pytest.ExceptionInfo) -> str:
-    """At most three short lines for the score table: the reason and the hint."""
+def failure_message(excinfo: pytest.ExceptionInfo, hints: Sequence[str] = ()) -> str:
+    """At most three short lines for the score table: the reason and the hint
+    (a failed verdict without one gets the check's last of ``hints``)."""
     exc = excinfo.value
     if isinstance(exc, StudentError):
         text = str(exc)
@@ -227,6 +228,7 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
         text = str(exc).strip()
         if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
             text = text.partition("\nassert ")[0]
+        text = check.with_default_hint(text, hints)
     else:
         text = f"{type(exc).__name__}: {str(exc).strip()}"
     lines = text.strip().splitlines()[:MESSAGE_LINES]
@@ -271,7 +273,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         check=item.name,
         points=item.get_closest_marker("points").args[0],
         status=verdict,
-        message=failure_message(call.excinfo) if call.excinfo else "",
+        message=failure_message(call.excinfo, check.hints_of(item)) if call.excinfo else "",
         output=output,
         detail="; ".join(item.stash.get(NOTES, [])) if call.when == "call" else "",
     ))

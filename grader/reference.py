@@ -20,7 +20,7 @@ def linear_problem(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, list]:
     return W, b, batches
 
 
-def replay_sgd(W: torch.Tensor, b: torch.Tensor, batches: list, lr: float,
+def replay_cross_entropy_sgd(W: torch.Tensor, b: torch.Tensor, batches: list, lr: float,
                epochs: int = 1) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
     """What ``epochs`` correct epochs of SGD with cross-entropy give on the
     linear classifier: the weights, the bias and each epoch's mean batch loss."""
@@ -37,6 +37,33 @@ def replay_sgd(W: torch.Tensor, b: torch.Tensor, batches: list, lr: float,
             losses.append(loss.item())
         history.append(sum(losses) / len(losses))
     return W.detach(), b.detach(), history
+
+
+def replay_scalar_gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w: float, lr: float,
+                                   epochs: int) -> tuple[float, torch.Tensor]:
+    """Full-batch gradient descent on y = x * w with the mean squared error,
+    by hand: each epoch records the cost, then steps against the mean
+    gradient. xs, ys (N,) float; returns the final w and the (epochs,)
+    float64 cost history."""
+    history = []
+    for _ in range(epochs):
+        history.append(((xs * w - ys) ** 2).mean().item())
+        w -= lr * (2 * xs * (xs * w - ys)).mean().item()
+    return w, torch.tensor(history, dtype=torch.float64)
+
+
+def replay_scalar_sgd(xs: torch.Tensor, ys: torch.Tensor, w: float, lr: float,
+                      epochs: int) -> tuple[float, torch.Tensor]:
+    """Stochastic gradient descent on y = x * w with the squared error, by
+    hand: one step per sample, then the epoch's cost over the whole set.
+    xs, ys (N,) float; returns the final w and the (epochs,) float64 cost
+    history."""
+    history = []
+    for _ in range(epochs):
+        for x, y in zip(xs.tolist(), ys.tolist()):
+            w -= lr * 2 * x * (x * w - y)
+        history.append(((xs * w - ys) ** 2).mean().item())
+    return w, torch.tensor(history, dtype=torch.float64)
 
 
 def replay_steps(params: Iterable[torch.Tensor], losses: Iterable[Callable[..., torch.Tensor]], lr: float,

@@ -11,28 +11,44 @@ import re
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_close, assert_shape, hint, hints, points, public
+from grader.check import assert_close, assert_shape, expect, fail, hints, points, public
+from grader.suite_helpers import RunsCode
 from grader.drivers.l01_tensors import build_view
 from grader.remote import StudentError, load_plain, torch_bytes
 from grader.drivers import l01_tensors as driver
 
 POINTS = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]])  # the book's points
-NO_TRANSPOSE = ("torch.transpose", "torch.Tensor.transpose", "torch.t", "torch.Tensor.t", "torch.permute",
-                "torch.Tensor.permute", "torch.swapaxes", "torch.Tensor.swapaxes", "torch.swapdims",
-                "torch.Tensor.swapdims", "torch.movedim", "torch.Tensor.movedim", "torch.Tensor.T", "torch.Tensor.mT")
+NO_TRANSPOSE = (
+    "torch.transpose",
+    "torch.Tensor.transpose",
+    "torch.t",
+    "torch.Tensor.t",
+    "torch.permute",
+    "torch.Tensor.permute",
+    "torch.swapaxes",
+    "torch.Tensor.swapaxes",
+    "torch.swapdims",
+    "torch.Tensor.swapdims",
+    "torch.movedim",
+    "torch.Tensor.movedim",
+    "torch.Tensor.T",
+    "torch.Tensor.mT",
+)
 NO_BROADCAST = ("torch.broadcast_shapes", "torch.broadcast_tensors", "torch.broadcast_to")
 
 
 def as_int(value, what: str) -> int:
     if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point():
         return int(value)
-    assert isinstance(value, int) and not isinstance(value, bool), f"{what} should be an int, got {value!r}"
+    expect(isinstance(value, int) and not isinstance(value, bool), f"{what} should be an int, got {value!r}")
     return value
 
 
 def as_shape(value, what: str) -> tuple:
-    assert isinstance(value, (tuple, list)) and all(isinstance(v, int) for v in value), (
-        f"{what} should be a tuple of ints, got {value!r}")
+    expect(
+        isinstance(value, (tuple, list)) and all(isinstance(v, int) for v in value),
+        f"{what} should be a tuple of ints, got {value!r}",
+    )
     return tuple(value)
 
 
@@ -81,13 +97,19 @@ def random_view(rng: random.Random, min_dims: int = 1) -> tuple[list[int], list[
 def test_contiguous_strides_are_products_of_the_sizes_to_the_right(student):
     for shape, expected in [((3, 2), (2, 1)), ((3, 4, 5), (20, 5, 1)), ((7,), (1,)), ((), ())]:
         got = as_shape(student.contiguous_strides(shape), f"contiguous_strides({shape})")
-        assert got == expected, (f"contiguous_strides({shape}) should be {expected}, got {got}\n"
-                                 + hint("the last stride is 1; each stride is the next one times the next size"))
+        expect(
+            got == expected,
+            f"contiguous_strides({shape}) should be {expected}, got {got}",
+            hint="the last stride is 1; each stride is the next one times the next size",
+        )
     rng = random.Random(0)
     for _ in range(30):
         shape = tuple(rng.randint(1, 6) for _ in range(rng.randint(1, 5)))
         got = as_shape(student.contiguous_strides(shape), f"contiguous_strides({shape})")
-        assert got == torch.empty(shape).stride(), f"contiguous_strides({shape}) should be {torch.empty(shape).stride()}, got {got}"
+        expect(
+            got == torch.empty(shape).stride(),
+            f"contiguous_strides({shape}) should be {torch.empty(shape).stride()}, got {got}",
+        )
 
 
 @public
@@ -102,8 +124,11 @@ def test_storage_index_finds_the_books_points_1_at_position_2(student):
     got = student.run_driver(driver.storage_indices, cases=cases, time_limit=30)
     for (index, position), answer in zip(expected.items(), got):
         answer = as_int(answer, f"storage_index(points, {index})")
-        assert answer == position, (f"storage_index(points, {index}) for the book's 3x2 points should be {position}, "
-                                    f"got {answer}\n" + hint("position = offset + sum of index[d] * stride[d]"))
+        expect(
+            answer == position,
+            f"storage_index(points, {index}) for the book's 3x2 points should be {position}, got {answer}",
+            hint="position = offset + sum of index[d] * stride[d]",
+        )
 
 
 @hints(
@@ -121,19 +146,24 @@ def test_storage_index_matches_storage_offset_on_300_random_views(student):
         shape, ops = random_view(rng)
         view = build_view(shape, ops)
         index = [rng.randint(-view.shape[d], view.shape[d] - 1) for d in range(rng.randint(1, view.dim()))]
-        cases.append({"shape": shape, "ops": ops, "index": index,
-                      "expected": view[tuple(index)].storage_offset()})
-    got = student.run_driver(driver.storage_indices, cases=[{k: c[k] for k in ("shape", "ops", "index")} for c in cases],
-                             time_limit=60)
-    assert isinstance(got, list) and len(got) == len(cases), "storage_index did not give one answer per view"
+        cases.append({"shape": shape, "ops": ops, "index": index, "expected": view[tuple(index)].storage_offset()})
+    got = student.run_driver(
+        driver.storage_indices, cases=[{k: c[k] for k in ("shape", "ops", "index")} for c in cases], time_limit=60
+    )
+    expect(isinstance(got, list) and len(got) == len(cases), "storage_index did not give one answer per view")
     for c, answer in zip(cases, got):
         view = build_view(c["shape"], c["ops"])
-        what = (f"storage_index(t, {tuple(c['index'])}) for t = arange({c['shape']}) after {c['ops'] or 'nothing'} "
-                f"(shape {tuple(view.shape)}, stride {view.stride()}, offset {view.storage_offset()})")
+        what = (
+            f"storage_index(t, {tuple(c['index'])}) for t = arange({c['shape']}) after {c['ops'] or 'nothing'} "
+            f"(shape {tuple(view.shape)}, stride {view.stride()}, offset {view.storage_offset()})"
+        )
         answer = as_int(answer, what)
-        assert answer == c["expected"], (f"{what}: expected {c['expected']}, got {answer}\n"
-                                         + hint("start at t.storage_offset(), use t.stride() (a slice or a "
-                                                "transpose changes it), and turn a negative index i into i + size"))
+        expect(
+            answer == c["expected"],
+            f"{what}: expected {c['expected']}, got {answer}",
+            hint="start at t.storage_offset(), use t.stride() (a slice or a "
+            "transpose changes it), and turn a negative index i into i + size",
+        )
 
 
 # -- transposing by hand with as_strided ------------------------------------
@@ -145,15 +175,23 @@ def test_storage_index_matches_storage_offset_on_300_random_views(student):
 )
 @points(1)
 def test_transpose_view_gives_the_books_strides_1_2_and_1_5_20(student):
-    cases = [{"shape": [3, 2], "ops": [], "base": POINTS, "dim0": 0, "dim1": 1},
-             {"shape": [3, 4, 5], "ops": [], "dim0": 0, "dim1": 2}]
+    cases = [
+        {"shape": [3, 2], "ops": [], "base": POINTS, "dim0": 0, "dim1": 1},
+        {"shape": [3, 4, 5], "ops": [], "dim0": 0, "dim1": 2},
+    ]
     first, second = student.run_driver(driver.transpose_views, cases=cases, time_limit=30)
-    assert tuple(first["stride"]) == (1, 2), (f"transpose_view(points, 0, 1) should have stride (1, 2), got "
-                                              f"{tuple(first['stride'])}\n" + hint("swap the two strides, keep the storage"))
-    assert not first["contiguous"], "transpose_view(points, 0, 1) should not be contiguous: it is a view, not a copy"
+    expect(
+        tuple(first["stride"]) == (1, 2),
+        f"transpose_view(points, 0, 1) should have stride (1, 2), got {tuple(first['stride'])}",
+        hint="swap the two strides, keep the storage",
+    )
+    expect(not first["contiguous"], "transpose_view(points, 0, 1) should not be contiguous: it is a view, not a copy")
     assert_close(first["before"], POINTS.t(), "transpose_view(points, 0, 1)")
-    assert tuple(second["stride"]) == (1, 5, 20), (f"transpose_view of a (3, 4, 5) tensor with dims 0 and 2 should "
-                                                   f"have stride (1, 5, 20), got {tuple(second['stride'])}")
+    expect(
+        tuple(second["stride"]) == (1, 5, 20),
+        f"transpose_view of a (3, 4, 5) tensor with dims 0 and 2 should "
+        f"have stride (1, 5, 20), got {tuple(second['stride'])}",
+    )
 
 
 @points(2)
@@ -162,10 +200,12 @@ def test_transpose_view_matches_torch_transpose_without_calling_it(student):
     g = torch.Generator().manual_seed(0)
     for shape, dim0, dim1 in [((3, 2), 0, 1), ((2, 5), 1, 0), ((3, 4, 5), 0, 2), ((2, 3, 4, 5), 1, 3), ((4, 4), 0, 0)]:
         t = torch.randn(shape, generator=g, dtype=torch.float64)
-        assert_close(transpose_view(t, dim0, dim1), t.transpose(dim0, dim1),
-                     f"transpose_view(t of shape {shape}, {dim0}, {dim1})",
-                     hint=hint("t.as_strided(size, stride, t.storage_offset()) with the two sizes and the two "
-                               "strides swapped"))
+        assert_close(
+            transpose_view(t, dim0, dim1),
+            t.transpose(dim0, dim1),
+            f"transpose_view(t of shape {shape}, {dim0}, {dim1})",
+            hint="t.as_strided(size, stride, t.storage_offset()) with the two sizes and the two strides swapped",
+        )
 
 
 @hints(
@@ -185,14 +225,22 @@ def test_transpose_view_shares_storage_even_with_sliced_inputs(student):
     results = student.run_driver(driver.transpose_views, cases=cases, time_limit=60)
     for c, facts in zip(cases, results):
         view = build_view(c["shape"], c["ops"])
-        what = (f"transpose_view(t, {c['dim0']}, {c['dim1']}) for t = arange({c['shape']}) after "
-                f"{c['ops'] or 'nothing'} (stride {view.stride()}, offset {view.storage_offset()})")
-        assert_close(facts["before"], view.transpose(c["dim0"], c["dim1"]), what,
-                     hint=hint("keep t's storage offset: t.as_strided(size, stride, t.storage_offset())"))
-        assert_close(facts["after"], (view + 0.5).transpose(c["dim0"], c["dim1"]),
-                     f"{what} after adding 0.5 to t in place",
-                     hint=hint("the result must be a view of t's storage, not a copy: no clone(), contiguous() "
-                               "or new tensor"))
+        what = (
+            f"transpose_view(t, {c['dim0']}, {c['dim1']}) for t = arange({c['shape']}) after "
+            f"{c['ops'] or 'nothing'} (stride {view.stride()}, offset {view.storage_offset()})"
+        )
+        assert_close(
+            facts["before"],
+            view.transpose(c["dim0"], c["dim1"]),
+            what,
+            hint="keep t's storage offset: t.as_strided(size, stride, t.storage_offset())",
+        )
+        assert_close(
+            facts["after"],
+            (view + 0.5).transpose(c["dim0"], c["dim1"]),
+            f"{what} after adding 0.5 to t in place",
+            hint="the result must be a view of t's storage, not a copy: no clone(), contiguous() or new tensor",
+        )
 
 
 # -- broadcasting ---------------------------------------------------------
@@ -216,12 +264,15 @@ def test_broadcast_shape_matches_torch_on_200_random_pairs(student):
     broadcast_shape = student.broadcast_shape.forbidding(*NO_BROADCAST)
     rng = random.Random(3)
     pairs = [((3, 1), (1, 2)), ((5, 3, 4), (4,)), ((), (2, 3)), ((1,), (3, 1, 1))]
-    pairs += [compatible_pair(rng)[::rng.choice([1, -1])] for _ in range(200)]
+    pairs += [compatible_pair(rng)[:: rng.choice([1, -1])] for _ in range(200)]
     for a, b in pairs:
         got = as_shape(broadcast_shape(a, b), f"broadcast_shape({a}, {b})")
         expected = tuple(torch.broadcast_shapes(a, b))
-        assert got == expected, (f"broadcast_shape({a}, {b}) should be {expected}, got {got}\n"
-                                 + hint("align the shapes at the right; a missing dimension counts as 1"))
+        expect(
+            got == expected,
+            f"broadcast_shape({a}, {b}) should be {expected}, got {got}",
+            hint="align the shapes at the right; a missing dimension counts as 1",
+        )
 
 
 @hints(
@@ -242,14 +293,18 @@ def test_broadcast_shape_raises_value_error_naming_the_clashing_sizes(student):
         cases.append((tuple(a), tuple(b), (x, y)))
     for a, b, sizes in cases:
         error, got = raised(student.broadcast_shape, a, b)
-        assert error is not None, (f"broadcast_shape({a}, {b}) should raise ValueError (sizes {sizes[0]} and "
-                                   f"{sizes[1]} clash), got {got!r}\n"
-                                   + hint("two sizes are compatible only when equal or one of them is 1"))
-        assert error.error_type == "ValueError", f"broadcast_shape({a}, {b}) should raise ValueError, got: {error}"
+        expect(
+            error is not None,
+            f"broadcast_shape({a}, {b}) should raise ValueError (sizes {sizes[0]} and {sizes[1]} clash), got {got!r}",
+            hint="two sizes are compatible only when equal or one of them is 1",
+        )
+        expect(error.error_type == "ValueError", f"broadcast_shape({a}, {b}) should raise ValueError, got: {error}")
         message = str(error).partition(": ")[2]
-        assert all(re.search(rf"(?<!\d){s}(?!\d)", message) for s in sizes), (
+        expect(
+            all(re.search(rf"(?<!\d){s}(?!\d)", message) for s in sizes),
             f"the ValueError of broadcast_shape({a}, {b}) should name the clashing sizes {sizes[0]} and {sizes[1]}; "
-            f"it says: {message}")
+            f"it says: {message}",
+        )
 
 
 # -- saving memory ----------------------------------------------------------
@@ -265,11 +320,18 @@ def test_add_inplace_updates_y_in_its_own_memory(student):
         Y = torch.randn(y_shape, generator=g, dtype=torch.float64)
         X = torch.randn(x_shape, generator=g, dtype=torch.float64)
         facts = student.run_driver(driver.add_inplace_facts, Y=Y, X=X, time_limit=30)
-        assert_close(facts["Y"], Y + X, f"the caller's Y (shape {y_shape}) after add_inplace(Y, X of shape {x_shape})",
-                     hint=hint("`Y = Y + X` inside the function only rebinds a local name: write Y += X or Y[:] = Y + X"))
-        assert facts["same_memory"], ("add_inplace moved Y to new memory (Y.data_ptr() changed)\n"
-                                      + hint("write into Y's memory: Y += X or Y[:] = Y + X (节省内存)"))
-        assert facts["returned_Y"], "add_inplace should return Y itself, not a new tensor"
+        assert_close(
+            facts["Y"],
+            Y + X,
+            f"the caller's Y (shape {y_shape}) after add_inplace(Y, X of shape {x_shape})",
+            hint="`Y = Y + X` inside the function only rebinds a local name: write Y += X or Y[:] = Y + X",
+        )
+        expect(
+            facts["same_memory"],
+            "add_inplace moved Y to new memory (Y.data_ptr() changed)",
+            hint="write into Y's memory: Y += X or Y[:] = Y + X (节省内存)",
+        )
+        expect(facts["returned_Y"], "add_inplace should return Y itself, not a new tensor")
 
 
 # -- one-hot with scatter_ ------------------------------------------------
@@ -282,12 +344,23 @@ def test_add_inplace_updates_y_in_its_own_memory(student):
 def test_one_hot_matches_f_one_hot_as_float32(student):
     one_hot = student.one_hot.forbidding("torch.nn.functional.one_hot")
     g = torch.Generator().manual_seed(6)
-    for labels, classes in [(torch.tensor([2, 0, 1, 2]), 3), (torch.randint(10, (25,), generator=g), 10),
-                            (torch.tensor([4]), 7)]:
-        got = assert_shape(one_hot(labels, classes), (len(labels), classes), f"one_hot(labels of {len(labels)}, {classes})")
-        assert got.dtype == torch.float32, f"one_hot should return float32 (the book's zeros + scatter_), got {got.dtype}"
-        assert_close(got, F.one_hot(labels, classes).float(), f"one_hot(labels, {classes})",
-                     hint=hint("zeros(N, C).scatter_(1, labels.unsqueeze(1), 1.0): dim 1 picks the column"))
+    for labels, classes in [
+        (torch.tensor([2, 0, 1, 2]), 3),
+        (torch.randint(10, (25,), generator=g), 10),
+        (torch.tensor([4]), 7),
+    ]:
+        got = assert_shape(
+            one_hot(labels, classes), (len(labels), classes), f"one_hot(labels of {len(labels)}, {classes})"
+        )
+        expect(
+            got.dtype == torch.float32, f"one_hot should return float32 (the book's zeros + scatter_), got {got.dtype}"
+        )
+        assert_close(
+            got,
+            F.one_hot(labels, classes).float(),
+            f"one_hot(labels, {classes})",
+            hint="zeros(N, C).scatter_(1, labels.unsqueeze(1), 1.0): dim 1 picks the column",
+        )
 
 
 # -- saving and loading ---------------------------------------------------
@@ -299,14 +372,12 @@ def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
     ours = student.scratch / "ours.pt"  # the only folder the sandbox may write to
     student.save_tensor(t, str(ours))
     blob = student.read_file(ours.name)
-    assert blob is not None, f"save_tensor(t, path) wrote nothing at {ours}"
+    expect(blob is not None, f"save_tensor(t, path) wrote nothing at {ours}")
     try:
         saved = load_plain(blob)
     except ValueError as exc:
-        raise AssertionError(f"the file save_tensor wrote is not a plain tensor file: {exc}\n"
-                             + hint("torch.save(t, path)")) from None
-    assert_close(saved, t, "torch.load(weights_only=True) of the file save_tensor wrote",
-                 hint=hint("torch.save(t, path)"))
+        fail(f"the file save_tensor wrote is not a plain tensor file: {exc}", hint="torch.save(t, path)")
+    assert_close(saved, t, "torch.load(weights_only=True) of the file save_tensor wrote", hint="torch.save(t, path)")
     theirs = student.put_file("theirs.pt", torch_bytes(torch.arange(6).reshape(2, 3)))
     assert_close(student.load_tensor(theirs), torch.arange(6).reshape(2, 3), "load_tensor of a saved int tensor")
 
@@ -315,25 +386,17 @@ def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
 def test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor(student):
     weights = {"w": torch.ones(2)}
     error, _ = raised(student.save_tensor, weights, str(student.scratch / "dict.pt"))
-    assert error is not None, "save_tensor({'w': tensor}) should raise TypeError: the format is one tensor per file"
-    assert error.error_type == "TypeError", f"save_tensor of a dict should raise TypeError, got: {error}"
+    expect(error is not None, "save_tensor({'w': tensor}) should raise TypeError: the format is one tensor per file")
+    expect(error.error_type == "TypeError", f"save_tensor of a dict should raise TypeError, got: {error}")
     error, got = raised(student.load_tensor, student.put_file("weights.pt", torch_bytes(weights)))
-    assert error is not None, (f"load_tensor of a file holding a dict of tensors should raise TypeError, it returned "
-                               f"{type(got).__name__}\n" + hint("check isinstance(value, torch.Tensor)"))
-    assert error.error_type == "TypeError", f"load_tensor of a file holding a dict should raise TypeError, got: {error}"
-
-
-class RunsCode:
-    """Unpickling this calls ``open(marker, "w")``: harmless proof that a
-    pickle file runs code when it is loaded. (That a full unpickle of these
-    files does run it is shown by the mutant load_tensor_weights_only_false
-    in tests/mutants, never here: the grader never unpickles.)"""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
+    expect(
+        error is not None,
+        f"load_tensor of a file holding a dict of tensors should raise TypeError, it returned {type(got).__name__}",
+        hint="check isinstance(value, torch.Tensor)",
+    )
+    expect(
+        error.error_type == "TypeError", f"load_tensor of a file holding a dict should raise TypeError, got: {error}"
+    )
 
 
 @hints(
@@ -348,8 +411,11 @@ def test_load_tensor_refuses_a_file_that_would_run_code(student):
     files = {"object.pkl": pickle.dumps(payload), "object.pt": torch_bytes(payload)}  # a plain pickle, a torch file
     for name, data in files.items():
         error, got = raised(student.load_tensor, student.put_file(name, data))
-        assert student.read_file(marker.name) is None, (
-            f"load_tensor({name}) ran the code hidden in the file (it created a file)\n"
-            + hint("torch.load(path, weights_only=True), never pickle.load or weights_only=False"))
-        assert error is not None, (f"load_tensor({name}) should raise for a file holding a pickled object, it returned "
-                                   f"{got!r}")
+        expect(
+            student.read_file(marker.name) is None,
+            f"load_tensor({name}) ran the code hidden in the file (it created a file)",
+        )
+        expect(
+            error is not None,
+            f"load_tensor({name}) should raise for a file holding a pickled object, it returned {got!r}",
+        )

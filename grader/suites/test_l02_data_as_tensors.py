@@ -11,7 +11,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from grader.check import assert_close, assert_shape, hint, hints, points, public
+from grader.check import assert_close, assert_shape, expect, hints, points, public
+from grader.suite_helpers import as_float
 from grader.drivers import l02_data_as_tensors as driver
 
 # The book's facts about the white wines (DLWPT 4.3), checked by trusted parsing
@@ -73,13 +74,6 @@ def image(path: Path) -> torch.Tensor:
         return torch.from_numpy(np.array(img.convert("RGB"))).permute(2, 0, 1).contiguous()
 
 
-def as_float(value, what: str) -> float:
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        return float(value)
-    assert isinstance(value, (int, float)) and not isinstance(value, bool), f"{what} should be a number, got {value!r}"
-    return float(value)
-
-
 # -- tabular data: wine -------------------------------------------------------
 @public
 @hints(
@@ -92,14 +86,21 @@ def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, co
     path = course_file("wine")
     features, quality = wine(path)
     got = student.load_wine(str(path))
-    assert isinstance(got, (tuple, list)) and len(got) == 2, "load_wine should return (features, quality)"
+    expect(isinstance(got, (tuple, list)) and len(got) == 2, "load_wine should return (features, quality)")
     got_x = assert_shape(got[0], (4898, 11), "features from load_wine")
     got_q = assert_shape(got[1], (4898,), "quality from load_wine")
-    assert got_x.dtype == torch.float32, f"features should be float32, got {got_x.dtype}"
-    assert got_q.dtype == torch.int64, (f"quality should be int64 (class labels), got {got_q.dtype}\n"
-                                        + hint("the book's target = wineq[:, -1].long()"))
-    assert_close(got_x, features, "features from load_wine",
-                 hint=hint("skip the header line (skiprows=1), split on ';', drop the last column"))
+    expect(got_x.dtype == torch.float32, f"features should be float32, got {got_x.dtype}")
+    expect(
+        got_q.dtype == torch.int64,
+        f"quality should be int64 (class labels), got {got_q.dtype}",
+        hint="the book's target = wineq[:, -1].long()",
+    )
+    assert_close(
+        got_x,
+        features,
+        "features from load_wine",
+        hint="skip the header line (skiprows=1), split on ';', drop the last column",
+    )
     assert_close(got_q, quality, "quality from load_wine")
 
 
@@ -111,8 +112,12 @@ def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, co
 def test_zscore_gives_each_column_mean_0_and_std_1(student, course_file):
     small = torch.tensor([[1.0, 10.0], [2.0, 10.0], [3.0, 40.0], [6.0, 20.0]], dtype=torch.float64)
     expected = (small - small.mean(dim=0)) / small.std(dim=0)
-    assert_close(student.zscore(small), expected, "zscore of a 4x2 matrix",
-                 hint=hint("per column (dim=0): subtract the mean, divide by the unbiased std (torch's default)"))
+    assert_close(
+        student.zscore(small),
+        expected,
+        "zscore of a 4x2 matrix",
+        hint="per column (dim=0): subtract the mean, divide by the unbiased std (torch's default)",
+    )
     features, _ = wine(course_file("wine"))
     got = student.zscore(features)
     expected = ((features.double() - features.double().mean(dim=0)) / features.double().std(dim=0)).float()
@@ -127,19 +132,23 @@ def test_zscore_gives_each_column_mean_0_and_std_1(student, course_file):
 def test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good(student, course_file):
     _, quality = wine(course_file("wine"))
     got = student.quality_masks(quality)
-    assert isinstance(got, (tuple, list)) and len(got) == 3, "quality_masks should return (bad, mid, good)"
+    expect(isinstance(got, (tuple, list)) and len(got) == 3, "quality_masks should return (bad, mid, good)")
     for mask, name in zip(got, ("bad", "mid", "good")):
         assert_shape(mask, quality.shape, f"the {name} mask")
-        assert mask.dtype == torch.bool, f"the {name} mask should be bool, got {mask.dtype}"
+        expect(mask.dtype == torch.bool, f"the {name} mask should be bool, got {mask.dtype}")
     bad, mid, good = got
     covered = bad.long() + mid.long() + good.long()
-    assert (covered == 1).all(), (f"{int((covered != 1).sum())} wines are in no mask or in two; every wine must be in "
-                                  "exactly one\n" + hint("bad: q <= 3, mid: 3 < q < 7, good: q >= 7"))
+    expect(
+        (covered == 1).all(),
+        f"{int((covered != 1).sum())} wines are in no mask or in two; every wine must be in exactly one",
+        hint="bad: q <= 3, mid: 3 < q < 7, good: q >= 7",
+    )
     counts = tuple(int(m.sum()) for m in got)
-    assert counts == WINE_COUNTS, f"the masks hold {counts} wines, the book's split is {WINE_COUNTS}"
-    for mask, expected, name in zip(got, (quality <= 3, (quality > 3) & (quality < 7), quality >= 7),
-                                    ("bad", "mid", "good")):
-        assert torch.equal(mask, expected), f"the {name} mask picks the wrong wines"
+    expect(counts == WINE_COUNTS, f"the masks hold {counts} wines, the book's split is {WINE_COUNTS}")
+    for mask, expected, name in zip(
+        got, (quality <= 3, (quality > 3) & (quality < 7), quality >= 7), ("bad", "mid", "good")
+    ):
+        expect(torch.equal(mask, expected), f"the {name} mask picks the wrong wines")
 
 
 @public
@@ -151,17 +160,21 @@ def test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good(studen
 @points(2)
 def test_precision_recall_on_hand_made_predictions(student):
     T, F = True, False
-    cases = [([T, T, T, F, F, F], [T, F, F, T, F, F], 1 / 3, 1 / 2),
-             ([T, T, T, T], [F, T, F, F], 1 / 4, 1.0),
-             ([T, F, F, F, F], [T, T, T, T, F], 1.0, 1 / 4)]
+    cases = [
+        ([T, T, T, F, F, F], [T, F, F, T, F, F], 1 / 3, 1 / 2),
+        ([T, T, T, T], [F, T, F, F], 1 / 4, 1.0),
+        ([T, F, F, F, F], [T, T, T, T, F], 1.0, 1 / 4),
+    ]
     for predicted, actual, precision, recall in cases:
         got = student.precision_recall(torch.tensor(predicted), torch.tensor(actual))
-        assert isinstance(got, (tuple, list)) and len(got) == 2, "precision_recall should return (precision, recall)"
+        expect(isinstance(got, (tuple, list)) and len(got) == 2, "precision_recall should return (precision, recall)")
         p, r = as_float(got[0], "precision"), as_float(got[1], "recall")
-        assert abs(p - precision) < 1e-9 and abs(r - recall) < 1e-9, (
+        expect(
+            abs(p - precision) < 1e-9 and abs(r - recall) < 1e-9,
             f"predicted {predicted}, actual {actual}: expected precision {precision:.4f} and recall {recall:.4f}, "
-            f"got {p:.4f} and {r:.4f}\n"
-            + hint("precision = TP / predicted positives; recall = TP / actual positives"))
+            f"got {p:.4f} and {r:.4f}",
+            hint="precision = TP / predicted positives; recall = TP / actual positives",
+        )
 
 
 @points(1)
@@ -169,11 +182,13 @@ def test_precision_recall_of_the_sulfur_rule_are_the_books_0_74_and_0_62(student
     features, quality = wine(course_file("wine"))
     predicted, actual = features[:, 6] < SULFUR_THRESHOLD, quality > 5
     got = student.precision_recall(predicted, actual)
-    assert isinstance(got, (tuple, list)) and len(got) == 2, "precision_recall should return (precision, recall)"
+    expect(isinstance(got, (tuple, list)) and len(got) == 2, "precision_recall should return (precision, recall)")
     p, r = as_float(got[0], "precision"), as_float(got[1], "recall")
-    assert abs(p - BOOK_PRECISION) < 1e-6 and abs(r - BOOK_RECALL) < 1e-6, (
+    expect(
+        abs(p - BOOK_PRECISION) < 1e-6 and abs(r - BOOK_RECALL) < 1e-6,
         f"total sulfur < {SULFUR_THRESHOLD} as a predictor of quality > 5: the book finds precision "
-        f"{BOOK_PRECISION:.4f} and recall {BOOK_RECALL:.4f}, got {p:.4f} and {r:.4f}")
+        f"{BOOK_PRECISION:.4f} and recall {BOOK_RECALL:.4f}, got {p:.4f} and {r:.4f}",
+    )
 
 
 # -- time series: bike sharing ------------------------------------------------
@@ -186,13 +201,19 @@ def test_precision_recall_of_the_sulfur_rule_are_the_books_0_74_and_0_62(student
 def test_daily_bikes_is_730_days_of_24_hours_with_the_day_of_month(student, course_file):
     path = course_file("bikes")
     daily = assert_shape(student.daily_bikes(str(path)), (730, 24, 17), "daily_bikes(path)")
-    assert daily.dtype == torch.float32, f"daily_bikes should be float32, got {daily.dtype}"
-    assert_close(daily[:, :, 5], torch.arange(24.0).expand(730, 24), "the hour column (5) of daily_bikes",
-                 hint=hint("view the (17520, 17) table as (-1, 24, 17): consecutive rows are consecutive hours"))
-    assert daily[0, 0, 1] == 1 and daily[31, 0, 1] == 1 and daily[-1, 0, 1] == 31, (
+    expect(daily.dtype == torch.float32, f"daily_bikes should be float32, got {daily.dtype}")
+    assert_close(
+        daily[:, :, 5],
+        torch.arange(24.0).expand(730, 24),
+        "the hour column (5) of daily_bikes",
+        hint="view the (17520, 17) table as (-1, 24, 17): consecutive rows are consecutive hours",
+    )
+    expect(
+        daily[0, 0, 1] == 1 and daily[31, 0, 1] == 1 and daily[-1, 0, 1] == 31,
         f"column 1 should be the day of the month: 2011-01-01 -> 1, 2011-02-01 -> 1, 2012-12-31 -> 31; got "
-        f"{daily[0, 0, 1].item():g}, {daily[31, 0, 1].item():g}, {daily[-1, 0, 1].item():g}\n"
-        + hint("the day is characters 8-9 of '2011-01-01'"))
+        f"{daily[0, 0, 1].item():g}, {daily[31, 0, 1].item():g}, {daily[-1, 0, 1].item():g}",
+        hint="the day is characters 8-9 of '2011-01-01'",
+    )
     assert_close(daily, hourly_bikes(path).view(730, 24, 17), "daily_bikes(path)")
 
 
@@ -206,12 +227,24 @@ def test_daily_bikes_is_730_days_of_24_hours_with_the_day_of_month(student, cour
 def test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels(student, course_file):
     daily = hourly_bikes(course_file("bikes")).view(730, 24, 17)
     got = assert_shape(student.with_weather_one_hot(daily), (730, 21, 24), "with_weather_one_hot(daily)")
-    assert_close(got[:, :17], daily.transpose(1, 2), "channels 0-16 (the columns, N x C x L)",
-                 hint=hint("transpose(1, 2) turns (days, hours, columns) into (days, columns, hours)"))
-    assert_close(got[:, 17:].sum(dim=1), torch.ones(730, 24), "the sum of the 4 weather channels",
-                 hint=hint("exactly one of the 4 weather channels is 1 at every hour"))
-    assert_close(got, expected_weather_one_hot(daily), "with_weather_one_hot(daily)",
-                 hint=hint("weather level k (1-4) goes to weather channel k - 1: scatter_ with index level - 1"))
+    assert_close(
+        got[:, :17],
+        daily.transpose(1, 2),
+        "channels 0-16 (the columns, N x C x L)",
+        hint="transpose(1, 2) turns (days, hours, columns) into (days, columns, hours)",
+    )
+    assert_close(
+        got[:, 17:].sum(dim=1),
+        torch.ones(730, 24),
+        "the sum of the 4 weather channels",
+        hint="exactly one of the 4 weather channels is 1 at every hour",
+    )
+    assert_close(
+        got,
+        expected_weather_one_hot(daily),
+        "with_weather_one_hot(daily)",
+        hint="weather level k (1-4) goes to weather channel k - 1: scatter_ with index level - 1",
+    )
 
 
 # -- text: Pride and Prejudice -------------------------------------------------
@@ -225,9 +258,8 @@ def test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character(student,
     for number in (BOOK_LINE, 0, 1000):
         line = lines[number]
         got = assert_shape(student.char_one_hot(line), (len(line), 128), f"char_one_hot of line {number}")
-        assert got.dtype == torch.float32, f"char_one_hot should return float32, got {got.dtype}"
-        assert_close(got, expected_char_one_hot(line), f"char_one_hot({line[:30]!r}...)",
-                     hint=hint("lowercase the line; a character with ord(c) >= 128 (like “ or the BOM) goes to 0"))
+        expect(got.dtype == torch.float32, f"char_one_hot should return float32, got {got.dtype}")
+        assert_close(got, expected_char_one_hot(line), f"char_one_hot({line[:30]!r}...)")
 
 
 @hints(
@@ -238,16 +270,21 @@ def test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character(student,
 def test_clean_words_gives_the_books_7261_word_vocabulary(student, course_file):
     lines = austen_lines(course_file("austen"))
     got = student.clean_words(lines[BOOK_LINE])
-    assert got == BOOK_WORDS, (f"clean_words of the book's line {BOOK_LINE} should be {BOOK_WORDS}, got {got}\n"
-                               + hint(f"lowercase, split() on whitespace, strip {PUNCTUATION!r} from each word"))
+    expect(
+        got == BOOK_WORDS,
+        f"clean_words of the book's line {BOOK_LINE} should be {BOOK_WORDS}, got {got}",
+        hint=f"lowercase, split() on whitespace, strip {PUNCTUATION!r} from each word",
+    )
     text = "\n".join(lines)
     words = student.clean_words(text)
-    assert isinstance(words, list), f"clean_words should return a list, got {type(words).__name__}"
+    expect(isinstance(words, list), f"clean_words should return a list, got {type(words).__name__}")
     vocab = sorted(set(words))
-    assert len(vocab) == VOCABULARY_SIZE, (f"the book's text has {VOCABULARY_SIZE} distinct cleaned words, "
-                                           f"clean_words gives {len(vocab)}")
-    assert vocab.index("impossible") == IMPOSSIBLE_INDEX, "'impossible' should be word 3394 of the sorted vocabulary"
-    assert words == words_of(text), "clean_words of the whole book differs from the book's cleaning"
+    expect(
+        len(vocab) == VOCABULARY_SIZE,
+        f"the book's text has {VOCABULARY_SIZE} distinct cleaned words, clean_words gives {len(vocab)}",
+    )
+    expect(vocab.index("impossible") == IMPOSSIBLE_INDEX, "'impossible' should be word 3394 of the sorted vocabulary")
+    expect(words == words_of(text), "clean_words of the whole book differs from the book's cleaning")
 
 
 @points(1)
@@ -256,22 +293,29 @@ def test_word_one_hot_marks_each_words_index_in_the_vocabulary(student, course_f
     vocab = sorted(set(words_of("\n".join(lines))))
     words = words_of(lines[BOOK_LINE])
     got = assert_shape(student.word_one_hot(words, vocab), (len(words), len(vocab)), "word_one_hot(words, vocab)")
-    assert got.dtype == torch.float32, f"word_one_hot should return float32, got {got.dtype}"
+    expect(got.dtype == torch.float32, f"word_one_hot should return float32, got {got.dtype}")
     expected = torch.zeros(len(words), len(vocab))
     expected[torch.arange(len(words)), torch.tensor([vocab.index(w) for w in words])] = 1.0
-    assert_close(got, expected, "word_one_hot of the book's line",
-                 hint=hint("row i has its 1.0 at vocab's index of words[i]"))
+    assert_close(
+        got, expected, "word_one_hot of the book's line", hint="row i has its 1.0 at vocab's index of words[i]"
+    )
 
 
 # -- images -------------------------------------------------------------------
 @points(1)
 def test_image_to_chw_round_trips_bobby(student, course_file):
     chw = image(course_file("bobby"))
-    got = assert_shape(student.image_to_chw(chw.permute(1, 2, 0).contiguous()), (3, 720, 1280),
-                       "image_to_chw of the (720, 1280, 3) dog")
-    assert got.dtype == torch.uint8, f"image_to_chw should keep uint8, got {got.dtype}"
-    assert torch.equal(got, chw), ("image_to_chw moved the pixels around: channel c, row y, column x should be "
-                                   "img[y, x, c]\n" + hint("permute(2, 0, 1), not view or reshape to (C, H, W)"))
+    got = assert_shape(
+        student.image_to_chw(chw.permute(1, 2, 0).contiguous()),
+        (3, 720, 1280),
+        "image_to_chw of the (720, 1280, 3) dog",
+    )
+    expect(got.dtype == torch.uint8, f"image_to_chw should keep uint8, got {got.dtype}")
+    expect(
+        torch.equal(got, chw),
+        "image_to_chw moved the pixels around: channel c, row y, column x should be img[y, x, c]",
+        hint="permute(2, 0, 1), not view or reshape to (C, H, W)",
+    )
 
 
 @hints(
@@ -281,15 +325,17 @@ def test_image_to_chw_round_trips_bobby(student, course_file):
 @points(1)
 def test_image_to_chw_returns_a_view_of_the_images_memory(student, course_file):
     hwc = image(course_file("cat1")).permute(1, 2, 0).contiguous()
-    assert (hwc[:2, :3] != 7).any(), "grader self-check: the write must change the image"
+    expect((hwc[:2, :3] != 7).any(), "grader self-check: the write must change the image")
     for as_numpy in (True, False):
         kind = "numpy array" if as_numpy else "tensor"
         facts = student.run_driver(driver.image_view_after_write, image=hwc, as_numpy=as_numpy, time_limit=30)
-        assert not torch.equal(facts["before"], facts["fresh"]), f"image_to_chw of a {kind} ignores the pixels"
-        assert torch.equal(facts["after"], facts["fresh"]), (
-            f"image_to_chw copied the {kind}: pixels written into the image afterwards do not show in the result\n"
-            + hint("torch.as_tensor / torch.from_numpy share memory, permute makes a view; avoid torch.tensor, "
-                   "clone and contiguous"))
+        expect(not torch.equal(facts["before"], facts["fresh"]), f"image_to_chw of a {kind} ignores the pixels")
+        expect(
+            torch.equal(facts["after"], facts["fresh"]),
+            f"image_to_chw copied the {kind}: pixels written into the image afterwards do not show in the result",
+            hint="torch.as_tensor / torch.from_numpy share memory, permute makes a view; avoid torch.tensor, "
+            "clone and contiguous",
+        )
 
 
 @hints(
@@ -301,8 +347,14 @@ def test_image_to_chw_returns_a_view_of_the_images_memory(student, course_file):
 def test_normalize_channels_gives_each_channel_of_the_cats_mean_0_and_std_1(student, course_file):
     batch = torch.stack([image(course_file(f"cat{i}")) for i in (1, 2, 3)])
     got = assert_shape(student.normalize_channels(batch), batch.shape, "normalize_channels of the 3 cats")
-    assert got.dtype == torch.float32, f"normalize_channels should return float32, got {got.dtype}"
+    expect(got.dtype == torch.float32, f"normalize_channels should return float32, got {got.dtype}")
     x = batch.double()
     expected = (x - x.mean(dim=(0, 2, 3), keepdim=True)) / x.std(dim=(0, 2, 3), keepdim=True)
-    assert_close(got, expected.float(), "normalize_channels of the 3 cats", rtol=1e-4, atol=1e-4,
-                 hint=hint("one mean and one std per channel, over images, rows and columns: dims (0, 2, 3)"))
+    assert_close(
+        got,
+        expected.float(),
+        "normalize_channels of the 3 cats",
+        rtol=1e-4,
+        atol=1e-4,
+        hint="one mean and one std per channel, over images, rows and columns: dims (0, 2, 3)",
+    )

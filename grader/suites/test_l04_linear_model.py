@@ -3,7 +3,7 @@ imports student code; ``student`` runs it in the sandbox."""
 
 import torch
 
-from grader.check import assert_close, assert_shape, hint, hints, points, public
+from grader.check import assert_close, assert_shape, expect, hints, points, public
 
 # the seed data: hours studied -> points, y = 2x
 XS = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
@@ -33,8 +33,12 @@ def surface(xs: torch.Tensor, ys: torch.Tensor, W: torch.Tensor, B: torch.Tensor
 def test_forward_multiplies_x_by_w(student):
     assert_close(student.forward(XS, 2.0), YS, "forward([1, 2, 3], w=2)")
     w = torch.tensor(0.5, dtype=torch.float64)
-    assert_close(student.forward(XS, w), XS * 0.5, "forward([1, 2, 3], w=tensor(0.5))",
-                 hint=hint("the linear model without bias predicts y_hat = x * w"))
+    assert_close(
+        student.forward(XS, w),
+        XS * 0.5,
+        "forward([1, 2, 3], w=tensor(0.5))",
+        hint="the linear model without bias predicts y_hat = x * w",
+    )
 
 
 @public
@@ -44,9 +48,12 @@ def test_forward_multiplies_x_by_w(student):
 )
 @points(1)
 def test_loss_is_the_squared_error_of_each_sample(student):
-    assert_close(student.loss(XS, YS, 3.0), torch.tensor([1.0, 4.0, 9.0], dtype=torch.float64),
-                 "loss(x=[1, 2, 3], y=[2, 4, 6], w=3)",
-                 hint=hint("one loss per sample, (x * w - y) ** 2, not summed or averaged"))
+    assert_close(
+        student.loss(XS, YS, 3.0),
+        torch.tensor([1.0, 4.0, 9.0], dtype=torch.float64),
+        "loss(x=[1, 2, 3], y=[2, 4, 6], w=3)",
+        hint="one loss per sample, (x * w - y) ** 2, not summed or averaged",
+    )
     assert_close(student.loss(XS, YS, 2.0), torch.zeros(3, dtype=torch.float64), "loss at w = 2")
 
 
@@ -59,9 +66,9 @@ def test_loss_is_the_squared_error_of_each_sample(student):
 def test_mse_over_w_on_the_seed_data_is_smallest_at_w_2(student):
     mse = assert_shape(student.mse_over_w(XS, YS, WS), (41,), "mse_over_w(xs, ys, ws of 41 candidates)")
     # on the seed data MSE(w) = (w - 2)^2 (1 + 4 + 9) / 3
-    assert_close(mse, (WS - 2) ** 2 * 14 / 3, "MSE for w = 0.0, 0.1, ..., 4.0", hint=hint(MEAN))
+    assert_close(mse, (WS - 2) ** 2 * 14 / 3, "MSE for w = 0.0, 0.1, ..., 4.0", hint=MEAN)
     best = WS[int(mse.argmin())].item()
-    assert abs(best - 2.0) < 1e-9, f"the smallest MSE should be at w = 2.0, found it at w = {best:.1f}"
+    expect(abs(best - 2.0) < 1e-9, f"the smallest MSE should be at w = 2.0, found it at w = {best:.1f}")
 
 
 @hints(
@@ -74,8 +81,12 @@ def test_mse_over_w_works_for_any_number_of_samples(student):
         xs, ys = random_data(n, seed=n)
         ws = torch.linspace(-1.0, 3.0, k, dtype=torch.float64)
         expected = torch.stack([((xs * w - ys) ** 2).mean() for w in ws])
-        assert_close(student.mse_over_w(xs, ys, ws), expected, f"mse_over_w on {n} samples and {k} candidates",
-                     hint=hint("the lecture divides by 3 because it has 3 samples: divide by len(xs)"))
+        assert_close(
+            student.mse_over_w(xs, ys, ws),
+            expected,
+            f"mse_over_w on {n} samples and {k} candidates",
+            hint="the lecture divides by 3 because it has 3 samples: divide by len(xs)",
+        )
 
 
 @hints(
@@ -87,9 +98,13 @@ def test_mse_surface_matches_the_formula_on_a_w_b_meshgrid(student):
     ws, bs = torch.linspace(0.0, 4.0, 41, dtype=torch.float64), torch.linspace(-2.0, 2.0, 21, dtype=torch.float64)
     W, B = torch.meshgrid(ws, bs, indexing="ij")
     got = assert_shape(student.mse_surface(XS, YS, W, B), (41, 21), "mse_surface on a 41 x 21 meshgrid")
-    assert_close(got, surface(XS, YS, W, B), "MSE surface over (w, b)",
-                 hint=hint("at each grid point: mean over the samples of (x * w + b - y) ** 2"))
-    assert got[20, 10].item() < 1e-12, f"MSE at w = 2, b = 0 should be 0, got {got[20, 10].item():.4g}"
+    assert_close(
+        got,
+        surface(XS, YS, W, B),
+        "MSE surface over (w, b)",
+        hint="at each grid point: mean over the samples of (x * w + b - y) ** 2",
+    )
+    expect(got[20, 10].item() < 1e-12, f"MSE at w = 2, b = 0 should be 0, got {got[20, 10].item():.4g}")
 
 
 @hints(
@@ -101,9 +116,16 @@ def test_mse_surface_keeps_the_shape_of_any_grid(student):
     xs, ys = random_data(6, seed=1)
     ws, bs = torch.linspace(-1.0, 3.0, 9, dtype=torch.float64), torch.linspace(-1.0, 1.0, 5, dtype=torch.float64)
     W, B = torch.meshgrid(ws, bs, indexing="xy")  # (5, 9): b varies along the rows this time
-    cases = [("an 'xy' meshgrid", W, B), ("a line of w values with b = 0.5", ws, torch.full_like(ws, 0.5)),
-             ("a 3-axis grid", W.reshape(5, 3, 3), B.reshape(5, 3, 3))]
+    cases = [
+        ("an 'xy' meshgrid", W, B),
+        ("a line of w values with b = 0.5", ws, torch.full_like(ws, 0.5)),
+        ("a 3-axis grid", W.reshape(5, 3, 3), B.reshape(5, 3, 3)),
+    ]
     for what, W_, B_ in cases:
-        assert_close(student.mse_surface(xs, ys, W_, B_), surface(xs, ys, W_, B_), f"mse_surface on {what}",
-                     hint=hint("broadcast the grid against the samples, e.g. W[..., None] * xs + B[..., None], "
-                               "and average over that last axis; do not assume W's rows hold w"))
+        assert_close(
+            student.mse_surface(xs, ys, W_, B_),
+            surface(xs, ys, W_, B_),
+            f"mse_surface on {what}",
+            hint="broadcast the grid against the samples, e.g. W[..., None] * xs + B[..., None], "
+            "and average over that last axis; do not assume W's rows hold w",
+        )

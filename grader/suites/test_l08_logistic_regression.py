@@ -6,15 +6,18 @@ from typing import Any, Callable
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_close, assert_finite, assert_shape, describe, expect, hint, hints, points, public
+from grader.check import assert_close, assert_finite, assert_shape, expect, hints, points, public
 from grader.reference import replay_steps
-from grader.remote import StudentError
+from grader.suite_helpers import as_float, run_with_hints
 from grader.drivers import l08_logistic_regression as driver
 
 HOURS = torch.tensor([[1.0], [2.0], [3.0]])
 PASSED = torch.tensor([[0.0], [0.0], [1.0]])
-TORCH_BCE = ("torch.nn.functional.binary_cross_entropy", "torch.nn.functional.binary_cross_entropy_with_logits",
-             "torch.binary_cross_entropy_with_logits")
+TORCH_BCE = (
+    "torch.nn.functional.binary_cross_entropy",
+    "torch.nn.functional.binary_cross_entropy_with_logits",
+    "torch.binary_cross_entropy_with_logits",
+)
 CLAMP = "clamp each log at -100, as torch does: torch.log(p).clamp(min=-100) and torch.log(1 - p).clamp(min=-100)"
 STABLE = "use max(z, 0) - z * y + log(1 + exp(-|z|)): exp never sees a large positive number"
 SUM = "nn.BCELoss(reduction='sum') (size_average=False is the deprecated spelling of it), not the default mean"
@@ -24,20 +27,14 @@ ZERO_GRAD = "optimizer.zero_grad() before loss.backward(), or the gradients of a
 # what BCELoss says about the usual mistakes, and what to do about them
 TRAINING_ERRORS = {
     "Found dtype Long but expected Float": "BCELoss wants float labels 0.0 / 1.0 of the output's shape; int64 class "
-                                           "indices are for CrossEntropyLoss",
+    "indices are for CrossEntropyLoss",
     "should be between 0 and 1": "BCELoss takes probabilities: forward must end with torch.sigmoid",
 }
 
 
 def train(student, function: Callable, **kwargs: Any) -> Any:
     """Run a training driver; the usual BCELoss errors get a hint."""
-    try:
-        return student.run_driver(function, time_limit=60, **kwargs)
-    except StudentError as exc:
-        for text, advice in TRAINING_ERRORS.items():
-            if text in str(exc):
-                raise AssertionError(f"{exc}\n{hint(advice)}") from None
-        raise
+    return run_with_hints(student, function, TRAINING_ERRORS, time_limit=60, **kwargs)
 
 
 def probabilities_and_labels(n: int, seed: int, soft: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
@@ -47,17 +44,15 @@ def probabilities_and_labels(n: int, seed: int, soft: bool = False) -> tuple[tor
     return p, (y if soft else (y > 0.5).double())
 
 
-def as_float(value: Any, what: str) -> float:
-    ok = isinstance(value, (int, float)) or (isinstance(value, torch.Tensor) and value.numel() == 1)
-    expect(ok, f"{what} should be a number, got {describe(value)}")
-    return float(value)
-
-
-def replay_fit(w: float, b: float, epochs: int, lr: float, reduction: str = "sum",
-               zero_grad: bool = True) -> torch.Tensor:
+def replay_fit(
+    w: float, b: float, epochs: int, lr: float, reduction: str = "sum", zero_grad: bool = True
+) -> torch.Tensor:
     """(w, b) after ``epochs`` SGD steps on the pass/fail data (trusted)."""
-    step = lambda weight, bias: F.binary_cross_entropy(torch.sigmoid(HOURS * weight + bias), PASSED,  # noqa: E731
-                                                       reduction=reduction)
+    step = lambda weight, bias: F.binary_cross_entropy(
+        torch.sigmoid(HOURS * weight + bias),
+        PASSED,  # noqa: E731
+        reduction=reduction,
+    )
     return torch.stack(replay_steps([w, b], [step] * epochs, lr, zero_grad))
 
 
@@ -70,11 +65,17 @@ def replay_fit(w: float, b: float, epochs: int, lr: float, reduction: str = "sum
 def test_logistic_model_is_a_sigmoid_over_one_linear_layer(student):
     model = student.LogisticRegressionModel()
     shapes = sorted(tuple(p.shape) for p in model.parameters())
-    assert shapes == [(1,), (1, 1)], f"expected the parameters of nn.Linear(1, 1), shapes (1, 1) and (1,); got {shapes}"
+    expect(
+        shapes == [(1,), (1, 1)], f"expected the parameters of nn.Linear(1, 1), shapes (1, 1) and (1,); got {shapes}"
+    )
     w, b = model.linear.weight.reshape(()), model.linear.bias.reshape(())
     x = torch.tensor([[0.0], [1.0], [4.0], [-3.0]])
-    assert_close(model(x), torch.sigmoid(x * w + b), "LogisticRegressionModel()(x of shape (4, 1))",
-                 hint=hint("forward returns torch.sigmoid(self.linear(x))"))
+    assert_close(
+        model(x),
+        torch.sigmoid(x * w + b),
+        "LogisticRegressionModel()(x of shape (4, 1))",
+        hint="forward returns torch.sigmoid(self.linear(x))",
+    )
 
 
 # -- binary cross-entropy from scratch -------------------------------------------------
@@ -88,12 +89,19 @@ def test_binary_cross_entropy_matches_torch(student):
     bce = student.binary_cross_entropy.forbidding(*TORCH_BCE)
     for n, seed, soft in [(1, 0, False), (10, 1, False), (64, 2, False), (12, 3, True)]:
         p, y = probabilities_and_labels(n, seed, soft)
-        assert_close(torch.as_tensor(bce(p, y)).reshape(()), F.binary_cross_entropy(p, y),
-                     f"binary_cross_entropy of {n} {'soft ' if soft else ''}labels",
-                     hint=hint("the mean over the batch of -(y log p + (1 - y) log(1 - p))"))
+        assert_close(
+            torch.as_tensor(bce(p, y)).reshape(()),
+            F.binary_cross_entropy(p, y),
+            f"binary_cross_entropy of {n} {'soft ' if soft else ''}labels",
+            hint="the mean over the batch of -(y log p + (1 - y) log(1 - p))",
+        )
     p, y = probabilities_and_labels(12, 4)
-    assert_close(torch.as_tensor(bce(p.reshape(3, 4), y.reshape(3, 4))).reshape(()), F.binary_cross_entropy(p, y),
-                 "binary_cross_entropy of a (3, 4) batch", hint=hint("average over every element"))
+    assert_close(
+        torch.as_tensor(bce(p.reshape(3, 4), y.reshape(3, 4))).reshape(()),
+        F.binary_cross_entropy(p, y),
+        "binary_cross_entropy of a (3, 4) batch",
+        hint="average over every element",
+    )
 
 
 @hints(
@@ -104,12 +112,13 @@ def test_binary_cross_entropy_matches_torch(student):
 def test_binary_cross_entropy_stays_finite_at_p_0_and_1(student):
     p = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5, 1e-300], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0, 1.0], dtype=torch.float64)
-    for p_, y_, what in [*((p[i:i + 1], y[i:i + 1], f"p = {p[i].item():g}, y = {y[i].item():g}") for i in range(6)),
-                         (p, y, "the six together")]:
+    for p_, y_, what in [
+        *((p[i : i + 1], y[i : i + 1], f"p = {p[i].item():g}, y = {y[i].item():g}") for i in range(6)),
+        (p, y, "the six together"),
+    ]:
         loss = torch.as_tensor(student.binary_cross_entropy(p_, y_)).reshape(())
-        assert_finite(loss, f"binary_cross_entropy at {what}",
-                      hint=hint(f"log(0) is -inf and 0 * log(0) is NaN: {CLAMP}"))
-        assert_close(loss, F.binary_cross_entropy(p_, y_), f"binary_cross_entropy at {what}", hint=hint(CLAMP))
+        assert_finite(loss, f"binary_cross_entropy at {what}", hint=f"log(0) is -inf and 0 * log(0) is NaN: {CLAMP}")
+        assert_close(loss, F.binary_cross_entropy(p_, y_), f"binary_cross_entropy at {what}", hint=CLAMP)
 
 
 @hints(
@@ -121,9 +130,13 @@ def test_binary_cross_entropy_gradient_matches_torch(student):
     p, y = probabilities_and_labels(8, seed=5)
     p.requires_grad_()
     grads = student.backward(student.binary_cross_entropy, p, y)
-    expected, = torch.autograd.grad(F.binary_cross_entropy(p, y), p)
-    assert_close(grads.inputs[0], expected, "d binary_cross_entropy / d p",
-                 hint=hint("keep the loss in autograd: torch.log on p itself, no .detach(), .item(), numpy or math"))
+    (expected,) = torch.autograd.grad(F.binary_cross_entropy(p, y), p)
+    assert_close(
+        grads.inputs[0],
+        expected,
+        "d binary_cross_entropy / d p",
+        hint="keep the loss in autograd: torch.log on p itself, no .detach(), .item(), numpy or math",
+    )
 
 
 # -- BCE from logits ---------------------------------------------------------------------
@@ -138,9 +151,11 @@ def test_bce_with_logits_matches_torch(student):
     for n, scale in [(1, 1.0), (16, 3.0), (40, 5.0)]:
         z = torch.randn(n, generator=g, dtype=torch.float64) * scale
         y = (torch.rand(n, generator=g, dtype=torch.float64) > 0.5).double()
-        assert_close(torch.as_tensor(bce(z, y)).reshape(()), F.binary_cross_entropy_with_logits(z, y),
-                     f"bce_with_logits of {n} logits of size about {scale:g}",
-                     hint=hint("BCE(sigmoid(z), y) = max(z, 0) - z y + log(1 + exp(-|z|)), averaged"))
+        assert_close(
+            torch.as_tensor(bce(z, y)).reshape(()),
+            F.binary_cross_entropy_with_logits(z, y),
+            f"bce_with_logits of {n} logits of size about {scale:g}",
+        )
 
 
 @hints(
@@ -151,13 +166,18 @@ def test_bce_with_logits_matches_torch(student):
 def test_bce_with_logits_stays_exact_for_logits_of_1e4(student):
     z = torch.tensor([1e4, -1e4, 1e4, -1e4, 0.0, 30.0], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.5, 0.0], dtype=torch.float64)
-    for z_, y_, what in [*((z[i:i + 1], y[i:i + 1], f"z = {z[i].item():g}, y = {y[i].item():g}") for i in range(6)),
-                         (z, y, "the six logits together")]:
+    for z_, y_, what in [
+        *((z[i : i + 1], y[i : i + 1], f"z = {z[i].item():g}, y = {y[i].item():g}") for i in range(6)),
+        (z, y, "the six logits together"),
+    ]:
         loss = torch.as_tensor(student.bce_with_logits(z_, y_)).reshape(())
-        assert_finite(loss, f"bce_with_logits at {what}", hint=hint(STABLE))
-        assert_close(loss, F.binary_cross_entropy_with_logits(z_, y_), f"bce_with_logits at {what}",
-                     hint=hint("a confidently wrong logit of 1e4 costs 1e4, not the 100 that clamping the logs "
-                               "gives: " + STABLE))
+        assert_finite(loss, f"bce_with_logits at {what}", hint=STABLE)
+        assert_close(
+            loss,
+            F.binary_cross_entropy_with_logits(z_, y_),
+            f"bce_with_logits at {what}",
+            hint="a confidently wrong logit of 1e4 costs 1e4, not the 100 that clamping the logs gives: " + STABLE,
+        )
 
 
 # -- training on the seed data ----------------------------------------------------------------
@@ -170,23 +190,43 @@ def test_fit_pass_fail_takes_sgd_steps_on_the_summed_bce(student):
     out = train(student, driver.fit_steps, hours=HOURS, passed=PASSED, weight=0.5, bias=-0.2, epochs=3, lr=0.1)
     got = torch.stack([out["weight"], out["bias"]])
     expect(out["same_model"], "fit_pass_fail should train the model it is given and return it")
-    expect(not torch.allclose(got, replay_fit(0.5, -0.2, 3, 0.1, reduction="mean")),
-           "(w, b) after 3 epochs match training on the mean BCE", SUM)
-    expect(not torch.allclose(got, replay_fit(0.5, -0.2, 3, 0.1, zero_grad=False)),
-           "(w, b) after 3 epochs match training whose gradients are never zeroed", ZERO_GRAD)
-    assert_close(got, replay_fit(0.5, -0.2, 3, 0.1), "(w, b) after 3 epochs from (0.5, -0.2) at lr = 0.1",
-                 hint=hint("per epoch: loss = criterion(model(hours), passed); optimizer.zero_grad(); "
-                           "loss.backward(); optimizer.step()"))
+    expect(
+        not torch.allclose(got, replay_fit(0.5, -0.2, 3, 0.1, reduction="mean")),
+        "(w, b) after 3 epochs match training on the mean BCE",
+        hint=SUM,
+    )
+    expect(
+        not torch.allclose(got, replay_fit(0.5, -0.2, 3, 0.1, zero_grad=False)),
+        "(w, b) after 3 epochs match training whose gradients are never zeroed",
+        hint=ZERO_GRAD,
+    )
+    assert_close(
+        got,
+        replay_fit(0.5, -0.2, 3, 0.1),
+        "(w, b) after 3 epochs from (0.5, -0.2) at lr = 0.1",
+        hint="per epoch: loss = criterion(model(hours), passed); optimizer.zero_grad(); "
+        "loss.backward(); optimizer.step()",
+    )
 
 
 @points(2)
 def test_trained_model_passes_4_hours_and_fails_1_hour(student):
-    p = train(student, driver.fit_and_predict, hours=HOURS, passed=PASSED, x_new=torch.tensor([[1.0], [4.0]]),
-              epochs=1000, lr=0.01)
+    p = train(
+        student,
+        driver.fit_and_predict,
+        hours=HOURS,
+        passed=PASSED,
+        x_new=torch.tensor([[1.0], [4.0]]),
+        epochs=1000,
+        lr=0.01,
+    )
     p1, p4 = assert_shape(p, (2, 1), "model(tensor([[1.0], [4.0]]))").reshape(-1).tolist()
     # the reference gives P(pass | 1 h) 0.13-0.17 and P(pass | 4 h) 0.85-0.90 from the initialisations of seeds 0-9
-    expect(p1 < 0.5 < p4, f"after 1000 epochs P(pass | 1 h) = {p1:.3f} should be below 0.5 and P(pass | 4 h) = "
-           f"{p4:.3f} above it", "sigmoid(linear(x)) trained with BCELoss(reduction='sum') and SGD at lr = 0.01")
+    expect(
+        p1 < 0.5 < p4,
+        f"after 1000 epochs P(pass | 1 h) = {p1:.3f} should be below 0.5 and P(pass | 4 h) = {p4:.3f} above it",
+        hint="sigmoid(linear(x)) trained with BCELoss(reduction='sum') and SGD at lr = 0.01",
+    )
 
 
 @hints(
@@ -197,8 +237,11 @@ def test_trained_model_passes_4_hours_and_fails_1_hour(student):
 def test_decision_boundary_is_where_p_is_one_half_between_2_and_4_hours(student):
     out = train(student, driver.boundaries, weight=2.0, bias=-5.0, hours=HOURS, passed=PASSED, epochs=1000, lr=0.01)
     known = as_float(out["known"], "decision_boundary(model)")
-    expect(abs(known - 2.5) < 1e-6, f"for w = 2, b = -5 the boundary is at 2.5 hours, got {known:.4f}",
-           "p = 1/2 where w x + b = 0, so x = -b / w")
+    expect(
+        abs(known - 2.5) < 1e-6,
+        f"for w = 2, b = -5 the boundary is at 2.5 hours, got {known:.4f}",
+        hint="p = 1/2 where w x + b = 0, so x = -b / w",
+    )
     boundary = as_float(out["trained"], "decision_boundary(model)")
     # the reference puts it at 2.41-2.42 hours from the initialisations of seeds 0-9
     expect(2.0 < boundary < 4.0, f"the trained model's boundary should lie between 2 and 4 hours, got {boundary:.3f}")

@@ -18,14 +18,14 @@ from grader.check import (
     assert_tensor,
     describe,
     expect,
-    hint,
     hints,
     note,
-    points, training,
+    points,
     public,
+    training,
 )
 from grader.reference import replay_steps
-from grader.remote import StudentError
+from grader.suite_helpers import run_with_hints
 from grader.drivers import l09_multi_dim_dataloader as driver
 
 ROWS = 759
@@ -45,13 +45,7 @@ TRAINING_ERRORS = {
 
 def run(student, function: Callable, time_limit: float = 30, **kwargs: Any) -> Any:
     """Run a driver; the usual dtype and shape errors get a hint naming their cause."""
-    try:
-        return student.run_driver(function, time_limit=time_limit, **kwargs)
-    except StudentError as exc:
-        for text, advice in TRAINING_ERRORS.items():
-            if text in str(exc):
-                raise AssertionError(f"{exc}\n{hint(advice)}") from None
-        raise
+    return run_with_hints(student, function, TRAINING_ERRORS, time_limit=time_limit, **kwargs)
 
 
 def held_out_split() -> tuple[list[int], list[int]]:
@@ -65,7 +59,7 @@ def real_rows(course_file) -> torch.Tensor:
     """The diabetes file's rows, (759, 9) float32, read here on the trusted side."""
     with gzip.open(course_file("diabetes"), "rt") as f:
         rows = torch.from_numpy(np.loadtxt(f, delimiter=",", dtype=np.float32))
-    assert rows.shape == (ROWS, 9), f"the grader's diabetes file has shape {tuple(rows.shape)}"
+    expect(rows.shape == (ROWS, 9), f"the grader's diabetes file has shape {tuple(rows.shape)}")
     return rows
 
 
@@ -98,10 +92,10 @@ def check_item(item: Any, index: int) -> tuple[torch.Tensor, torch.Tensor]:
     expect(isinstance(item, tuple) and len(item) == 2, f"ds[{index}] should be a pair (x, y), got {describe(item)}")
     x, y = assert_tensor(item[0], f"x of ds[{index}]"), assert_tensor(item[1], f"y of ds[{index}]")
     assert_shape(x, (8,), f"x of ds[{index}]")
-    expect(tuple(y.shape) == (1,), f"y of ds[{index}]: expected shape (1,), got {tuple(y.shape)}", KEEP_2D)
-    expect(y.dtype.is_floating_point, f"y of ds[{index}] is {y.dtype}, expected torch.float32", FLOAT_LABELS)
+    expect(tuple(y.shape) == (1,), f"y of ds[{index}]: expected shape (1,), got {tuple(y.shape)}", hint=KEEP_2D)
+    expect(y.dtype.is_floating_point, f"y of ds[{index}] is {y.dtype}, expected torch.float32", hint=FLOAT_LABELS)
     for t, name in ((x, "x"), (y, "y")):
-        expect(t.dtype == torch.float32, f"{name} of ds[{index}] is {t.dtype}, expected torch.float32", FLOAT32)
+        expect(t.dtype == torch.float32, f"{name} of ds[{index}] is {t.dtype}, expected torch.float32", hint=FLOAT32)
     return x, y
 
 
@@ -109,12 +103,16 @@ def rows_of(batches: list, what: str) -> list[torch.Tensor]:
     """Each batch as a (B, 9) tensor of features and label, shapes checked."""
     out = []
     for i, batch in enumerate(batches):
-        expect(isinstance(batch, tuple) and len(batch) == 2, f"batch {i} of {what} should be (x, y), got "
-               f"{describe(batch)}")
+        expect(
+            isinstance(batch, tuple) and len(batch) == 2, f"batch {i} of {what} should be (x, y), got {describe(batch)}"
+        )
         x, y = assert_tensor(batch[0], f"x of batch {i}"), assert_tensor(batch[1], f"y of batch {i}")
         assert_shape(x, (len(x), 8), f"x of batch {i}")
-        expect(tuple(y.shape) == (len(x), 1), f"y of batch {i}: expected shape ({len(x)}, 1), got {tuple(y.shape)}",
-               KEEP_2D)
+        expect(
+            tuple(y.shape) == (len(x), 1),
+            f"y of batch {i}: expected shape ({len(x)}, 1), got {tuple(y.shape)}",
+            hint=KEEP_2D,
+        )
         out.append(torch.cat([x.float(), y.float()], dim=1))
     return out
 
@@ -134,8 +132,11 @@ def position_in(rows: torch.Tensor, row: torch.Tensor) -> int:
 def test_dataset_has_759_rows(student, diabetes):
     path, _ = diabetes
     n = run(student, driver.describe_dataset, path=path, indices=[])["len"]
-    expect(n == ROWS, f"len(DiabetesDataset(diabetes.csv.gz)) should be {ROWS}, the number of rows, got {n}",
-           "the file has no header; the length is xy.shape[0], not xy.shape[1]")
+    expect(
+        n == ROWS,
+        f"len(DiabetesDataset(diabetes.csv.gz)) should be {ROWS}, the number of rows, got {n}",
+        hint="the file has no header; the length is xy.shape[0], not xy.shape[1]",
+    )
 
 
 @public
@@ -163,8 +164,12 @@ def test_items_follow_the_file_order(student, diabetes):
     out = run(student, driver.describe_dataset, path=path, indices=indices)
     for index, item in zip(indices, out["items"]):
         x, y = check_item(item, index)
-        assert_close(x, rows[index, :-1], f"x of ds[{index}], the first 8 columns of row {index}",
-                     hint=hint("x is every column but the last, xy[:, :-1]"))
+        assert_close(
+            x,
+            rows[index, :-1],
+            f"x of ds[{index}], the first 8 columns of row {index}",
+            hint="x is every column but the last, xy[:, :-1]",
+        )
         assert_close(y, rows[index, -1:], f"y of ds[{index}], the last column of row {index}")
 
 
@@ -178,14 +183,14 @@ def test_items_follow_the_file_order(student, diabetes):
 def test_loader_of_a_10_row_file_gives_batches_of_4_4_2_with_every_row_once(student, ten_rows):
     path, rows = ten_rows
     batches = run(student, driver.loader_batches, path=path, batch_size=4, shuffle=True, seed=0)
-    assert isinstance(batches, list), f"make_loader should return an iterable of batches, got {describe(batches)}"
+    expect(isinstance(batches, list), f"make_loader should return an iterable of batches, got {describe(batches)}")
     got = rows_of(batches, "make_loader(10 rows, batch_size=4)")
     sizes = [len(b) for b in got]
-    expect(sizes == [4, 4, 2], f"10 rows in batches of 4 should come as batches of sizes [4, 4, 2], got {sizes}",
-           "DataLoader(dataset, batch_size=batch_size, shuffle=shuffle) keeps the last, smaller batch")
+    expect(sizes == [4, 4, 2], f"10 rows in batches of 4 should come as batches of sizes [4, 4, 2], got {sizes}")
     seen = sorted(position_in(rows, row) for b in got for row in b)
-    expect(seen == list(range(10)), f"one pass should hold each of the 10 rows once, got rows {seen} (-1: not in "
-           "the file)")
+    expect(
+        seen == list(range(10)), f"one pass should hold each of the 10 rows once, got rows {seen} (-1: not in the file)"
+    )
 
 
 @hints(
@@ -195,14 +200,22 @@ def test_loader_of_a_10_row_file_gives_batches_of_4_4_2_with_every_row_once(stud
 @points(1)
 def test_loader_shuffles_only_when_asked(student, ten_rows):
     path, rows = ten_rows
-    in_order = [position_in(rows, row) for b in rows_of(
-        run(student, driver.loader_batches, path=path, batch_size=4, shuffle=False, seed=0), "the loader") for row in b]
-    expect(in_order == list(range(10)), f"with shuffle=False the rows should come in file order, got {in_order}",
-           "pass shuffle on to the DataLoader")
-    shuffled = [position_in(rows, row) for b in rows_of(
-        run(student, driver.loader_batches, path=path, batch_size=4, shuffle=True, seed=0), "the loader") for row in b]
-    expect(shuffled != list(range(10)), "with shuffle=True the rows still come in file order",
-           "pass shuffle on to the DataLoader")
+    in_order = [
+        position_in(rows, row)
+        for b in rows_of(
+            run(student, driver.loader_batches, path=path, batch_size=4, shuffle=False, seed=0), "the loader"
+        )
+        for row in b
+    ]
+    expect(in_order == list(range(10)), f"with shuffle=False the rows should come in file order, got {in_order}")
+    shuffled = [
+        position_in(rows, row)
+        for b in rows_of(
+            run(student, driver.loader_batches, path=path, batch_size=4, shuffle=True, seed=0), "the loader"
+        )
+        for row in b
+    ]
+    expect(shuffled != list(range(10)), "with shuffle=True the rows still come in file order")
 
 
 # -- the model ------------------------------------------------------------------------------------
@@ -229,16 +242,22 @@ def test_model_maps_8_features_to_a_probability_per_row(student):
     for n, scale in [(1, 1.0), (5, 1.0), (5, 100.0)]:
         x = torch.randn(n, 8, generator=g) * scale
         p = assert_shape(model(x), (n, 1), f"DiabetesModel()(x of shape ({n}, 8))")
-        expect(bool(((p >= 0) & (p <= 1)).all()), f"the outputs for x of scale {scale:g} should be probabilities in "
-               f"[0, 1], got values from {p.min().item():.3g} to {p.max().item():.3g}",
-               "end forward with torch.sigmoid")
+        expect(
+            bool(((p >= 0) & (p <= 1)).all()),
+            f"the outputs for x of scale {scale:g} should be probabilities in "
+            f"[0, 1], got values from {p.min().item():.3g} to {p.max().item():.3g}",
+            hint="end forward with torch.sigmoid",
+        )
 
 
 # -- the training loop ------------------------------------------------------------------------------
 def replay(weight, bias, batches, epochs: int, lr: float, reduction: str = "mean", zero_grad: bool = True):
     """The weights and bias, flattened, after ``epochs`` passes of one SGD step per batch (trusted)."""
-    steps = [lambda w, b, x=x, y=y: F.binary_cross_entropy(torch.sigmoid(x @ w.T + b), y, reduction=reduction)
-             for _ in range(epochs) for x, y in batches]
+    steps = [
+        lambda w, b, x=x, y=y: F.binary_cross_entropy(torch.sigmoid(x @ w.T + b), y, reduction=reduction)
+        for _ in range(epochs)
+        for x, y in batches
+    ]
     weight, bias = replay_steps([weight, bias], steps, lr, zero_grad)
     return torch.cat([weight.reshape(-1), bias])
 
@@ -252,19 +271,30 @@ def replay(weight, bias, batches, epochs: int, lr: float, reduction: str = "mean
 def test_train_diabetes_takes_one_sgd_step_per_batch_on_the_mean_bce(student):
     g = torch.Generator().manual_seed(1)
     weight, bias = torch.randn(1, 8, generator=g, dtype=torch.float64) * 0.3, torch.tensor([0.1], dtype=torch.float64)
-    batches = [(torch.rand(n, 8, generator=g, dtype=torch.float64) * 2 - 1,
-                torch.randint(2, (n, 1), generator=g).double()) for n in (4, 4, 3)]
+    batches = [
+        (torch.rand(n, 8, generator=g, dtype=torch.float64) * 2 - 1, torch.randint(2, (n, 1), generator=g).double())
+        for n in (4, 4, 3)
+    ]
     out = run(student, driver.train_steps, weight=weight, bias=bias, batches=batches, epochs=2, lr=0.5)
-    got = torch.cat([assert_shape(out["weight"], (1, 8), "weight").reshape(-1),
-                     assert_shape(out["bias"], (1,), "bias")])
-    expect(not torch.allclose(got, replay(weight, bias, batches, 2, 0.5, zero_grad=False)),
-           "the weights after 2 epochs match training whose gradients are never zeroed",
-           "optimizer.zero_grad() before loss.backward(), or the gradients of all batches pile up")
-    expect(not torch.allclose(got, replay(weight, bias, batches, 2, 0.5, reduction="sum")),
-           "the weights after 2 epochs match training on the summed BCE", "use nn.BCELoss(), the mean over the batch")
-    assert_close(got, replay(weight, bias, batches, 2, 0.5), "weights after 2 epochs of 3 batches at lr = 0.5",
-                 hint=hint("for each epoch, for each batch: loss, optimizer.zero_grad(), loss.backward(), "
-                           "optimizer.step()"))
+    got = torch.cat(
+        [assert_shape(out["weight"], (1, 8), "weight").reshape(-1), assert_shape(out["bias"], (1,), "bias")]
+    )
+    expect(
+        not torch.allclose(got, replay(weight, bias, batches, 2, 0.5, zero_grad=False)),
+        "the weights after 2 epochs match training whose gradients are never zeroed",
+        hint="optimizer.zero_grad() before loss.backward(), or the gradients of all batches pile up",
+    )
+    expect(
+        not torch.allclose(got, replay(weight, bias, batches, 2, 0.5, reduction="sum")),
+        "the weights after 2 epochs match training on the summed BCE",
+        hint="use nn.BCELoss(), the mean over the batch",
+    )
+    assert_close(
+        got,
+        replay(weight, bias, batches, 2, 0.5),
+        "weights after 2 epochs of 3 batches at lr = 0.5",
+        hint="for each epoch, for each batch: loss, optimizer.zero_grad(), loss.backward(), optimizer.step()",
+    )
 
 
 @points(4)
@@ -275,12 +305,25 @@ def test_model_reaches_70_percent_held_out_accuracy_on_diabetes(student, diabete
     # DiabetesModel trained with train_diabetes at lr 2.0 for 100 epochs in batches of 32 on the other 600 rows;
     # measured on seeds 0-19 (2-core CPU, about 1.5 s each): accuracy min 0.7358, mean 0.7664, max 0.7987.
     # Predicting the majority class for every row scores 0.6541 on these 159 rows.
-    p = run(student, driver.train_and_predict, path=path, train_rows=train_rows, test_rows=test_rows, epochs=100,
-               lr=2.0, batch_size=32, seed=0, time_limit=120)
+    p = run(
+        student,
+        driver.train_and_predict,
+        path=path,
+        train_rows=train_rows,
+        test_rows=test_rows,
+        epochs=100,
+        lr=2.0,
+        batch_size=32,
+        seed=0,
+        time_limit=120,
+    )
     p = assert_shape(p, (HELD_OUT,), "probabilities for the held-out rows")
     labels = real_rows[test_rows, -1].long()
     acc = accuracy((p > 0.5).long(), labels)
     note(f"held-out accuracy {acc:.4f} (needs 0.70)")
-    expect(acc >= 0.70, f"held-out accuracy {acc:.4f}, needs at least 0.70 (predicting the majority class for every "
-           f"row gives {max(labels.float().mean().item(), 1 - labels.float().mean().item()):.4f})",
-           "DiabetesDataset -> make_loader(shuffle=True) -> train_diabetes with BCELoss and SGD")
+    expect(
+        acc >= 0.70,
+        f"held-out accuracy {acc:.4f}, needs at least 0.70 (predicting the majority class for every "
+        f"row gives {max(labels.float().mean().item(), 1 - labels.float().mean().item()):.4f})",
+        hint="DiabetesDataset -> make_loader(shuffle=True) -> train_diabetes with BCELoss and SGD",
+    )

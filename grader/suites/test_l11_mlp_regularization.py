@@ -7,17 +7,35 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_accuracy, assert_close, assert_finite, assert_shape, gpu, hint, hints, points, training, public
+from grader.check import (
+    assert_accuracy,
+    assert_close,
+    assert_finite,
+    assert_shape,
+    expect,
+    fail,
+    gpu,
+    hints,
+    points,
+    public,
+    training,
+)
+from grader.suite_helpers import randn
 from grader.remote import StudentError
 from grader.drivers import l11_mlp_regularization as driver
 
-RELU_BUILTINS = ("torch.relu", "torch.Tensor.relu", "torch.nn.functional.relu", "torch.clamp", "torch.clip",
-                 "torch.clamp_min", "torch.Tensor.clamp", "torch.Tensor.clip", "torch.Tensor.clamp_min")
+RELU_BUILTINS = (
+    "torch.relu",
+    "torch.Tensor.relu",
+    "torch.nn.functional.relu",
+    "torch.clamp",
+    "torch.clip",
+    "torch.clamp_min",
+    "torch.Tensor.clamp",
+    "torch.Tensor.clip",
+    "torch.Tensor.clamp_min",
+)
 XAVIER_BUILTINS = ("torch.nn.init.xavier_uniform_", "torch.nn.init.xavier_normal_", "torch.nn.init.uniform_")
-
-
-def randn(*shape: int, seed: int = 0, dtype: torch.dtype = torch.float64) -> torch.Tensor:
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
 
 
 # -- ReLU ------------------------------------------------------------------
@@ -29,13 +47,21 @@ def randn(*shape: int, seed: int = 0, dtype: torch.dtype = torch.float64) -> tor
 @points(2)
 def test_relu_matches_torch_on_a_grid_with_zero_and_on_random_tensors(student):
     relu = student.relu.forbidding(*RELU_BUILTINS)
-    cases = [torch.linspace(-3, 3, 13, dtype=torch.float64), randn(4, 7, seed=1), randn(2, 3, 5, seed=2),
-             randn(6, 5, seed=3, dtype=torch.float32)]
+    cases = [
+        torch.linspace(-3, 3, 13, dtype=torch.float64),
+        randn(4, 7, seed=1),
+        randn(2, 3, 5, seed=2),
+        randn(6, 5, seed=3, dtype=torch.float32),
+    ]
     for X in cases:
         out = relu(X)
-        assert_close(out, F.relu(X), f"relu(X of shape {tuple(X.shape)})",
-                     hint=hint("relu(x) = max(x, 0): negatives become 0, positives stay as they are"))
-        assert out.dtype == X.dtype, f"relu of a {X.dtype} tensor returned {out.dtype}"
+        assert_close(
+            out,
+            F.relu(X),
+            f"relu(X of shape {tuple(X.shape)})",
+            hint="relu(x) = max(x, 0): negatives become 0, positives stay as they are",
+        )
+        expect(out.dtype == X.dtype, f"relu of a {X.dtype} tensor returned {out.dtype}")
 
 
 @hints(
@@ -46,10 +72,14 @@ def test_relu_matches_torch_on_a_grid_with_zero_and_on_random_tensors(student):
 def test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs(student):
     X = torch.tensor([-2.0, -0.5, -1e-3, 1e-3, 0.5, 3.0], dtype=torch.float64, requires_grad=True)
     grads = student.backward(student.relu, X)
-    assert grads.inputs[0] is not None, "no gradient reached X through relu"
-    assert_close(grads.inputs[0], (X.detach() > 0).double(), "d sum(relu(X)) / dX",
-                 hint=hint("the gradient of max(x, 0) is 1 where x > 0 and 0 where x < 0: build relu from "
-                           "operations autograd tracks (no .data, no in-place writes on a detached copy)"))
+    expect(grads.inputs[0] is not None, "no gradient reached X through relu")
+    assert_close(
+        grads.inputs[0],
+        (X.detach() > 0).double(),
+        "d sum(relu(X)) / dX",
+        hint="the gradient of max(x, 0) is 1 where x > 0 and 0 where x < 0: build relu from "
+        "operations autograd tracks (no .data, no in-place writes on a detached copy)",
+    )
 
 
 # -- the MLP from scratch ----------------------------------------------------
@@ -62,23 +92,27 @@ def test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs(student)
 def test_init_mlp_params_gives_trainable_784_256_10_parameters(student):
     out = student.run_driver(driver.init_mlp, num_inputs=784, num_hiddens=256, num_outputs=10, time_limit=30)
     params = out["params"]
-    assert len(params) == 4, f"expected [W1, b1, W2, b2], got {len(params)} items"
+    expect(len(params) == 4, f"expected [W1, b1, W2, b2], got {len(params)} items")
     for name, p, shape in zip(("W1", "b1", "W2", "b2"), params, [(784, 256), (256,), (256, 10), (10,)]):
         assert_shape(p, shape, name)
-        assert p.dtype == torch.float32, f"{name} should be float32, got {p.dtype}"
-    assert all(out["trainable"]), (
-        f"an optimizer only updates leaf tensors that require grad; W1, b1, W2, b2 trainable: {out['trainable']}\n"
-        + hint("torch.randn(...) * 0.01 is no leaf once requires_grad is set before the product: "
-               "use nn.Parameter(torch.randn(...) * 0.01) or call .requires_grad_() after scaling"))
+        expect(p.dtype == torch.float32, f"{name} should be float32, got {p.dtype}")
+    expect(
+        all(out["trainable"]),
+        f"an optimizer only updates leaf tensors that require grad; W1, b1, W2, b2 trainable: {out['trainable']}",
+        hint="torch.randn(...) * 0.01 is no leaf once requires_grad is set before the product: "
+        "use nn.Parameter(torch.randn(...) * 0.01) or call .requires_grad_() after scaling",
+    )
     W1, b1, W2, b2 = params
-    assert_close(b1, torch.zeros(256), "b1", hint=hint("biases start at zero"))
-    assert_close(b2, torch.zeros(10), "b2", hint=hint("biases start at zero"))
+    assert_close(b1, torch.zeros(256), "b1", hint="biases start at zero")
+    assert_close(b2, torch.zeros(10), "b2", hint="biases start at zero")
     for name, W in (("W1", W1), ("W2", W2)):
         std, mean = W.std().item(), W.mean().item()
-        assert 0.005 <= std <= 0.1 and abs(mean) < 0.01, (
-            f"{name} has mean {mean:.4f} and std {std:.4f}: expected small random weights around 0\n"
-            + hint("torch.randn(...) * 0.01, as d2l does: zeros never break the symmetry between hidden units, "
-                   "and std 1 gives huge logits"))
+        expect(
+            0.005 <= std <= 0.1 and abs(mean) < 0.01,
+            f"{name} has mean {mean:.4f} and std {std:.4f}: expected small random weights around 0",
+            hint="torch.randn(...) * 0.01, as d2l does: zeros never break the symmetry between hidden units, "
+            "and std 1 gives huge logits",
+        )
 
 
 def mlp_reference(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
@@ -92,12 +126,20 @@ def mlp_reference(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
 )
 @points(2)
 def test_mlp_forward_computes_relu_of_x_w1_plus_b1_times_w2_plus_b2(student):
-    params = [randn(784, 32, seed=4) * 0.1, randn(32, seed=5) * 0.1, randn(32, 10, seed=6) * 0.1,
-              randn(10, seed=7) * 0.1]
+    params = [
+        randn(784, 32, seed=4) * 0.1,
+        randn(32, seed=5) * 0.1,
+        randn(32, 10, seed=6) * 0.1,
+        randn(10, seed=7) * 0.1,
+    ]
     for X in (randn(5, 1, 28, 28, seed=8), randn(3, 784, seed=9)):
         out = assert_shape(student.mlp_forward(X, params), (len(X), 10), f"mlp_forward(X of shape {tuple(X.shape)})")
-        assert_close(out, mlp_reference(X, params), f"mlp_forward(X of shape {tuple(X.shape)})",
-                     hint=hint("flatten X to (N, 784), then relu(X @ W1 + b1) @ W2 + b2"))
+        assert_close(
+            out,
+            mlp_reference(X, params),
+            f"mlp_forward(X of shape {tuple(X.shape)})",
+            hint="flatten X to (N, 784), then relu(X @ W1 + b1) @ W2 + b2",
+        )
 
 
 @points(4)
@@ -107,10 +149,15 @@ def test_scratch_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist)
     # last at lr 0.03. Measured on seeds 0-4: 0.8481, 0.8495, 0.8469, 0.8451,
     # 0.8452 (constant lr 0.1 spreads from 0.827 to 0.847); weights of std 1
     # instead of 0.01 reach 0.775 and 0.777 (seeds 0, 1).
-    predictions = student.run_driver(driver.train_scratch_mlp, lrs=[0.1, 0.1, 0.03], batch_size=256, seed=0,
-                                     time_limit=300)
-    assert_accuracy(predictions, fashion_mnist.test_labels, 0.82,
-                    "your init_mlp_params and mlp_forward trained with SGD, Fashion-MNIST test set")
+    predictions = student.run_driver(
+        driver.train_scratch_mlp, lrs=[0.1, 0.1, 0.03], batch_size=256, seed=0, time_limit=300
+    )
+    assert_accuracy(
+        predictions,
+        fashion_mnist.test_labels,
+        0.82,
+        "your init_mlp_params and mlp_forward trained with SGD, Fashion-MNIST test set",
+    )
 
 
 # -- weight decay ----------------------------------------------------------
@@ -123,18 +170,25 @@ def test_scratch_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist)
 def test_l2_penalty_is_half_the_sum_of_squares(student):
     for w in (torch.tensor([3.0, -4.0], dtype=torch.float64), randn(20, 1, seed=10)):
         got = student.l2_penalty(w)
-        assert_close(torch.as_tensor(got, dtype=torch.float64).reshape(()), (w ** 2).sum() / 2,
-                     f"l2_penalty(w of shape {tuple(w.shape)})",
-                     hint=hint("sum(w ** 2) / 2: the 1/2 makes the gradient exactly w"))
+        assert_close(
+            torch.as_tensor(got, dtype=torch.float64).reshape(()),
+            (w**2).sum() / 2,
+            f"l2_penalty(w of shape {tuple(w.shape)})",
+            hint="sum(w ** 2) / 2: the 1/2 makes the gradient exactly w",
+        )
 
 
 @points(1)
 def test_l2_penalty_gradient_is_w(student):
     w = randn(15, 1, seed=11).requires_grad_()
     grads = student.backward(student.l2_penalty, w)
-    assert grads.inputs[0] is not None, "no gradient reached w through l2_penalty"
-    assert_close(grads.inputs[0], w.detach(), "d l2_penalty(w) / dw",
-                 hint=hint("keep the penalty in autograd (no .item() or .data): its gradient is w"))
+    expect(grads.inputs[0] is not None, "no gradient reached w through l2_penalty")
+    assert_close(
+        grads.inputs[0],
+        w.detach(),
+        "d l2_penalty(w) / dw",
+        hint="keep the penalty in autograd (no .item() or .data): its gradient is w",
+    )
 
 
 def weight_decay_data(seed: int = 11, n_train: int = 20, n_test: int = 100, num_inputs: int = 200) -> list:
@@ -147,10 +201,12 @@ def weight_decay_data(seed: int = 11, n_train: int = 20, n_test: int = 100, num_
 
 def train_weight_decay(student, lambd: float) -> dict:
     out = student.train_weight_decay(lambd, *weight_decay_data())
-    assert isinstance(out, dict) and {"train_loss", "test_loss", "w_norm"} <= set(out), (
-        f"train_weight_decay should return a dict with train_loss, test_loss and w_norm, got {out!r}"[:300])
+    expect(
+        isinstance(out, dict) and {"train_loss", "test_loss", "w_norm"} <= set(out),
+        f"train_weight_decay should return a dict with train_loss, test_loss and w_norm, got {out!r}"[:300],
+    )
     values = {k: float(out[k]) for k in ("train_loss", "test_loss", "w_norm")}
-    assert all(math.isfinite(v) for v in values.values()), f"train_weight_decay({lambd}) returned {values}"
+    expect(all(math.isfinite(v) for v in values.values()), f"train_weight_decay({lambd}) returned {values}")
     return values
 
 
@@ -161,13 +217,17 @@ def train_weight_decay(student, lambd: float) -> dict:
 @points(2)
 def test_train_weight_decay_without_decay_fits_the_training_set_but_not_the_test_set(student):
     out = train_weight_decay(student, 0)
-    assert out["train_loss"] < 0.01, (
+    expect(
+        out["train_loss"] < 0.01,
         f"with lambd = 0 the training loss should fall below 0.01 (200 weights, 20 examples), "
-        f"got {out['train_loss']:.4g}\n"
-        + hint("per minibatch: loss.backward(), w -= lr * w.grad under torch.no_grad(), then zero the gradients"))
-    assert out["test_loss"] > 1, (f"with lambd = 0 the test loss should stay high (over 1: 过拟合), got "
-                                  f"{out['test_loss']:.4g}\n"
-                                  + hint("initialise w from N(0, 1), evaluate test_loss on the test set"))
+        f"got {out['train_loss']:.4g}",
+        hint="per minibatch: loss.backward(), w -= lr * w.grad under torch.no_grad(), then zero the gradients",
+    )
+    expect(
+        out["test_loss"] > 1,
+        f"with lambd = 0 the test loss should stay high (over 1: 过拟合), got {out['test_loss']:.4g}",
+        hint="initialise w from N(0, 1), evaluate test_loss on the test set",
+    )
 
 
 @hints(
@@ -177,27 +237,35 @@ def test_train_weight_decay_without_decay_fits_the_training_set_but_not_the_test
 @points(2)
 def test_weight_decay_3_gives_a_lower_test_loss_and_a_smaller_w(student):
     plain, decayed = train_weight_decay(student, 0), train_weight_decay(student, 3)
-    assert decayed["test_loss"] < 0.1 * plain["test_loss"], (
+    expect(
+        decayed["test_loss"] < 0.1 * plain["test_loss"],
         f"test loss {decayed['test_loss']:.4g} with lambd = 3, {plain['test_loss']:.4g} without: weight decay should "
-        "cut it by more than 10x\n" + hint("add lambd * l2_penalty(w) to every minibatch loss before backward"))
-    assert decayed["w_norm"] < 0.2 * plain["w_norm"] and decayed["w_norm"] < 1, (
+        "cut it by more than 10x",
+        hint="add lambd * l2_penalty(w) to every minibatch loss before backward",
+    )
+    expect(
+        decayed["w_norm"] < 0.2 * plain["w_norm"] and decayed["w_norm"] < 1,
         f"||w|| is {decayed['w_norm']:.4g} with lambd = 3 and {plain['w_norm']:.4g} without: weight decay should "
-        "shrink it below 1")
+        "shrink it below 1",
+    )
 
 
 # -- polynomial features and underfitting -------------------------------------
 @hints(
     "Column i holds x to the power i divided by i factorial.",
-    "x.unsqueeze(1) ** torch.arange(degree + 1) divided by the factorials 0!, 1!, ..., degree!; column 0 is all "
-    "ones.",
+    "x.unsqueeze(1) ** torch.arange(degree + 1) divided by the factorials 0!, 1!, ..., degree!; column 0 is all ones.",
 )
 @points(2)
 def test_polynomial_features_are_powers_over_factorials(student):
     x = torch.tensor([-2.0, -0.5, 0.0, 1.0, 1.5, 3.0], dtype=torch.float64)
     for degree in (1, 4, 7):
-        expected = torch.stack([x ** i / math.factorial(i) for i in range(degree + 1)], dim=1)
-        assert_close(student.polynomial_features(x, degree), expected, f"polynomial_features(x, {degree})",
-                     hint=hint("column i (i = 0..degree, column 0 all ones) is x ** i / i!"))
+        expected = torch.stack([x**i / math.factorial(i) for i in range(degree + 1)], dim=1)
+        assert_close(
+            student.polynomial_features(x, degree),
+            expected,
+            f"polynomial_features(x, {degree})",
+            hint="column i (i = 0..degree, column 0 all ones) is x ** i / i!",
+        )
 
 
 def cubic_data(seed: int = 12, n: int = 100) -> tuple[torch.Tensor, torch.Tensor]:
@@ -205,7 +273,7 @@ def cubic_data(seed: int = 12, n: int = 100) -> tuple[torch.Tensor, torch.Tensor
     the n training examples of d2l's train/test split."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(2 * n, generator=g, dtype=torch.float64)
-    y = 5 + 1.2 * x - 3.4 * x ** 2 / 2 + 5.6 * x ** 3 / 6 + 0.1 * torch.randn(2 * n, generator=g, dtype=torch.float64)
+    y = 5 + 1.2 * x - 3.4 * x**2 / 2 + 5.6 * x**3 / 6 + 0.1 * torch.randn(2 * n, generator=g, dtype=torch.float64)
     return x[:n], y[:n]
 
 
@@ -222,11 +290,17 @@ def test_degree_3_features_fit_the_cubic_and_degree_1_underfits(student):
     # -3.399, 5.565; degree 1 train loss 1.25.
     x, y = cubic_data()
     w3, loss3 = least_squares_losses(assert_shape(student.polynomial_features(x, 3), (100, 4), "features"), y)
-    assert loss3 < 0.01, f"the best fit of degree-3 features has training loss {loss3:.4g}, expected about 0.005"
-    assert_close(w3, torch.tensor([5.0, 1.2, -3.4, 5.6], dtype=torch.float64), "degree-3 coefficients", atol=0.1,
-                 rtol=0, hint=hint("with features x^i / i! the coefficients are d2l's 5, 1.2, -3.4, 5.6"))
+    expect(loss3 < 0.01, f"the best fit of degree-3 features has training loss {loss3:.4g}, expected about 0.005")
+    assert_close(
+        w3,
+        torch.tensor([5.0, 1.2, -3.4, 5.6], dtype=torch.float64),
+        "degree-3 coefficients",
+        atol=0.1,
+        rtol=0,
+        hint="with features x^i / i! the coefficients are d2l's 5, 1.2, -3.4, 5.6",
+    )
     _, loss1 = least_squares_losses(assert_shape(student.polynomial_features(x, 1), (100, 2), "features"), y)
-    assert loss1 > 0.5, f"a degree-1 fit should underfit (training loss over 0.5), got {loss1:.4g}"
+    expect(loss1 > 0.5, f"a degree-1 fit should underfit (training loss over 0.5), got {loss1:.4g}")
 
 
 # -- dropout_layer -------------------------------------------------------------
@@ -245,12 +319,17 @@ def test_dropout_layer_rejects_rates_outside_0_1_naming_the_value(student):
             if exc.error_type not in ("ValueError", "AssertionError"):
                 raise  # another error (not implemented, a crash): reported as it is
             message = str(exc).partition("dropout_layer(): ")[2]
-            assert str(rate) in message, (f"dropout_layer(X, {rate}) raised {exc.error_type} with the message "
-                                          f"{message!r}, which does not name {rate}\n"
-                                          + hint("raise ValueError(f'dropout must be in [0, 1], got {dropout}')"))
+            expect(
+                str(rate) in message,
+                f"dropout_layer(X, {rate}) raised {exc.error_type} with the message "
+                f"{message!r}, which does not name {rate}",
+                hint="raise ValueError(f'dropout must be in [0, 1], got {dropout}')",
+            )
         else:
-            raise AssertionError(f"dropout_layer(X, {rate}) returned a tensor: a rate outside [0, 1] should raise\n"
-                                 + hint("check 0 <= dropout <= 1 first"))
+            fail(
+                f"dropout_layer(X, {rate}) returned a tensor: a rate outside [0, 1] should raise",
+                hint="check 0 <= dropout <= 1 first",
+            )
 
 
 @public
@@ -264,9 +343,12 @@ def test_dropout_0_returns_x_and_dropout_1_returns_zeros(student):
     assert_close(student.dropout_layer(X, 0), X, "dropout_layer(X, 0)", rtol=0, atol=0)
     out = student.dropout_layer(X, 1)
     assert_shape(out, X.shape, "dropout_layer(X, 1)")
-    assert out.dtype == X.dtype, f"dropout_layer(X, 1) of a float64 X returned {out.dtype}"
-    assert_finite(out, "dropout_layer(X, 1)", hint=hint("with dropout 1, 1 / (1 - dropout) divides by zero: "
-                                                         "return torch.zeros_like(X) first"))
+    expect(out.dtype == X.dtype, f"dropout_layer(X, 1) of a float64 X returned {out.dtype}")
+    assert_finite(
+        out,
+        "dropout_layer(X, 1)",
+        hint="with dropout 1, 1 / (1 - dropout) divides by zero: return torch.zeros_like(X) first",
+    )
     assert_close(out, torch.zeros_like(X), "dropout_layer(X, 1)", rtol=0, atol=0)
 
 
@@ -284,9 +366,11 @@ def test_dropout_zeroes_a_fraction_close_to_the_rate(student):
     for rate in RATES:
         out = assert_shape(student.dropout_layer(X, rate), X.shape, f"dropout_layer(X, {rate})")
         zeros = (out == 0).double().mean().item()
-        assert abs(zeros - rate) < 0.01, (
-            f"dropout_layer(X, {rate}) zeroed {zeros:.4f} of the elements, expected about {rate}\n"
-            + hint("keep an element when torch.rand (uniform on [0, 1)) exceeds dropout"))
+        expect(
+            abs(zeros - rate) < 0.01,
+            f"dropout_layer(X, {rate}) zeroed {zeros:.4f} of the elements, expected about {rate}",
+            hint="keep an element when torch.rand (uniform on [0, 1)) exceeds dropout",
+        )
 
 
 @hints(
@@ -301,9 +385,11 @@ def test_dropout_preserves_the_mean(student):
     for rate in RATES:
         out = assert_shape(student.dropout_layer(X, rate), X.shape, f"dropout_layer(X, {rate})")
         ratio = out.double().mean().item() / X.double().mean().item()
-        assert abs(ratio - 1) < 0.02, (
+        expect(
+            abs(ratio - 1) < 0.02,
             f"mean of dropout_layer(X, {rate}) is {ratio:.4f} times the mean of X, expected about 1 (the expectation "
-            "is unchanged)\n" + hint("divide the survivors by 1 - dropout"))
+            "is unchanged)",
+        )
 
 
 @points(1)
@@ -312,9 +398,13 @@ def test_dropout_scales_survivors_by_1_over_1_minus_rate(student):
     for rate in (0.25, 0.7):
         out = assert_shape(student.dropout_layer(X, rate), X.shape, f"dropout_layer(X, {rate})")
         kept = out != 0
-        assert kept.any(), f"dropout_layer(X, {rate}) zeroed every element"
-        assert_close(out[kept], X[kept] / (1 - rate), f"the elements dropout_layer(X, {rate}) kept",
-                     hint=hint("a survivor is x / (1 - dropout)"))
+        expect(kept.any(), f"dropout_layer(X, {rate}) zeroed every element")
+        assert_close(
+            out[kept],
+            X[kept] / (1 - rate),
+            f"the elements dropout_layer(X, {rate}) kept",
+            hint="a survivor is x / (1 - dropout)",
+        )
 
 
 @points(1)
@@ -326,10 +416,12 @@ def test_dropout_draws_a_fresh_mask_every_call(student):
     q1, q2 = ((first == 0).double().mean().item(), (second == 0).double().mean().item())
     independent = q1 * (1 - q2) + q2 * (1 - q1)
     differ = ((first == 0) != (second == 0)).double().mean().item()
-    assert abs(differ - independent) < 0.05, (
+    expect(
+        abs(differ - independent) < 0.05,
         f"two calls of dropout_layer(X, 0.5) dropped different elements at {differ:.3f} of the positions; "
-        f"independent masks would differ at about {independent:.3f}\n"
-        + hint("draw a new mask with torch.rand on every call; never keep or reseed one"))
+        f"independent masks would differ at about {independent:.3f}",
+        hint="draw a new mask with torch.rand on every call; never keep or reseed one",
+    )
 
 
 @points(1)
@@ -337,9 +429,11 @@ def test_dropout_keeps_the_dtype_of_x(student):
     for dtype in (torch.float64, torch.float16, torch.bfloat16):
         out = student.dropout_layer(shifted(40, 50, seed=19, dtype=dtype), 0.5)
         assert_shape(out, (40, 50), f"dropout_layer of a {dtype} X")
-        assert out.dtype == dtype, (f"dropout_layer of a {dtype} X returned {out.dtype}\n"
-                                    + hint("make the mask in X's dtype: (torch.rand_like(X) > dropout).to(X.dtype), "
-                                           "not .float()"))
+        expect(
+            out.dtype == dtype,
+            f"dropout_layer of a {dtype} X returned {out.dtype}",
+            hint="make the mask in X's dtype: (torch.rand_like(X) > dropout).to(X.dtype), not .float()",
+        )
 
 
 @gpu
@@ -347,20 +441,24 @@ def test_dropout_keeps_the_dtype_of_x(student):
 def test_dropout_makes_its_mask_on_the_device_of_x(student):
     X = shifted(200, 200, seed=20)
     out = student.run_driver(driver.dropout_on, X=X, dropout=0.5, device="cuda", time_limit=60)
-    assert out["device"].startswith("cuda"), f"dropout_layer of a CUDA tensor returned a tensor on {out['device']}"
+    expect(out["device"].startswith("cuda"), f"dropout_layer of a CUDA tensor returned a tensor on {out['device']}")
     zeros = (out["out"] == 0).double().mean().item()
-    assert abs(zeros - 0.5) < 0.02, f"dropout_layer(X, 0.5) on CUDA zeroed {zeros:.4f} of the elements"
+    expect(abs(zeros - 0.5) < 0.02, f"dropout_layer(X, 0.5) on CUDA zeroed {zeros:.4f} of the elements")
 
 
 @points(2)
 def test_dropout_gradient_is_the_mask_over_1_minus_rate(student):
     X = shifted(30, 40, seed=21, dtype=torch.float64).requires_grad_()
     grads = student.backward(student.dropout_layer, X, 0.4)
-    assert grads.inputs[0] is not None, "no gradient reached X through dropout_layer"
+    expect(grads.inputs[0] is not None, "no gradient reached X through dropout_layer")
     mask = (grads.value != 0).double()
-    assert_close(grads.inputs[0], mask / 0.6, "d sum(dropout_layer(X, 0.4)) / dX",
-                 hint=hint("return mask * X / (1 - dropout) computed from X itself (no .data or .detach()): "
-                           "the gradient is the mask / (1 - dropout)"))
+    assert_close(
+        grads.inputs[0],
+        mask / 0.6,
+        "d sum(dropout_layer(X, 0.4)) / dX",
+        hint="return mask * X / (1 - dropout) computed from X itself (no .data or .detach()): "
+        "the gradient is the mask / (1 - dropout)",
+    )
 
 
 # -- DropoutMLP ------------------------------------------------------------
@@ -378,9 +476,11 @@ def dropout_mlp_outputs(student, train: bool) -> dict:
 @points(1)
 def test_dropout_mlp_gives_different_outputs_on_two_calls_in_train_mode(student):
     first, second = dropout_mlp_outputs(student, train=True)["outputs"]
-    assert not torch.allclose(first, second), (
-        "in train mode two calls on the same input gave the same output: no dropout happened\n"
-        + hint("while self.training, apply dropout_layer after each hidden layer's ReLU"))
+    expect(
+        not torch.allclose(first, second),
+        "in train mode two calls on the same input gave the same output: no dropout happened",
+        hint="while self.training, apply dropout_layer after each hidden layer's ReLU",
+    )
 
 
 @hints(
@@ -392,16 +492,22 @@ def test_dropout_mlp_in_eval_mode_is_the_plain_mlp(student):
     out = dropout_mlp_outputs(student, train=False)
     sd = out["state_dict"]
     missing = [f"{name}.weight" for name in ("lin1", "lin2", "lin3") if f"{name}.weight" not in sd]
-    assert not missing, (f"DropoutMLP has no layer named {', '.join(missing)}; found {', '.join(sd)}\n"
-                         + hint("name the layers lin1, lin2, lin3: the grader reads their weights"))
+    expect(
+        not missing,
+        f"DropoutMLP has no layer named {', '.join(missing)}; found {', '.join(sd)}",
+        hint="name the layers lin1, lin2, lin3: the grader reads their weights",
+    )
     X = randn(8, 1, 4, 5, seed=22).reshape(8, 20)
     H1 = F.relu(F.linear(X, sd["lin1.weight"], sd.get("lin1.bias")))
     H2 = F.relu(F.linear(H1, sd["lin2.weight"], sd.get("lin2.bias")))
     expected = F.linear(H2, sd["lin3.weight"], sd.get("lin3.bias"))
     for i, y in enumerate(out["outputs"]):
-        assert_close(y, expected, f"call {i + 1} in eval mode",
-                     hint=hint("after model.eval() (self.training is False) dropout does nothing: "
-                               "lin3(relu(lin2(relu(lin1(x)))))"))
+        assert_close(
+            y,
+            expected,
+            f"call {i + 1} in eval mode",
+            hint="after model.eval() (self.training is False) dropout does nothing: lin3(relu(lin2(relu(lin1(x)))))",
+        )
 
 
 @points(4)
@@ -411,22 +517,38 @@ def test_dropout_mlp_reaches_82_percent_on_fashion_mnist(student, fashion_mnist)
     # epochs at lr 0.1, 0.1, 0.03. Measured on seeds 0-4: 0.8458, 0.8471,
     # 0.8455, 0.8423, 0.8455; a softmax at the end (softmax twice with the
     # loss) reaches 0.775 and 0.718 (seeds 0, 1).
-    predictions = student.run_driver(driver.train_dropout_mlp, sizes=(784, 10, 256, 256), dropouts=(0.2, 0.5),
-                                     lrs=[0.1, 0.1, 0.03], batch_size=256, seed=0, time_limit=300)
-    assert_accuracy(predictions, fashion_mnist.test_labels, 0.82,
-                    "DropoutMLP trained in train mode and evaluated in eval mode, Fashion-MNIST test set")
+    predictions = student.run_driver(
+        driver.train_dropout_mlp,
+        sizes=(784, 10, 256, 256),
+        dropouts=(0.2, 0.5),
+        lrs=[0.1, 0.1, 0.03],
+        batch_size=256,
+        seed=0,
+        time_limit=300,
+    )
+    assert_accuracy(
+        predictions,
+        fashion_mnist.test_labels,
+        0.82,
+        "DropoutMLP trained in train mode and evaluated in eval mode, Fashion-MNIST test set",
+    )
 
 
 # -- Xavier initialisation -----------------------------------------------------
 @points(1)
 def test_xavier_uniform_fills_the_weight_in_place(student):
     out = student.run_driver(driver.xavier_in_place, fan_in=50, fan_out=30, time_limit=30)
-    assert out["returned_the_weight"], "xavier_uniform_(weight) should return weight itself, filled in place"
-    assert out["trainable"], ("after xavier_uniform_ the weight is no longer a leaf that requires grad\n"
-                              + hint("fill it under torch.no_grad() with weight.uniform_(-a, a)"))
-    assert not torch.equal(out["weight"], out["before"]), (
+    expect(out["returned_the_weight"], "xavier_uniform_(weight) should return weight itself, filled in place")
+    expect(
+        out["trainable"],
+        "after xavier_uniform_ the weight is no longer a leaf that requires grad",
+        hint="fill it under torch.no_grad() with weight.uniform_(-a, a)",
+    )
+    expect(
+        not torch.equal(out["weight"], out["before"]),
         "xavier_uniform_(weight) left the weight unchanged: fill it in place (weight.uniform_), do not "
-        "return a new tensor")
+        "return a new tensor",
+    )
 
 
 @hints(
@@ -438,15 +560,24 @@ def test_xavier_uniform_fills_the_weight_in_place(student):
 def test_xavier_uniform_stays_within_the_bound_and_comes_close_to_it(student):
     xavier = student.xavier_uniform_.forbidding(*XAVIER_BUILTINS)
     for fan_out, fan_in in ((300, 100), (100, 300), (64, 64)):
-        W = assert_shape(xavier(torch.zeros(fan_out, fan_in, dtype=torch.float64)), (fan_out, fan_in),
-                         f"xavier_uniform_ of a ({fan_out}, {fan_in}) weight")
+        W = assert_shape(
+            xavier(torch.zeros(fan_out, fan_in, dtype=torch.float64)),
+            (fan_out, fan_in),
+            f"xavier_uniform_ of a ({fan_out}, {fan_in}) weight",
+        )
         bound = math.sqrt(6 / (fan_in + fan_out))
         largest = W.abs().max().item()
-        assert largest <= bound * (1 + 1e-6), (
+        expect(
+            largest <= bound * (1 + 1e-6),
             f"a ({fan_out}, {fan_in}) weight has |w| up to {largest:.4f}, the bound is sqrt(6 / (fan_in + fan_out)) "
-            f"= {bound:.4f}\n" + hint("a = sqrt(6 / (fan_in + fan_out)) with both fans, and U(-a, a)"))
-        assert largest >= 0.98 * bound, (f"a ({fan_out}, {fan_in}) weight has |w| at most {largest:.4f}; "
-                                         f"U(-a, a) with a = {bound:.4f} comes close to a")
+            f"= {bound:.4f}",
+            hint="a = sqrt(6 / (fan_in + fan_out)) with both fans, and U(-a, a)",
+        )
+        expect(
+            largest >= 0.98 * bound,
+            f"a ({fan_out}, {fan_in}) weight has |w| at most {largest:.4f}; "
+            f"U(-a, a) with a = {bound:.4f} comes close to a",
+        )
 
 
 @points(2)
@@ -454,10 +585,13 @@ def test_xavier_uniform_variance_is_2_over_fan_in_plus_fan_out(student):
     # 500,000 samples: the variance estimate is within 0.2% (one standard
     # deviation); the tolerance is 5%.
     xavier = student.xavier_uniform_.forbidding(*XAVIER_BUILTINS)
-    W = assert_shape(xavier(torch.zeros(1000, 500, dtype=torch.float64)), (1000, 500),
-                     "xavier_uniform_ of a (1000, 500) weight")
+    W = assert_shape(
+        xavier(torch.zeros(1000, 500, dtype=torch.float64)), (1000, 500), "xavier_uniform_ of a (1000, 500) weight"
+    )
     expected = 2 / 1500
     mean, var = W.mean().item(), W.var().item()
-    assert abs(mean) < 0.05 * math.sqrt(expected) and abs(var / expected - 1) < 0.05, (
-        f"weights have mean {mean:.2e} and variance {var:.4e}, expected 0 and 2 / (fan_in + fan_out) = {expected:.4e}\n"
-        + hint("U(-a, a) has variance a^2 / 3: with a = sqrt(6 / (fan_in + fan_out)) that is 2 / (fan_in + fan_out)"))
+    expect(
+        abs(mean) < 0.05 * math.sqrt(expected) and abs(var / expected - 1) < 0.05,
+        f"weights have mean {mean:.2e} and variance {var:.4e}, expected 0 and 2 / (fan_in + fan_out) = {expected:.4e}",
+        hint="U(-a, a) has variance a^2 / 3: with a = sqrt(6 / (fan_in + fan_out)) that is 2 / (fan_in + fan_out)",
+    )

@@ -4,21 +4,24 @@ imports student code; ``student`` runs it in the sandbox."""
 import torch
 from torch import nn
 
-from grader.check import assert_close, assert_shape, hint, hints, note, points, training, public
+from grader.check import assert_close, assert_shape, expect, fail, hints, note, points, public, training
+from grader.suite_helpers import randn
 from grader.drivers import l14_rnn_basics as driver
 
 # PyTorch's own cells, off limits inside rnn_cell, lstm_cell and gru_cell
-TORCH_CELLS = ("torch.rnn_tanh_cell", "torch.lstm_cell", "torch.gru_cell",
-               "torch._VF.rnn_tanh_cell", "torch._VF.lstm_cell", "torch._VF.gru_cell")
+TORCH_CELLS = (
+    "torch.rnn_tanh_cell",
+    "torch.lstm_cell",
+    "torch.gru_cell",
+    "torch._VF.rnn_tanh_cell",
+    "torch._VF.lstm_cell",
+    "torch._VF.gru_cell",
+)
 # (batch, input_size, hidden_size): square and non-square weights, batch of one
 CELL_SHAPES = [(1, 1, 1), (3, 4, 5), (7, 10, 2), (2, 6, 6), (5, 3, 8)]
 SEQ_LENS, BATCHES = (3, 10, 25), (1, 7)
 GATES = {"rnn_cell": 1, "lstm_cell": 4, "gru_cell": 3}
 TORCH_CELL = {"rnn_cell": nn.RNNCell, "lstm_cell": nn.LSTMCell, "gru_cell": nn.GRUCell}
-
-
-def randn(*shape: int, seed: int = 0) -> torch.Tensor:
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
 
 
 def cell_case(name: str, batch: int, input_size: int, hidden_size: int, seed: int = 0):
@@ -51,16 +54,21 @@ def check_cell_matches_torch(student, name: str, gate_hint: str) -> None:
             got = fn(*args)
         shape = f"batch {batch}, input {input_size}, hidden {hidden_size}"
         if name == "lstm_cell":
-            assert isinstance(got, (tuple, list)) and len(got) == 2, (
-                f"lstm_cell should return the pair (h', c'), got {type(got).__name__}")
-            assert_close(got[0], expected[0].detach(), f"h' of lstm_cell ({shape})", hint=hint(gate_hint))
-            assert_close(got[1], expected[1].detach(), f"c' of lstm_cell ({shape})", hint=hint(gate_hint))
+            expect(
+                isinstance(got, (tuple, list)) and len(got) == 2,
+                f"lstm_cell should return the pair (h', c'), got {type(got).__name__}",
+            )
+            assert_close(got[0], expected[0].detach(), f"h' of lstm_cell ({shape})", hint=gate_hint)
+            assert_close(got[1], expected[1].detach(), f"c' of lstm_cell ({shape})", hint=gate_hint)
         else:
-            assert_close(got, expected[0].detach(), f"{name} ({shape})", hint=hint(gate_hint))
+            assert_close(got, expected[0].detach(), f"{name} ({shape})", hint=gate_hint)
 
 
-ARG_NAMES = {"rnn_cell": ["x", "h", "W_ih", "W_hh", "b_ih", "b_hh"], "gru_cell": ["x", "h", "W_ih", "W_hh", "b_ih", "b_hh"],
-             "lstm_cell": ["x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"]}
+ARG_NAMES = {
+    "rnn_cell": ["x", "h", "W_ih", "W_hh", "b_ih", "b_hh"],
+    "gru_cell": ["x", "h", "W_ih", "W_hh", "b_ih", "b_hh"],
+    "lstm_cell": ["x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"],
+}
 
 
 def check_cell_gradients(student, name: str) -> None:
@@ -70,13 +78,21 @@ def check_cell_gradients(student, name: str) -> None:
         outputs = torch_cell_outputs(name, cell, args)
         grad_outputs = [randn(*o.shape, seed=100 + i) for i, o in enumerate(outputs)]
         expected = torch.autograd.grad(outputs, args, grad_outputs)
-        got = student.run_driver(driver.cell_gradients, cell=name, args=[a.detach() for a in args],
-                                 grad_outputs=grad_outputs, time_limit=30)
+        got = student.run_driver(
+            driver.cell_gradients, cell=name, args=[a.detach() for a in args], grad_outputs=grad_outputs, time_limit=30
+        )
         for arg, g, e in zip(ARG_NAMES[name], got, expected):
-            assert g is not None, (f"no gradient reached {arg}: the output of {name} does not depend on it through "
-                                   f"autograd\n" + hint("no .detach(), .data or .item() inside the cell"))
-            assert_close(g, e, f"d {name} / d {arg} (batch {batch}, input {input_size}, hidden {hidden_size})",
-                         hint=hint("keep every input in the autograd graph"))
+            expect(
+                g is not None,
+                f"no gradient reached {arg}: the output of {name} does not depend on it through autograd",
+                hint="no .detach(), .data or .item() inside the cell",
+            )
+            assert_close(
+                g,
+                e,
+                f"d {name} / d {arg} (batch {batch}, input {input_size}, hidden {hidden_size})",
+                hint="keep every input in the autograd graph",
+            )
 
 
 # -- one-hot input ------------------------------------------------------------
@@ -88,10 +104,16 @@ def check_cell_gradients(student, name: str) -> None:
 @points(1)
 def test_one_hot_sequence_gives_float_rows_with_a_single_one(student):
     for indices, vocab in [(torch.tensor([1, 0, 2, 2, 3]), 4), (torch.tensor([[0, 5], [3, 3], [1, 4]]), 6)]:
-        got = assert_shape(student.one_hot_sequence(indices, vocab), (*indices.shape, vocab),
-                           f"one_hot_sequence(indices of shape {tuple(indices.shape)}, {vocab})")
-        assert got.dtype == torch.float32, (f"one_hot_sequence returned {got.dtype}; an RNN needs float32 inputs\n"
-                                            + hint("F.one_hot gives int64: convert with .float()"))
+        got = assert_shape(
+            student.one_hot_sequence(indices, vocab),
+            (*indices.shape, vocab),
+            f"one_hot_sequence(indices of shape {tuple(indices.shape)}, {vocab})",
+        )
+        expect(
+            got.dtype == torch.float32,
+            f"one_hot_sequence returned {got.dtype}; an RNN needs float32 inputs",
+            hint="F.one_hot gives int64: convert with .float()",
+        )
         assert_close(got, torch.eye(vocab)[indices], f"one_hot_sequence(..., {vocab})")
 
 
@@ -122,9 +144,11 @@ def test_rnn_cell_gradients_match_torch(student):
 )
 @points(2)
 def test_lstm_cell_matches_torch_lstm_cell_with_copied_weights(student):
-    check_cell_matches_torch(student, "lstm_cell",
-                             "the 4 * hidden rows are the gates in the order i, f, g, o; "
-                             "c' = f * c + i * g, h' = o * tanh(c')")
+    check_cell_matches_torch(
+        student,
+        "lstm_cell",
+        "the 4 * hidden rows are the gates in the order i, f, g, o; c' = f * c + i * g, h' = o * tanh(c')",
+    )
 
 
 @points(1)
@@ -139,9 +163,11 @@ def test_lstm_cell_gradients_match_torch(student):
 )
 @points(2)
 def test_gru_cell_matches_torch_gru_cell_with_copied_weights(student):
-    check_cell_matches_torch(student, "gru_cell",
-                             "gates in the order r, z, n; n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)); "
-                             "h' = (1 - z) * n + z * h")
+    check_cell_matches_torch(
+        student,
+        "gru_cell",
+        "gates in the order r, z, n; n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)); h' = (1 - z) * n + z * h",
+    )
 
 
 @points(1)
@@ -152,8 +178,16 @@ def test_gru_cell_gradients_match_torch(student):
 # -- running a cell over a sequence ------------------------------------------------
 def run_rnn(student, inputs: torch.Tensor, h0: torch.Tensor, rnn: nn.RNN) -> torch.Tensor:
     weights = [p.detach() for p in (rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)]
-    return student.run_driver(driver.run_rnn_with_tanh_cell, inputs=inputs, h0=h0, W_ih=weights[0], W_hh=weights[1],
-                              b_ih=weights[2], b_hh=weights[3], time_limit=30)
+    return student.run_driver(
+        driver.run_rnn_with_tanh_cell,
+        inputs=inputs,
+        h0=h0,
+        W_ih=weights[0],
+        W_hh=weights[1],
+        b_ih=weights[2],
+        b_hh=weights[3],
+        time_limit=30,
+    )
 
 
 def torch_rnn(input_size: int, hidden_size: int, seed: int = 0, **kwargs) -> nn.RNN:
@@ -173,10 +207,12 @@ def test_run_rnn_matches_torch_rnn_with_one_layer(student):
         inputs, h0 = randn(seq_len, batch, input_size, seed=seed), randn(batch, hidden_size, seed=seed + 50)
         with torch.no_grad():
             expected, _ = rnn(inputs, h0.unsqueeze(0))
-        assert_close(run_rnn(student, inputs, h0, rnn), expected,
-                     f"run_rnn over (seq {seq_len}, batch {batch}, input {input_size}) from h0",
-                     hint=hint("feed each new hidden state into the next step and keep all of them, "
-                               "stacked on a new first dimension"))
+        assert_close(
+            run_rnn(student, inputs, h0, rnn),
+            expected,
+            f"run_rnn over (seq {seq_len}, batch {batch}, input {input_size}) from h0",
+            hint="feed each new hidden state into the next step and keep all of them, stacked on a new first dimension",
+        )
 
 
 @points(1)
@@ -186,13 +222,20 @@ def test_rnn_outputs_have_the_documented_shapes_for_any_length_and_batch(student
     for seq_len in SEQ_LENS:
         for batch in BATCHES:
             inputs = randn(seq_len, batch, 3, seed=seq_len + batch)
-            assert_shape(run_rnn(student, inputs, randn(batch, 5), rnn), (seq_len, batch, 5),
-                         f"run_rnn over (seq {seq_len}, batch {batch}, input 3), hidden 5")
-            assert_shape(hello_rnn(inputs.float()), (seq_len * batch, 5),
-                         f"HelloRNN(3, 5) on (seq {seq_len}, batch {batch}, 3)")
+            assert_shape(
+                run_rnn(student, inputs, randn(batch, 5), rnn),
+                (seq_len, batch, 5),
+                f"run_rnn over (seq {seq_len}, batch {batch}, input 3), hidden 5",
+            )
+            assert_shape(
+                hello_rnn(inputs.float()), (seq_len * batch, 5), f"HelloRNN(3, 5) on (seq {seq_len}, batch {batch}, 3)"
+            )
             indices = torch.randint(6, (batch, seq_len), generator=torch.Generator().manual_seed(seq_len))
-            assert_shape(hello_embedding(indices), (batch * seq_len, 3),
-                         f"HelloEmbedding(6, 4, 5, 3) on indices (batch {batch}, seq {seq_len})")
+            assert_shape(
+                hello_embedding(indices),
+                (batch * seq_len, 3),
+                f"HelloEmbedding(6, 4, 5, 3) on indices (batch {batch}, seq {seq_len})",
+            )
 
 
 @points(1)
@@ -204,36 +247,50 @@ def test_run_rnn_output_depends_on_the_history(student):
     a = assert_shape(run_rnn(student, first, h0, rnn), (8, 2, 6), "run_rnn over (seq 8, batch 2, input 4)")
     b = assert_shape(run_rnn(student, second, h0, rnn), (8, 2, 6), "run_rnn over (seq 8, batch 2, input 4)")
     gap = (a[-1] - b[-1]).abs().max().item()
-    assert gap > 1e-3, (f"two sequences with the same last step but a different history end in the same hidden "
-                        f"state (max difference {gap:.2g})\n"
-                        + hint("pass the hidden state returned by one step into the next, not h0 every time"))
+    expect(
+        gap > 1e-3,
+        f"two sequences with the same last step but a different history end in the same hidden "
+        f"state (max difference {gap:.2g})",
+        hint="pass the hidden state returned by one step into the next, not h0 every time",
+    )
 
 
 # -- the three hello models ---------------------------------------------------------
 def named_weights(state_dict: dict, names: list[str], module: str) -> dict:
     missing = [name for name in names if name not in state_dict]
-    assert not missing, (f"{module} has no parameter {', '.join(missing)}; found {', '.join(state_dict) or 'none'}\n"
-                         + hint("name the layers as in the docstring: the grader reads their weights"))
+    expect(
+        not missing,
+        f"{module} has no parameter {', '.join(missing)}; found {', '.join(state_dict) or 'none'}",
+        hint="name the layers as in the docstring: the grader reads their weights",
+    )
     return state_dict
 
 
 def load(module: nn.Module, state_dict: dict, prefix: str) -> nn.Module:
-    module.load_state_dict({k[len(prefix):]: v for k, v in state_dict.items() if k.startswith(prefix)})
+    module.load_state_dict({k[len(prefix) :]: v for k, v in state_dict.items() if k.startswith(prefix)})
     return module
 
 
 def rnn_names(prefix: str, layers: int) -> list[str]:
-    return [f"{prefix}{kind}_{part}_l{layer}" for layer in range(layers)
-            for kind in ("weight", "bias") for part in ("ih", "hh")]
+    return [
+        f"{prefix}{kind}_{part}_l{layer}"
+        for layer in range(layers)
+        for kind in ("weight", "bias")
+        for part in ("ih", "hh")
+    ]
 
 
 @points(1)
 def test_hello_rnn_cell_init_hidden_is_zeros_of_batch_by_hidden(student):
     for args, shape in [((), (1, 4)), ((3, 6, 7), (7, 6))]:
         h = assert_shape(student.HelloRNNCell(*args).init_hidden(), shape, f"HelloRNNCell{args}.init_hidden()")
-        assert_close(h, torch.zeros(shape), f"HelloRNNCell{args}.init_hidden()",
-                     hint=hint("the hidden state before the first step is all zeros, (batch_size, hidden_size); "
-                               "an RNNCell has no num_layers dimension"))
+        assert_close(
+            h,
+            torch.zeros(shape),
+            f"HelloRNNCell{args}.init_hidden()",
+            hint="the hidden state before the first step is all zeros, (batch_size, hidden_size); "
+            "an RNNCell has no num_layers dimension",
+        )
 
 
 @points(1)
@@ -244,9 +301,13 @@ def test_hello_rnn_cell_model_takes_one_rnn_cell_step(student):
     cell = load(nn.RNNCell(3, 5, bias="rnncell.bias_ih" in sd), sd, "rnncell.")
     with torch.no_grad():
         expected = cell(x, h)
-    assert_close(net(x, h), expected, "HelloRNNCell(3, 5, 2)(x, hidden)",
-                 hint=hint("forward returns the RNNCell's new hidden state as it is: it is both the memory and "
-                           "the class scores (no softmax: CrossEntropyLoss applies it)"))
+    assert_close(
+        net(x, h),
+        expected,
+        "HelloRNNCell(3, 5, 2)(x, hidden)",
+        hint="forward returns the RNNCell's new hidden state as it is: it is both the memory and "
+        "the class scores (no softmax: CrossEntropyLoss applies it)",
+    )
 
 
 @hints(
@@ -261,9 +322,7 @@ def test_hello_rnn_model_runs_torch_rnn_from_zeros(student):
     x = randn(6, 4, 3, seed=4).float()
     with torch.no_grad():
         expected, _ = rnn(x, torch.zeros(2, 4, 5))
-    assert_close(net(x), expected.reshape(-1, 5), "HelloRNN(3, 5, num_layers=2)(x) for x (seq 6, batch 4, 3)",
-                 hint=hint("start from zeros (num_layers, batch, hidden_size) and return every step's output, "
-                           "out.view(-1, hidden_size)"))
+    assert_close(net(x), expected.reshape(-1, 5), "HelloRNN(3, 5, num_layers=2)(x) for x (seq 6, batch 4, 3)")
 
 
 @hints(
@@ -274,17 +333,25 @@ def test_hello_rnn_model_runs_torch_rnn_from_zeros(student):
 @points(1)
 def test_hello_embedding_model_is_embedding_rnn_linear_batch_first(student):
     net = student.HelloEmbedding(6, 4, 5, 3, 2)
-    sd = named_weights(net.state_dict(), ["emb.weight", *rnn_names("rnn.", 2), "fc.weight", "fc.bias"],
-                       "HelloEmbedding")
-    emb, rnn, fc = load(nn.Embedding(6, 4), sd, "emb."), load(nn.RNN(4, 5, 2, batch_first=True), sd, "rnn."), \
-        load(nn.Linear(5, 3), sd, "fc.")
+    sd = named_weights(
+        net.state_dict(), ["emb.weight", *rnn_names("rnn.", 2), "fc.weight", "fc.bias"], "HelloEmbedding"
+    )
+    emb, rnn, fc = (
+        load(nn.Embedding(6, 4), sd, "emb."),
+        load(nn.RNN(4, 5, 2, batch_first=True), sd, "rnn."),
+        load(nn.Linear(5, 3), sd, "fc."),
+    )
     x = torch.randint(6, (4, 7), generator=torch.Generator().manual_seed(5))
     with torch.no_grad():
         out, _ = rnn(emb(x), torch.zeros(2, 4, 5))
         expected = fc(out).reshape(-1, 3)
-    assert_close(net(x), expected, "HelloEmbedding(6, 4, 5, 3, 2)(x) for x (batch 4, seq 7)",
-                 hint=hint("x is (batch, seq_len): build the RNN with batch_first=True; "
-                           "Embedding -> RNN -> Linear on every step, then .view(-1, num_classes)"))
+    assert_close(
+        net(x),
+        expected,
+        "HelloEmbedding(6, 4, 5, 3, 2)(x) for x (batch 4, seq 7)",
+        hint="x is (batch, seq_len): build the RNN with batch_first=True; "
+        "Embedding -> RNN -> Linear on every step, then .view(-1, num_classes)",
+    )
 
 
 # Training a tiny RNN is seed-sensitive: with the lecture's settings (Adam at
@@ -306,8 +373,9 @@ HELLO = {
 
 
 def assert_learns_ohlol(student, model: str) -> None:
-    attempts = student.run_driver(driver.train_hello_with_restarts, model=model, seeds=RESTARTS, time_limit=60,
-                                  **HELLO[model])
+    attempts = student.run_driver(
+        driver.train_hello_with_restarts, model=model, seeds=RESTARTS, time_limit=60, **HELLO[model]
+    )
     learned = [i for i, a in enumerate(attempts, start=1) if a["returned"] == a["predicted"] == "ohlol"]
     if learned:
         note(f"learned hello -> ohlol in run {learned[0]} of {len(attempts)}")
@@ -315,13 +383,17 @@ def assert_learns_ohlol(student, model: str) -> None:
     last = attempts[-1]
     wrong_return = next((a for a in attempts if a["returned"] != a["predicted"]), None)
     if wrong_return:
-        raise AssertionError(f"train_hello returned {wrong_return['returned']!r}, but the trained {model} predicts "
-                             f"{wrong_return['predicted']!r}\n"
-                             + hint("return the arg-max characters of the trained model's scores for 'hello'"))
-    raise AssertionError(f"{model} did not learn hello -> ohlol in {len(attempts)} runs from different seeds; "
-                         f"the last predicts {last['predicted']!r}\n"
-                         + hint("one Adam step per epoch on the CrossEntropyLoss of all 5 steps; the hidden state "
-                                "must carry from step to step (x is (seq_len, batch, input) for nn.RNN)"))
+        fail(
+            f"train_hello returned {wrong_return['returned']!r}, but the trained {model} predicts "
+            f"{wrong_return['predicted']!r}",
+            hint="return the arg-max characters of the trained model's scores for 'hello'",
+        )
+    fail(
+        f"{model} did not learn hello -> ohlol in {len(attempts)} runs from different seeds; "
+        f"the last predicts {last['predicted']!r}",
+        hint="one Adam step per epoch on the CrossEntropyLoss of all 5 steps; the hidden state "
+        "must carry from step to step (x is (seq_len, batch, input) for nn.RNN)",
+    )
 
 
 @points(2)

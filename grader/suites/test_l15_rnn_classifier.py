@@ -12,12 +12,30 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from grader.check import assert_accuracy, assert_close, assert_shape, hint, hints, points, training, public
+from grader.check import assert_accuracy, assert_close, assert_shape, expect, hints, points, public, training
 from grader.drivers import l15_rnn_classifier as driver
 
 TRAIN_ROWS = 13374  # names in names_train
-COUNTRIES = ["Arabic", "Chinese", "Czech", "Dutch", "English", "French", "German", "Greek", "Irish", "Italian",
-             "Japanese", "Korean", "Polish", "Portuguese", "Russian", "Scottish", "Spanish", "Vietnamese"]
+COUNTRIES = [
+    "Arabic",
+    "Chinese",
+    "Czech",
+    "Dutch",
+    "English",
+    "French",
+    "German",
+    "Greek",
+    "Irish",
+    "Italian",
+    "Japanese",
+    "Korean",
+    "Polish",
+    "Portuguese",
+    "Russian",
+    "Scottish",
+    "Spanish",
+    "Vietnamese",
+]
 N_COUNTRIES = len(COUNTRIES)
 # (name, country id): lengths 8, 3, 2, 6, 11, 3; one name with an apostrophe, one with a comma
 BATCH = [("Nakamura", 10), ("Abe", 3), ("Li", 4), ("O'Neal", 9), ("Jevolojnov,", 15), ("Kim", 12)]
@@ -51,15 +69,20 @@ def test_name_dataset_reads_every_name_of_the_training_file(student, course_file
     # names_train only: names_test holds the countries the accuracy check scores, which the worker never reads
     name, rows = "names_train", TRAIN_ROWS
     names, _ = read_course_file(str(course_file(name)))
-    assert len(names) == rows, f"{name}: the grader's copy has {len(names)} rows, expected {rows}"
+    expect(len(names) == rows, f"{name}: the grader's copy has {len(names)} rows, expected {rows}")
     got = summary(student, course_file, name)
-    assert got["length"] == rows, (f"len(NameDataset({name}.csv.gz)) is {got['length']}, the file has {rows} rows\n"
-                                   + hint("read it with gzip.open(path, 'rt') and csv.reader; no header row"))
+    expect(
+        got["length"] == rows,
+        f"len(NameDataset({name}.csv.gz)) is {got['length']}, the file has {rows} rows",
+        hint="read it with gzip.open(path, 'rt') and csv.reader; no header row",
+    )
     for what, listed in (("names", got["names"]), ("[i][0]", [str(item[0]) for item in got["items"]])):
-        assert listed == names, (f"NameDataset({name}.csv.gz){'.' if what == 'names' else ''}{what} differ from "
-                                 f"the file: {first_difference(listed, names)}\n"
-                                 + hint("a few names contain a comma: split rows with the csv module, "
-                                        "not line.split(',')"))
+        expect(
+            listed == names,
+            f"NameDataset({name}.csv.gz){'.' if what == 'names' else ''}{what} differ from "
+            f"the file: {first_difference(listed, names)}",
+            hint="a few names contain a comma: split rows with the csv module, not line.split(',')",
+        )
 
 
 @hints(
@@ -70,19 +93,28 @@ def test_name_dataset_reads_every_name_of_the_training_file(student, course_file
 def test_name_dataset_has_18_sorted_countries_with_inverse_lookups(student, course_file):
     names, countries = read_course_file(str(course_file("names_train")))
     expected = sorted(set(countries))
-    assert expected == COUNTRIES, f"the grader's copy of names_train has the countries {expected}"
+    expect(expected == COUNTRIES, f"the grader's copy of names_train has the countries {expected}")
     got = summary(student, course_file, "names_train")
-    assert list(got["country_list"]) == expected, (
-        f"country_list should be the {N_COUNTRIES} countries in sorted order, got {list(got['country_list'])}\n"
-        + hint("sorted(set(countries)): a set alone has no reliable order"))
-    assert list(got["ids"]) == list(range(N_COUNTRIES)), (
-        f"get_country_id over country_list gives {list(got['ids'])}, expected 0..{N_COUNTRIES - 1}")
-    assert list(got["countries_by_id"]) == expected, (
-        f"get_country(0..{N_COUNTRIES - 1}) gives {list(got['countries_by_id'])}, expected country_list")
+    expect(
+        list(got["country_list"]) == expected,
+        f"country_list should be the {N_COUNTRIES} countries in sorted order, got {list(got['country_list'])}",
+        hint="sorted(set(countries)): a set alone has no reliable order",
+    )
+    expect(
+        list(got["ids"]) == list(range(N_COUNTRIES)),
+        f"get_country_id over country_list gives {list(got['ids'])}, expected 0..{N_COUNTRIES - 1}",
+    )
+    expect(
+        list(got["countries_by_id"]) == expected,
+        f"get_country(0..{N_COUNTRIES - 1}) gives {list(got['countries_by_id'])}, expected country_list",
+    )
     ids = [int(item[1]) for item in got["items"]]
     wanted = [expected.index(country) for country in countries]
-    assert ids == wanted, (f"dataset[i][1] should be the country id of row i: {first_difference(ids, wanted)}\n"
-                           + hint("dataset[i] is (name, get_country_id(country))"))
+    expect(
+        ids == wanted,
+        f"dataset[i][1] should be the country id of row i: {first_difference(ids, wanted)}",
+        hint="dataset[i] is (name, get_country_id(country))",
+    )
 
 
 @public
@@ -95,8 +127,11 @@ def test_name_to_indices_gives_the_ascii_codes(student):
     for name in ("Abe", "O'Neal", "Jevolojnov,", "Zhou"):
         got = student.name_to_indices(name)
         got = got.tolist() if isinstance(got, torch.Tensor) else list(got)
-        assert got == [ord(c) for c in name], (f"name_to_indices({name!r}) = {got}, expected {[ord(c) for c in name]}\n"
-                                               + hint("ord(c) gives a character's ASCII code"))
+        expect(
+            got == [ord(c) for c in name],
+            f"name_to_indices({name!r}) = {got}, expected {[ord(c) for c in name]}",
+            hint="ord(c) gives a character's ASCII code",
+        )
 
 
 @hints(
@@ -109,24 +144,33 @@ def test_make_batch_pads_with_zeros_and_sorts_by_length_longest_first(student):
     names, countries = [n for n, _ in BATCH], [c for _, c in BATCH]
     for given in (countries, torch.tensor(countries)):
         out = student.make_batch(names, given)
-        assert isinstance(out, (tuple, list)) and len(out) == 3, "make_batch should return (padded, lengths, targets)"
+        expect(isinstance(out, (tuple, list)) and len(out) == 3, "make_batch should return (padded, lengths, targets)")
         longest = max(len(n) for n in names)
         padded = assert_shape(out[0], (len(names), longest), "padded")
-        lengths, targets = assert_shape(out[1], (len(names),), "lengths"), assert_shape(out[2], (len(names),), "targets")
-        assert padded.dtype == lengths.dtype == targets.dtype == torch.int64, (
-            f"padded, lengths and targets should be int64, got {padded.dtype}, {lengths.dtype}, {targets.dtype}")
+        lengths, targets = (
+            assert_shape(out[1], (len(names),), "lengths"),
+            assert_shape(out[2], (len(names),), "targets"),
+        )
+        expect(
+            padded.dtype == lengths.dtype == targets.dtype == torch.int64,
+            f"padded, lengths and targets should be int64, got {padded.dtype}, {lengths.dtype}, {targets.dtype}",
+        )
         expected_lengths = sorted((len(n) for n in names), reverse=True)
-        assert lengths.tolist() == expected_lengths, (
-            f"lengths {lengths.tolist()}, expected {expected_lengths}\n"
-            + hint("pack_padded_sequence needs the batch sorted by length, longest first"))
+        expect(
+            lengths.tolist() == expected_lengths,
+            f"lengths {lengths.tolist()}, expected {expected_lengths}",
+            hint="pack_padded_sequence needs the batch sorted by length, longest first",
+        )
         rows = []
         for row, length in zip(padded.tolist(), lengths.tolist()):
-            assert all(code == 0 for code in row[length:]), f"row {row} should end in zeros after {length} codes"
+            expect(all(code == 0 for code in row[length:]), f"row {row} should end in zeros after {length} codes")
             rows.append("".join(chr(code) for code in row[:length]))
         pairs = Counter(zip(rows, targets.tolist()))
-        assert pairs == Counter(BATCH), (f"the rows and targets pair up as {sorted(pairs)}, expected {sorted(BATCH)}\n"
-                                         + hint("reorder the targets with the same permutation as the names; "
-                                                "codes go first in each row, zeros after"))
+        expect(
+            pairs == Counter(BATCH),
+            f"the rows and targets pair up as {sorted(pairs)}, expected {sorted(BATCH)}",
+            hint="reorder the targets with the same permutation as the names; codes go first in each row, zeros after",
+        )
 
 
 # -- the model -----------------------------------------------------------------------
@@ -134,7 +178,7 @@ def batch_of(names: list[str], width: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Names (already sorted longest first) padded with zeros to ``width``."""
     padded = torch.zeros(len(names), width, dtype=torch.long)
     for row, name in enumerate(names):
-        padded[row, :len(name)] = torch.tensor([ord(c) for c in name])
+        padded[row, : len(name)] = torch.tensor([ord(c) for c in name])
     return padded, torch.tensor([len(n) for n in names])
 
 
@@ -148,12 +192,17 @@ SORTED_NAMES = ["Jevolojnov,", "Nakamura", "O'Neal", "Abe", "Li"]
 @points(2)
 def test_classifier_output_does_not_depend_on_the_padding_length(student):
     model = student.RNNClassifier(128, 8, N_COUNTRIES, 2, True)
-    short = assert_shape(model(*batch_of(SORTED_NAMES, 11)), (5, N_COUNTRIES), "RNNClassifier(128, 8, 18, 2)(padded, lengths)")
+    short = assert_shape(
+        model(*batch_of(SORTED_NAMES, 11)), (5, N_COUNTRIES), "RNNClassifier(128, 8, 18, 2)(padded, lengths)"
+    )
     for width in (20, 30):
-        assert_close(model(*batch_of(SORTED_NAMES, width)), short,
-                     f"scores for the same names padded to {width} instead of 11",
-                     hint=hint("pack the embedded batch with pack_padded_sequence(embedded, lengths) so the GRU "
-                               "stops at each name's last character"))
+        assert_close(
+            model(*batch_of(SORTED_NAMES, width)),
+            short,
+            f"scores for the same names padded to {width} instead of 11",
+            hint="pack the embedded batch with pack_padded_sequence(embedded, lengths) so the GRU "
+            "stops at each name's last character",
+        )
 
 
 @public
@@ -167,21 +216,28 @@ def test_bidirectional_classifier_doubles_the_linear_input(student):
         for bidirectional, directions in ((True, 2), (False, 1)):
             model = student.RNNClassifier(128, 6, N_COUNTRIES, layers, bidirectional)
             shape = tuple(model.state_dict().get("fc.weight", torch.empty(0)).shape)
-            assert shape == (N_COUNTRIES, 6 * directions), (
+            expect(
+                shape == (N_COUNTRIES, 6 * directions),
                 f"RNNClassifier(128, 6, 18, n_layers={layers}, bidirectional={bidirectional}).fc.weight has shape "
-                f"{shape}, expected {(N_COUNTRIES, 6 * directions)}\n"
-                + hint("the final hidden states of both directions are concatenated: "
-                       "Linear(hidden_size * n_directions, output_size)"))
-            assert_shape(model(*batch_of(SORTED_NAMES, 11)), (5, N_COUNTRIES),
-                         f"RNNClassifier(128, 6, 18, {layers}, {bidirectional})(padded, lengths)")
+                f"{shape}, expected {(N_COUNTRIES, 6 * directions)}",
+                hint="the final hidden states of both directions are concatenated: "
+                "Linear(hidden_size * n_directions, output_size)",
+            )
+            assert_shape(
+                model(*batch_of(SORTED_NAMES, 11)),
+                (5, N_COUNTRIES),
+                f"RNNClassifier(128, 6, 18, {layers}, {bidirectional})(padded, lengths)",
+            )
 
 
-def reference_scores(state_dict: dict, padded: torch.Tensor, lengths: torch.Tensor, hidden: int, layers: int,
-                     bidirectional: bool) -> list[torch.Tensor]:
+def reference_scores(
+    state_dict: dict, padded: torch.Tensor, lengths: torch.Tensor, hidden: int, layers: int, bidirectional: bool
+) -> list[torch.Tensor]:
     """The lesson's classifier with the student's weights (trusted). For two
     directions, both orders of concatenation are accepted."""
+
     def load(module: nn.Module, prefix: str) -> nn.Module:
-        module.load_state_dict({k[len(prefix):]: v for k, v in state_dict.items() if k.startswith(prefix)})
+        module.load_state_dict({k[len(prefix) :]: v for k, v in state_dict.items() if k.startswith(prefix)})
         return module
 
     directions = 2 if bidirectional else 1
@@ -207,16 +263,27 @@ def test_classifier_feeds_the_final_hidden_state_of_both_directions_to_fc(studen
         model = student.RNNClassifier(128, 7, N_COUNTRIES, layers, bidirectional)
         state_dict = model.state_dict()
         missing = [k for k in ("embedding.weight", "gru.weight_ih_l0", "fc.weight") if k not in state_dict]
-        assert not missing, (f"RNNClassifier has no {', '.join(missing)}; found {', '.join(state_dict)}\n"
-                             + hint("name the layers embedding, gru and fc: the grader reads their weights"))
+        expect(
+            not missing,
+            f"RNNClassifier has no {', '.join(missing)}; found {', '.join(state_dict)}",
+            hint="name the layers embedding, gru and fc: the grader reads their weights",
+        )
         got = model(padded, lengths)
         options = reference_scores(state_dict, padded, lengths, 7, layers, bidirectional)
         what = f"RNNClassifier(128, 7, 18, n_layers={layers}, bidirectional={bidirectional}) scores"
-        if not any(isinstance(got, torch.Tensor) and got.shape == o.shape and torch.allclose(got, o, rtol=1e-4, atol=1e-5)
-                   for o in options):
-            assert_close(got, options[0], what, rtol=1e-4, atol=1e-5,
-                         hint=hint("fc gets the final hidden state of the last layer, cat([hidden[-1], hidden[-2]], "
-                                   "dim=1) for two directions, not the padded output"))
+        if not any(
+            isinstance(got, torch.Tensor) and got.shape == o.shape and torch.allclose(got, o, rtol=1e-4, atol=1e-5)
+            for o in options
+        ):
+            assert_close(
+                got,
+                options[0],
+                what,
+                rtol=1e-4,
+                atol=1e-5,
+                hint="fc gets the final hidden state of the last layer, cat([hidden[-1], hidden[-2]], "
+                "dim=1) for two directions, not the padded output",
+            )
 
 
 # -- evaluation and prediction -------------------------------------------------------
@@ -232,10 +299,11 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
     order = sorted(set(countries))
     expected = sum(rule_country(n) == order.index(c) for n, c in zip(names, countries)) / len(names)
     got = float(student.run_driver(driver.evaluate_rule_model, path=str(path), batch_size=1000, time_limit=60))
-    assert abs(got - expected) < 1e-9, (f"evaluate of a fixed model on names_train returned {got:.4f}, expected "
-                                        f"{expected:.4f}\n"
-                                        + hint("call model.eval() first, and divide the correct count by the "
-                                               "number of names, not of batches"))
+    expect(
+        abs(got - expected) < 1e-9,
+        f"evaluate of a fixed model on names_train returned {got:.4f}, expected {expected:.4f}",
+        hint="call model.eval() first, and divide the correct count by the number of names, not of batches",
+    )
 
 
 @hints(
@@ -248,9 +316,7 @@ def test_predict_country_names_the_top_scoring_country(student):
     names = ["Nakamura", "Abe", "O'Neal", "Jevolojnov,", "Zhou", "Schmidt"]
     got = student.run_driver(driver.predict_with_rule_model, names=names, country_list=country_list, time_limit=30)
     expected = [country_list[rule_country(n)] for n in names]
-    assert list(got) == expected, (f"predict_country of a fixed model gave {list(got)}, expected {expected}\n"
-                                   + hint("model.eval(), a batch of one name, argmax of the scores, "
-                                          "then the country's name from country_list"))
+    expect(list(got) == expected, f"predict_country of a fixed model gave {list(got)}, expected {expected}")
 
 
 # -- training ------------------------------------------------------------------------
@@ -271,8 +337,9 @@ def test_classifier_reaches_80_percent_on_names_test(student, course_file):
     names, countries = read_course_file(str(test_path))
     order = sorted(set(countries))
     # the worker gets the test names only; their countries stay here
-    out = student.run_driver(driver.train_and_predict, train_path=str(train_path), names=names, time_limit=300,
-                             **TRAINING)
+    out = student.run_driver(
+        driver.train_and_predict, train_path=str(train_path), names=names, time_limit=300, **TRAINING
+    )
     predicted = torch.tensor([order.index(c) if c in order else -1 for c in out["countries"]])
     labels = torch.tensor([order.index(c) for c in countries])
     assert_accuracy(predicted, labels, 0.80, "RNNClassifier trained with your train_classifier, names_test")
