@@ -18,7 +18,10 @@ import torch
 
 from grader import check, data, submission, text
 from grader.lessons import BY_ID, ROOT
-from grader.remote import Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
+from grader.sandbox.errors import GraderFault, StudentError
+from grader.sandbox.host import WorkerConfig, WorkerProcess
+from grader.sandbox.proxies import Student
+from grader.sandbox.reaper import become_subreaper, reap_orphans
 
 NOT_GRADED = "not graded"
 DEFAULT_MEMORY = 16 << 30  # bytes of address space for a CPU worker; torch alone maps ~3 GiB
@@ -100,7 +103,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
             data_files += data.prepare(name, root, offline)  # here, not in the sandbox, which may not write data
         except data.DatasetMissing:
             pass  # the checks that need it say "not graded"
-    worker = Worker(WorkerConfig(
+    worker = WorkerProcess(WorkerConfig(
         lesson=lesson,
         path=path,
         source=source,
@@ -114,7 +117,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     with capture.global_and_fixture_disabled():  # pytest captures stderr while checks run: look past it
         on_terminal = sys.stderr.isatty()
     if on_terminal:  # show training progress on one rewritten line
-        worker.on_progress = lambda text: show_progress(capture, lesson, text)
+        worker.on_training_line = lambda text: show_progress(capture, lesson, text)
     worker.load_error = refused  # every check of the lesson fails with this sentence
     yield Student(worker)
     worker.dispose()
@@ -224,7 +227,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if report.skipped and item.config.getoption("strict_grading") and message.startswith(NOT_GRADED):
         report.outcome = "failed"  # CI: a check that could not run is a failure
     student = item.funcargs.get("student")
-    output = student._worker.take_output() if isinstance(student, Student) else ""
+    output = student.take_output() if isinstance(student, Student) else ""
     _neutralise_longrepr(report)
     report.user_properties += [
         ("lesson", lesson_id(item)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from grader import data
-from grader.drivers.common import linear_classifier, make_optimizer, mnist_tensors, predict, progress, set_lr
+from grader.drivers.common import linear_classifier, make_optimizer, mnist_tensors, predict, report_training, set_lr
 
 
 
@@ -39,5 +39,5 @@ def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, s
     for epoch, lr in enumerate(lrs, start=1):
         set_lr(opt, lr)
         loss = student.train_epoch(model, data.batches(X, y, batch_size, generator), opt)
-        progress(epoch, len(lrs), loss)
+        report_training(epoch, len(lrs), loss)
     return predict(model, X_test)

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from grader import data
-from grader.drivers.common import fit, image_tensors, make_optimizer, predict, progress, set_lr
+from grader.drivers.common import fit, image_tensors, make_optimizer, predict, report_training, set_lr
 
 
 def init_mlp(student, *, num_inputs: int, num_hiddens: int, num_outputs: int) -> dict:
@@ -41,7 +41,7 @@ def train_scratch_mlp(student, *, lrs: list[float], batch_size: int, seed: int, 
             loss = criterion(student.mlp_forward(Xb, params), yb)
             loss.backward()
             optimizer.step()
-        progress(epoch, len(lrs), loss.item())
+        report_training(epoch, len(lrs), loss.item())
     with torch.no_grad():
         return torch.cat([student.mlp_forward(X_test[i:i + 1000], params).argmax(dim=1)
                           for i in range(0, len(X_test), 1000)])

@@ -56,6 +56,6 @@ def train_cifar_resnet(student, *, epochs: int, seed: int, device: str = "cuda",
                      on_epoch=lambda epoch, elapsed, _: seconds.append(elapsed), **recipe)
     predictions = cifar_fast.predict(model, test_images)
     with torch.no_grad():
-        output_device = str(model(cifar_fast.normalize(test_images[:2], torch.float32)).device)
+        output_device = str(model(cifar_fast.standardize(test_images[:2], torch.float32)).device)
     return {"predictions": predictions, "seconds": seconds[-1],
             "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}

@@ -6,7 +6,7 @@ from typing import Any, Callable
 import torch
 
 from grader.check import assert_close, assert_shape, expect, hint, hints, points, public
-from grader.remote import StudentError
+from grader.sandbox.errors import StudentError
 from grader.drivers import l06_backprop as driver
 
 XS = torch.tensor([1.0, 2.0, 3.0])

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from grader.check import assert_close, assert_finite, assert_shape, describe, expect, hint, hints, points, public
 from grader.reference import replay_steps
-from grader.remote import StudentError
+from grader.sandbox.errors import StudentError
 from grader.drivers import l08_logistic_regression as driver
 
 HOURS = torch.tensor([[1.0], [2.0], [3.0]])

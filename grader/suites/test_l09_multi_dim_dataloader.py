@@ -25,7 +25,7 @@ from grader.check import (
     public,
 )
 from grader.reference import replay_steps
-from grader.remote import StudentError
+from grader.sandbox.errors import StudentError
 from grader.drivers import l09_multi_dim_dataloader as driver
 
 ROWS = 759

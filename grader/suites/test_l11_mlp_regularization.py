@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.check import assert_accuracy, assert_close, assert_finite, assert_shape, gpu, hint, hints, points, training, public
-from grader.remote import StudentError
+from grader.sandbox.errors import StudentError
 from grader.drivers import l11_mlp_regularization as driver
 
 RELU_BUILTINS = ("torch.relu", "torch.Tensor.relu", "torch.nn.functional.relu", "torch.clamp", "torch.clip",

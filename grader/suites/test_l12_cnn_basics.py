@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.check import assert_accuracy, assert_close, assert_shape, gpu, hint, hints, points, training, public
-from grader.remote import StudentError, load_plain, torch_bytes
+from grader.sandbox.errors import StudentError
+from grader.sandbox.wire import load_plain, torch_bytes
 from grader.reference import linear_problem, replay_sgd
 from grader.drivers import l12_cnn_basics as driver
 
