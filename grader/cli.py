@@ -239,7 +239,7 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
             report.write(junit, report.to_junit(results))
         if not solutions and submission is None and select is None and not public_only:
             progress.remember(report.by_lesson(results))
-        sys.exit(0 if report.all_passed(results) else 1)
+        sys.exit(3 if any(r.status == report.ERROR for r in results) else 0 if report.all_passed(results) else 1)
 
 
 def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path, max_file_size: int) -> Path:

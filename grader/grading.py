@@ -45,6 +45,8 @@ class Collector:
             return
         if report.passed:
             status = PASSED
+        elif props.get("grader_fault"):  # grader code failed (grader.sandbox.errors.GraderFault)
+            status = ERROR
         elif report.skipped:
             status = NOT_GRADED
         else:

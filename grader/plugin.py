@@ -205,8 +205,8 @@ MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a
 def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     """At most three short lines for the score table: the reason and the hint."""
     exc = excinfo.value
-    if isinstance(exc, (StudentError, pytest.skip.Exception)):
-        text = str(exc) if isinstance(exc, StudentError) else exc.msg
+    if isinstance(exc, (StudentError, GraderFault, pytest.skip.Exception)):
+        text = exc.msg if isinstance(exc, pytest.skip.Exception) else str(exc)
     elif isinstance(exc, AssertionError):
         text = str(exc).strip()
         if not text.startswith("assert "):  # a custom message: drop pytest's "assert ..." introspection after it
@@ -235,6 +235,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         ("message", message),
         ("output", output),
         ("detail", check.take_notes() if call.when == "call" else ""),
+        ("grader_fault", bool(call.excinfo and call.excinfo.errisinstance(GraderFault))),  # status "error"
     ]
 
 
