@@ -30,8 +30,8 @@ import torch
 from conftest import DATA, grade, processes_using, submission
 from grader.sandbox import confine
 from grader.sandbox.errors import StudentError
-from grader.sandbox.host import READ_BACK_LIMIT, WorkerConfig, WorkerProcess
-from grader.sandbox.proxies import Student, write_new
+from grader.sandbox.host import WorkerConfig, WorkerProcess
+from grader.sandbox.proxies import READ_BACK_LIMIT, Student, write_new
 from grader.sandbox.wire import load_plain, torch_bytes
 
 pytestmark = pytest.mark.skipif(confine.landlock_abi() == 0, reason="needs Landlock: without it the worker can write "

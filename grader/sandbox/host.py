@@ -40,7 +40,6 @@ OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
 TRANSFER_GRACE = 5.0  # seconds a reply that has begun may take to arrive in full (256 MiB takes < 1 s)
 FILE_SIZE_LIMIT = 1 << 30  # bytes per file the worker writes: its output, the dataset cache
 MARKER = "TORCH_PRACTICE_SANDBOX"  # in the environment of every worker
-READ_BACK_LIMIT = 8 << 20  # bytes of a file the student's code wrote that the grader takes back (a LeNet: 250 KB)
 # processes and threads of a root grader's worker, all it started included (torch starts one thread per core)
 PROCESS_LIMIT = 256 + 4 * (os.cpu_count() or 1)
 

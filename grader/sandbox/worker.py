@@ -285,8 +285,9 @@ class WorkerServer:
         # grader prepared them. The data root and the rest of the cache, which hold test labels, stay shut.
         # The inbox, where the grader writes files for the student's code (``Student.put_file``), is read-only too.
         data_files = [Path(req["worker_data"]), *map(Path, req["data_files"])]
-        confined = req["confine"] and confine.confine(
-            readable(package_root, [Path(p) for p in req["data_dirs"]]) + data_files + [Path(p) for p in req["readable"]],
+        system = readable(package_root, [Path(p) for p in req["data_dirs"]])
+        confined = req["confine"] and confine.confine_files(
+            system + data_files + [Path(p) for p in req["readable"]],
             [Path(p) for p in req["writable"]],
             devices=[Path("/dev")],
         )
@@ -345,7 +346,8 @@ class WorkerServer:
             self.clean.restore()
 
     def serve(self) -> None:
-        ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr, "driver": self.run_driver}
+        ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr,
+               "driver": self.run_driver}
         while True:
             try:
                 req = loads(self.conn.recv_bytes())
