@@ -34,7 +34,7 @@ class GraderFault(Exception):
 
 
 
-GRADER_LOCATION = re.compile(r"grader/[\w/]+\.py:\d+ \(\w+\)")  # what a worker's "where" may say of grader code
+GRADER_LOCATION = re.compile(r"grader/[\w/]+\.py:\d+ \([\w<>]+\)")  # what a worker's "where" may say of grader code
 
 
 def gib(n: int) -> str:
