@@ -54,8 +54,9 @@ def test_a_driver_that_raises_is_a_grader_error_that_names_the_place(tmp_path):
 def test_a_suite_that_names_another_lessons_driver_is_a_grader_error(tmp_path):
     root = grader_copy(tmp_path)
     suite = root / "grader" / "suites" / f"test_{LESSON}.py"
-    edit(suite, "    out = student.run_driver(driver.fit_steps,",
-         "    from grader.drivers import l08_logistic_regression as other\n    out = student.run_driver(other.fit_steps,")
+    call = "    out = student.run_driver({}.fit_steps,"
+    other = "    from grader.drivers import l08_logistic_regression as other\n"
+    edit(suite, call.format("driver"), other + call.format("other"))
     graded = grade("--solutions", LESSON, "-k", CHECK, tmp_path=tmp_path, cwd=root)
     assert graded.code == 3, graded.stderr
     check = graded.checks()[CHECK]

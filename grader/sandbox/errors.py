@@ -16,6 +16,7 @@ from typing import Any
 from grader import feedback
 from grader.sandbox.wire import clip
 
+
 class StudentError(Exception):
     """A check failed because of what the student's code did (raised,
     timed out, crashed, returned something unreadable). ``str()`` is the

@@ -84,7 +84,6 @@ def write_new(folder: Path, name: str, data: bytes) -> Path:
     return folder / name
 
 
-
 class Remote:
     """A function, class or object that lives in the worker.
 

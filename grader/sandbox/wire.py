@@ -17,6 +17,9 @@ entries, a pickle of the size and the few instructions and names that
 values, nesting, bytes and no container reached twice. Whatever breaks a
 rule raises ``Unreadable`` with one sentence; no rule costs more than a pass
 over the message.
+
+Files the student's code wrote pass the same archive checks (``load_plain``);
+files the grader hands it are written as ``torch.save`` would (``torch_bytes``).
 """
 
 from __future__ import annotations
@@ -311,4 +314,3 @@ def load_plain(blob: bytes) -> Any:
         # the line that names what was refused, not the advice around it
         reason = next((line for line in lines if "GLOBAL" in line or line.startswith("WeightsUnpickler")), lines[0])
         raise ValueError(f"torch.load(weights_only=True) refuses it: {reason[:200]}") from None
-
