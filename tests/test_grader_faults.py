@@ -86,3 +86,43 @@ def test_a_broken_student_function_run_by_a_driver_fails_the_check(tmp_path, bro
     assert graded.code == 1, graded.stderr
     assert {c["status"] for c in graded.checks().values()} == {"failed"}, graded.checks()
     assert "grader error" not in graded.stdout
+
+
+def raised(code: str, filename: str, call: str, **names) -> BaseException:
+    """The exception ``call`` raises after ``code`` ran as if it were the file ``filename``."""
+    scope = dict(names)
+    exec(compile(code, filename, "exec"), scope)  # noqa: S102 - the test's own code, named as a file
+    try:
+        eval(call, scope)  # noqa: S307
+    except BaseException as exc:  # noqa: BLE001
+        return exc
+    raise AssertionError(f"{call} did not raise")
+
+
+LESSON_CODE = "def broken():\n    raise ValueError('mine')\n\ndef fine():\n    return None\n"
+
+
+def test_the_innermost_student_or_grader_frame_takes_the_blame(tmp_path):
+    from grader.drivers.common import students_turn
+    from grader.forbid import ForbiddenCall
+    from grader.sandbox.worker import describe_error
+
+    grader_dir, student_file = str(tmp_path / "grader"), str(tmp_path / "lesson" / "l99_demo.py")
+    driver = str(tmp_path / "grader" / "drivers" / "l99_demo.py")
+    lesson = {}
+    exec(compile(LESSON_CODE, student_file, "exec"), lesson)  # noqa: S102 - as if it were the student's file
+
+    def blame(exc: BaseException) -> tuple[str, str]:
+        error = describe_error(exc, student_file, grader_dir)
+        return error["blame"], error["where"]
+
+    code = ("def bug(lesson):\n    return {}['x']\n"
+            "def runs(lesson):\n    return lesson['broken']()\n"
+            "def uses(lesson):\n    with turn():\n        return lesson['fine']().shape\n"
+            "def unmarked(lesson):\n    return lesson['fine']().shape\n")
+    assert blame(raised(code, driver, "bug(lesson)", lesson=lesson)) == ("grader", "grader/drivers/l99_demo.py:2 (bug)")
+    assert blame(raised(code, driver, "runs(lesson)", lesson=lesson)) == ("student", "l99_demo.py:2")
+    assert blame(raised(code, driver, "uses(lesson)", lesson=lesson, turn=students_turn))[0] == "student"
+    assert blame(raised(code, driver, "unmarked(lesson)", lesson=lesson))[0] == "grader"
+    assert blame(ForbiddenCall("torch.softmax is off limits"))[0] == "student"
+    assert blame(MemoryError())[0] == "student"
