@@ -52,13 +52,13 @@ MEASURED = ("import atexit, re, runpy, sys; atexit.register(lambda: print('peak 
             "r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024, file=sys.stderr)); "
             "sys.argv[0] = 'practice'; runpy.run_module('grader', run_name='__main__', alter_sys=True)")
 
-# Code a hostile submission shares: reach the worker's Server through the stack, reply with raw bytes.
+# Code a hostile submission shares: reach the worker's WorkerServer through the stack, reply with raw bytes.
 WIRE = '''
 import collections, io, os, pickle, struct, sys, zipfile
 
 
 def _server():
-    """The worker's Server object: the frame that called us has it as ``self``."""
+    """The worker's WorkerServer object: the frame that called us has it as ``self``."""
     frame = sys._getframe()
     while frame is not None:
         found = frame.f_locals.get("self")
