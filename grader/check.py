@@ -16,7 +16,7 @@ from typing import Any, Iterator, NoReturn, Sequence
 import pytest
 import torch
 
-from grader.remote import Remote
+from grader.sandbox.proxies import Remote
 
 gpu = pytest.mark.gpu  # graded only where CUDA is available
 public = pytest.mark.public  # students may run it (it ships in `practice release`); every other check is hidden

@@ -6,7 +6,7 @@ To add one: trigger the error in plain torch, copy a stable part of its
 message into a pattern here, and add the case to ``tests/test_feedback.py``.
 The message comes from the student's code, so a pattern must run in linear
 time: no ``.*`` between two literals (``[^)]*`` and ``[\\d, ]*`` instead).
-Messages are cut to ``grader.channel.TEXT_LIMIT`` characters before they get here.
+Messages are cut to ``grader.sandbox.wire.TEXT_LIMIT`` characters before they get here.
 """
 
 from __future__ import annotations

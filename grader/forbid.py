@@ -2,7 +2,7 @@
 
 A suite forbids torch functions by name: ``student.softmax.forbidding(
 "torch.softmax", ...)``. The worker's torch-function mode (``Forbidding`` in
-``grader.worker``) catches those names when Python code calls them, but a
+``grader.sandbox.worker``) catches those names when Python code calls them, but a
 private alias (``torch._softmax``), ``torch.ops.aten._softmax``, code run
 under ``torch._C.DisableTorchFunction()`` or a tensor subclass never pass
 through that mode. They all end in the same place: a kernel of an aten

@@ -21,8 +21,11 @@ import torch
 from grader import check, data, submission, text
 from grader.grading import Options, attach
 from grader.lessons import BY_ID, ROOT
-from grader.remote import GraderFault, Student, StudentError, Worker, WorkerConfig, become_subreaper, reap_orphans
 from grader.report import CheckResult, Status
+from grader.sandbox.errors import GraderFault, StudentError
+from grader.sandbox.host import WorkerConfig, WorkerProcess
+from grader.sandbox.proxies import Student
+from grader.sandbox.reaper import become_subreaper, reap_orphans
 
 DEFAULT_MEMORY = 16 << 30  # bytes of address space for a CPU worker; torch alone maps ~3 GiB
 OPTIONS = pytest.StashKey[Options]()
@@ -114,7 +117,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
             data_files += data.prepare(name, root, offline)  # here, not in the sandbox, which may not write data
         except data.DatasetMissing:
             pass  # the checks that need it say "not graded"
-    worker = Worker(WorkerConfig(
+    worker = WorkerProcess(WorkerConfig(
         lesson=lesson,
         path=path,
         source=source,
@@ -128,13 +131,13 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     with capture.global_and_fixture_disabled():  # pytest captures stderr while checks run: look past it
         on_terminal = sys.stderr.isatty()
     if on_terminal:  # show training progress on one rewritten line
-        worker.on_progress = lambda text: show_progress(capture, lesson, text)
+        worker.on_training_line = lambda text: show_training_line(capture, lesson, text)
     worker.load_error = refused  # every check of the lesson fails with this sentence
     yield Student(worker)
     worker.dispose()
 
 
-def show_progress(capture, lesson: str, text: str | None) -> None:  # noqa: ANN001 - pytest's CaptureManager
+def show_training_line(capture, lesson: str, text: str | None) -> None:  # noqa: ANN001 - pytest's CaptureManager
     """``  training l10_softmax: epoch 3/8, loss 0.2871`` on one terminal line; None clears it."""
     with capture.global_and_fixture_disabled():
         sys.stderr.write("\r\033[K" + (f"  training {lesson}: {text}" if text else ""))
@@ -266,7 +269,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if verdict == Status.FAILED and report.skipped:
         report.outcome = "failed"  # pytest's own account (-v) and exit status agree
     student = item.funcargs.get("student")
-    output = student._worker.take_output() if isinstance(student, Student) else ""
+    output = student.take_output() if isinstance(student, Student) else ""
     _neutralise_longrepr(report)
     attach(report, CheckResult(
         lesson=lesson_id(item),

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import torch
 
 from grader.check import describe, expect, fail
-from grader.remote import StudentError
+from grader.sandbox.errors import StudentError
 
 
 def randn(*shape: int, seed: int = 0, dtype: torch.dtype = torch.float64) -> torch.Tensor:

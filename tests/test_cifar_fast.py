@@ -35,9 +35,9 @@ def test_random_crop_flip_gives_each_image_a_shifted_or_mirrored_crop():
     assert torch.equal(again, out), "the same seed must give the same augmentation, whatever the chunk size"
 
 
-def test_normalize_standardises_each_channel_in_channels_last_memory():
+def test_standardize_standardises_each_channel_in_channels_last_memory():
     images = torch.full((2, 3, 4, 4), 255, dtype=torch.uint8)
-    x = cifar_fast.normalize(images, torch.float32)
+    x = cifar_fast.standardize(images, torch.float32)
     assert x.dtype == torch.float32 and x.is_contiguous(memory_format=torch.channels_last)
     expected = torch.tensor([(1 - m) / s for m, s in zip(cifar_fast.MEAN, cifar_fast.STD)])
     assert torch.allclose(x[0, :, 0, 0], expected)

@@ -187,7 +187,7 @@ def test_files_written_for_the_worker_are_named_by_their_content(tmp_path):
 
 
 def test_the_workers_read_rules_never_cover_a_folder_that_holds_the_data(tmp_path, monkeypatch):
-    from grader import worker
+    from grader.sandbox import worker
 
     monkeypatch.setattr(worker.sys, "path", [str(tmp_path), str(tmp_path / "site-packages")])
     rules = worker.readable(tmp_path / "elsewhere" / "repo", [tmp_path / "data", tmp_path / "cache"])

@@ -27,7 +27,7 @@ import pytest
 import torch
 
 from conftest import DATA, ROOT, Graded, processes_using, submission
-from grader import channel
+from grader.sandbox import wire
 
 pytestmark = pytest.mark.slow
 L01 = "l01_tensors"
@@ -52,13 +52,13 @@ MEASURED = ("import atexit, re, runpy, sys; atexit.register(lambda: print('peak 
             "r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024, file=sys.stderr)); "
             "sys.argv[0] = 'practice'; runpy.run_module('grader', run_name='__main__', alter_sys=True)")
 
-# Code a hostile submission shares: reach the worker's Server through the stack, reply with raw bytes.
+# Code a hostile submission shares: reach the worker's WorkerServer through the stack, reply with raw bytes.
 WIRE = '''
 import collections, io, os, pickle, struct, sys, zipfile
 
 
 def _server():
-    """The worker's Server object: the frame that called us has it as ``self``."""
+    """The worker's WorkerServer object: the frame that called us has it as ``self``."""
     frame = sys._getframe()
     while frame is not None:
         found = frame.f_locals.get("self")
@@ -313,32 +313,32 @@ def nested(depth: int) -> list:
 @pytest.mark.parametrize("value", [
     {"ok": True, "value": [torch.ones(3), (1, 2.5, "x", b"y", None, 1 + 2j), {"a": [(), ()]}, torch.float16]},
     {"ok": True, "value": {"__torch_practice_handle__": 3, "type": "Net"}},
-    {"ok": True, "value": nested(channel.DEPTH_LIMIT - 2)}  # lists at depths 2 to 32,
+    {"ok": True, "value": nested(wire.DEPTH_LIMIT - 2)}  # lists at depths 2 to 32,
 ])
 def test_plain_data_decodes_as_it_was(value):
-    assert str(channel.loads(saved(value))) == str(value)
+    assert str(wire.loads(saved(value))) == str(value)
 
 
 @pytest.mark.parametrize("value, reason", [
-    (nested(channel.DEPTH_LIMIT + 1), "nested over"),
+    (nested(wire.DEPTH_LIMIT + 1), "nested over"),
     ([[1, 2]] * 2, "appears twice"),
     (torch.zeros(1).expand(1 << 20, 1 << 10), "MiB of data once decoded"),
     (torch.ones(3).to_sparse(), "loads 'torch._utils _rebuild_sparse_tensor'"),
-    ([0] * (channel.VALUE_LIMIT + 1), "instructions"),
+    ([0] * (wire.VALUE_LIMIT + 1), "instructions"),
     ({1.5: 0}, "keys"),
     (torch.nn.Parameter(torch.ones(2)), "loads 'torch._utils _rebuild_parameter'"),
     ({1, 2}, "loads '__builtin__ set'"),
 ])
 def test_what_is_not_plain_data_within_the_budgets_is_refused(value, reason):
-    with pytest.raises(channel.Unreadable, match=re.escape(reason)):
-        channel.loads(saved(value))
+    with pytest.raises(wire.Unreadable, match=re.escape(reason)):
+        wire.loads(saved(value))
 
 
 def test_an_archive_with_padding_or_a_second_directory_is_refused():
     blob = saved(torch.ones(3))
     for broken in (blob + b"\0", b"\0" + blob, blob[:-2] + b"\1\0", blob[:-60]):
-        with pytest.raises(channel.Unreadable):
-            channel.loads(broken)
+        with pytest.raises(wire.Unreadable):
+            wire.loads(broken)
 
 
 def test_a_compressed_entry_is_refused_before_it_is_inflated():
@@ -352,10 +352,10 @@ def test_a_compressed_entry_is_refused_before_it_is_inflated():
                 copy.writestr(info.filename, source.read(info), compress_type=kind)
     finally:
         zipfile.ZIP_FILECOUNT_LIMIT = limit
-    with pytest.raises(channel.Unreadable, match="compressed"):
-        channel.loads(out.getvalue())
+    with pytest.raises(wire.Unreadable, match="compressed"):
+        wire.loads(out.getvalue())
 
 
 def test_strings_from_the_worker_are_cut():
-    assert channel.clip("x" * 5000) == "x" * channel.TEXT_LIMIT + " ... [4000 characters cut]"
-    assert channel.clip(["not", "a", "string"]) == ""
+    assert wire.clip("x" * 5000) == "x" * wire.TEXT_LIMIT + " ... [4000 characters cut]"
+    assert wire.clip(["not", "a", "string"]) == ""

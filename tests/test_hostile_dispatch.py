@@ -208,7 +208,7 @@ def test_every_operator_in_the_table_is_refused_and_then_restored():
 def test_popping_the_grader_s_torch_function_mode_is_detected_and_the_stack_is_left_clean():
     from torch.overrides import TorchFunctionMode, _pop_mode
 
-    from grader.worker import Forbidding
+    from grader.sandbox.worker import Forbidding
 
     depth = torch._C._len_torch_function_stack()
     with pytest.raises(ForbiddenCall, match="switched off"), Forbidding(["torch.autograd.grad"]):

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import grade, sandbox_processes, submission
 
-from grader import remote, sandbox
+from grader.sandbox import confine, host
 
 pytestmark = pytest.mark.slow
 L03 = "l03_autograd"
@@ -119,7 +119,7 @@ def hostile(tmp_path_factory):
     code = HOSTILE.replace("{port}", str(tcp.getsockname()[1])).replace("{udp_port}", str(udp.getsockname()[1]))
     code = code.replace("{unix_path!r}", repr(str(unix_path)))
     if IS_ROOT:
-        code += ROOT_ONLY.replace("{ceiling}", str(remote.PROCESS_LIMIT + 50))
+        code += ROOT_ONLY.replace("{ceiling}", str(host.PROCESS_LIMIT + 50))
     folder = submission(tmp_path, L03, code)
     gradescope = tmp_path / "results.json"
     start = time.monotonic()
@@ -143,11 +143,11 @@ def test_the_graders_environment_reaches_no_output(hostile):
 
 def test_no_socket_reaches_a_server(hostile):
     graded, _, reached, _ = hostile
-    if not sandbox.socket_filter_available() and sandbox.landlock_abi() < 4:
+    if not confine.socket_filter_available() and confine.landlock_abi() < 4:
         pytest.skip("no seccomp filter for this machine and no Landlock network rules (Linux 6.7+) in this kernel")
     output = graded.checks()["test_norms_give_l1_and_l2_without_torch_norm"]["output"]
     assert "CONNECTED" not in output, output
-    if sandbox.socket_filter_available():  # else Landlock holds TCP only
+    if confine.socket_filter_available():  # else Landlock holds TCP only
         assert reached == [], f"the worker reached the {reached} server"
     else:
         assert "tcp" not in reached
@@ -164,7 +164,7 @@ def test_each_check_scores_what_its_honest_code_deserves(hostile):
 def test_a_root_graders_worker_is_not_root(hostile):
     message = hostile[0].checks()["test_control_flow_grad_equals_f_of_a_over_a"]["message"]
     uid = int(message.partition("uid=")[2].split()[0])
-    assert uid >= sandbox.UID_BASE, message
+    assert uid >= confine.UID_BASE, message
     assert "euid=0" not in message and "gid=0" not in message
 
 
@@ -174,7 +174,7 @@ def test_a_fork_bomb_stops_at_the_process_limit_and_leaves_nothing(hostile):
     message = graded.checks()["test_frobenius_of_ones_4_by_9_is_6_without_torch_norm"]["message"]
     assert "BlockingIOError" in message, message
     forked = int(message.partition("forked ")[2].split()[0])
-    assert 0 < forked < remote.PROCESS_LIMIT
+    assert 0 < forked < host.PROCESS_LIMIT
     assert elapsed < 120
     time.sleep(0.5)  # let the kernel finish delivering the kills
     assert sandbox_processes() == []
@@ -185,6 +185,6 @@ def test_the_environment_is_allow_listed():
                  "CUDA_VISIBLE_DEVICES": "0", "TORCH_PRACTICE_DATA": "/data", "HOME": "/root",
                  "SSH_AUTH_SOCK": "/tmp/agent", "GITHUB_TOKEN": "x", "AWS_SECRET_ACCESS_KEY": "y",
                  "PYTHONPATH": "/evil", "LD_PRELOAD": "/evil.so"}
-    env = sandbox.worker_environment({"HOME": "/sandbox"}, inherited)
+    env = confine.worker_environment({"HOME": "/sandbox"}, inherited)
     assert env == {"PATH": "/usr/bin", "LC_ALL": "C.UTF-8", "OMP_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell",
                    "CUDA_VISIBLE_DEVICES": "0", "TORCH_PRACTICE_DATA": "/data", "HOME": "/sandbox"}

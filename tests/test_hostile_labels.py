@@ -17,11 +17,12 @@ import re
 import pytest
 
 from conftest import DATA, grade, submission
-from grader import data, sandbox
+from grader import data
+from grader.sandbox import confine
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(sandbox.landlock_abi() < 1, reason="this kernel has no Landlock: the worker reads any file"),
+    pytest.mark.skipif(confine.landlock_abi() < 1, reason="this kernel has no Landlock: the worker reads any file"),
 ]
 
 # Where an attacker who knows the project's layout looks for the labels, as absolute paths.

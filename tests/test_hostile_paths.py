@@ -26,7 +26,8 @@ import nbformat
 import pytest
 
 from conftest import DATA, ROOT
-from grader import remote, submission
+from grader import submission
+from grader.sandbox import host
 from grader.lessons import find
 from test_notebook import filled
 
@@ -211,13 +212,13 @@ def test_a_device_is_refused_without_being_opened():
 
 def test_a_worker_whose_start_fails_leaves_no_folder(tmp_path, monkeypatch):
     """The lesson copy's folder goes when the start fails, at the next start and at the end."""
-    monkeypatch.setattr(remote.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(host.tempfile, "tempdir", str(tmp_path))
 
     def no_process(*args, **kwargs):
         raise OSError("no more processes")
 
-    monkeypatch.setattr(remote.subprocess, "Popen", no_process)
-    worker = remote.Worker(remote.WorkerConfig(lesson=L04.id, path=tmp_path / f"{L04.id}.py", data_root=DATA,
+    monkeypatch.setattr(host.subprocess, "Popen", no_process)
+    worker = host.WorkerProcess(host.WorkerConfig(lesson=L04.id, path=tmp_path / f"{L04.id}.py", data_root=DATA,
                                                source=b"x = 1\n"))
     for _ in range(3):
         with pytest.raises(OSError, match="no more processes"):

@@ -28,11 +28,13 @@ import pytest
 import torch
 
 from conftest import DATA, grade, processes_using, submission
-from grader import sandbox
-from grader.remote import (READ_BACK_LIMIT, Student, StudentError, Worker, WorkerConfig, load_plain, torch_bytes,
-                           write_new)
+from grader.sandbox import confine
+from grader.sandbox.errors import StudentError
+from grader.sandbox.host import WorkerConfig, WorkerProcess
+from grader.sandbox.proxies import READ_BACK_LIMIT, Student, write_new
+from grader.sandbox.wire import load_plain, torch_bytes
 
-pytestmark = pytest.mark.skipif(sandbox.landlock_abi() == 0, reason="needs Landlock: without it the worker can write "
+pytestmark = pytest.mark.skipif(confine.landlock_abi() == 0, reason="needs Landlock: without it the worker can write "
                                 "any file the grader can, canary included (see README, Security model)")
 CANARY_TEXT = "the canary: a file outside the sandbox\n"
 TIME_LIMIT = 120  # seconds for one lesson; honest grading takes about ten
@@ -260,7 +262,7 @@ def lie():
 def student(tmp_path_factory):
     path = tmp_path_factory.mktemp("lesson") / "l01_tensors.py"  # the name loads l01's driver, which has read_file
     path.write_text(LESSON)
-    worker = Worker(WorkerConfig(lesson="l01_tensors", path=path, data_root=DATA, call_timeout=30))
+    worker = WorkerProcess(WorkerConfig(lesson="l01_tensors", path=path, data_root=DATA, call_timeout=30))
     yield Student(worker)
     worker.dispose()
 

@@ -9,7 +9,9 @@ import pytest
 import torch
 
 from conftest import DATA
-from grader.remote import Remote, Student, StudentError, Worker, WorkerConfig, progress_text
+from grader.sandbox.errors import StudentError
+from grader.sandbox.host import WorkerConfig, WorkerProcess, training_line
+from grader.sandbox.proxies import Remote, Student
 
 LESSON = '''
 import os
@@ -35,7 +37,7 @@ def leak_a_subclass():
 def train_slowly(epochs):
     import time
     for epoch in range(1, epochs + 1):
-        with open(os.environ["TORCH_PRACTICE_PROGRESS"], "w") as f:  # what drivers.common.progress writes
+        with open(os.environ["TORCH_PRACTICE_TRAINING_FILE"], "w") as f:  # what drivers.common.report_training writes
             f.write(f"{epoch} {epochs} 0.25")
         time.sleep(1.2)
     return epochs
@@ -55,7 +57,7 @@ class Block(nn.Module):
 def student(tmp_path):
     path = tmp_path / "l99_demo.py"
     path.write_text(LESSON)
-    worker = Worker(WorkerConfig(lesson="l99_demo", path=path, data_root=DATA, call_timeout=30))
+    worker = WorkerProcess(WorkerConfig(lesson="l99_demo", path=path, data_root=DATA, call_timeout=30))
     yield Student(worker)
     worker.close()
 
@@ -110,7 +112,7 @@ def test_a_missing_function_is_named(student):
 def test_an_endless_import_fails_within_the_call_limit(tmp_path):
     path = tmp_path / "l99_demo.py"
     path.write_text("while True:\n    pass\n")
-    worker = Worker(WorkerConfig(lesson="l99_demo", path=path, data_root=DATA, call_timeout=2))
+    worker = WorkerProcess(WorkerConfig(lesson="l99_demo", path=path, data_root=DATA, call_timeout=2))
     try:
         with pytest.raises(StudentError, match=r"timed out after 2 s during import of l99_demo.py"):
             Student(worker).double(torch.ones(1))
@@ -123,7 +125,7 @@ def test_an_endless_import_fails_within_the_call_limit(tmp_path):
 def test_huge_output_is_kept_as_a_short_excerpt(student, tmp_path):
     path = tmp_path / "l99_loud.py"
     path.write_text("def shout():\n    print('start'); print('x' * 10_000_000); print('end')\n")
-    worker = Worker(WorkerConfig(lesson="l99_loud", path=path, data_root=DATA, call_timeout=30))
+    worker = WorkerProcess(WorkerConfig(lesson="l99_loud", path=path, data_root=DATA, call_timeout=30))
     try:
         Student(worker).shout()
         output = worker.take_output()
@@ -135,19 +137,19 @@ def test_huge_output_is_kept_as_a_short_excerpt(student, tmp_path):
 
 def test_training_progress_reaches_the_grader_while_the_call_runs(student):
     seen = []
-    student._worker.on_progress = seen.append
+    student._worker.on_training_line = seen.append
     assert student.train_slowly(2) == 2
     assert "epoch 1/2, loss 0.2500" in seen and seen[-1] is None  # shown, then cleared
 
 
-def test_progress_text_reads_only_what_it_understands(tmp_path):
+def test_training_line_reads_only_what_it_understands(tmp_path):
     path = tmp_path / "progress"
     for written, shown in (("3 8 0.28714", "epoch 3/8, loss 0.2871"), ("2 4", "epoch 2/4"),
                            ("junk", None), ("1 x", None), ("9" * 500, None)):
         path.write_text(written)
-        assert progress_text(path) == shown, written
-    assert progress_text(tmp_path / "missing") is None
+        assert training_line(path) == shown, written
+    assert training_line(tmp_path / "missing") is None
     os.mkfifo(tmp_path / "fifo")  # a worker could leave one to block the grader's read
-    assert progress_text(tmp_path / "fifo") is None
+    assert training_line(tmp_path / "fifo") is None
     (tmp_path / "link").symlink_to(path)
-    assert progress_text(tmp_path / "link") is None
+    assert training_line(tmp_path / "link") is None

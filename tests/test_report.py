@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from grader import check
 from grader.plugin import NotGraded, failure_message, status_of
-from grader.remote import GraderFault, StudentError
+from grader.sandbox.errors import GraderFault, StudentError
 from grader.report import CheckResult, Status, exit_status
 
 
@@ -73,7 +73,7 @@ import pytest
 
 from grader.check import note, points, training
 from grader.plugin import not_graded
-from grader.remote import GraderFault
+from grader.sandbox.errors import GraderFault
 
 
 @pytest.fixture

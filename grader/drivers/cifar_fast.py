@@ -34,7 +34,7 @@ def to_device(images: torch.Tensor, device: torch.device | str) -> torch.Tensor:
     return images.to(device).permute(0, 3, 1, 2).contiguous()
 
 
-def normalize(images: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+def standardize(images: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     """uint8 (N, 3, H, W) -> ``dtype`` (N, 3, H, W), standardised per channel,
     in channels-last memory, on the images' device."""
     mean = torch.tensor(MEAN, device=images.device, dtype=dtype).view(1, 3, 1, 1)
@@ -112,7 +112,7 @@ def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epoch
         order = torch.randperm(len(images), generator=generator).to(device)
         for i in range(steps_per_epoch):
             index = order[i * batch_size:(i + 1) * batch_size]
-            x, y = normalize(augmented[index], dtype), labels[index]
+            x, y = standardize(augmented[index], dtype), labels[index]
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(step, total, lr)
             with torch.autocast(device.type, dtype=torch.float16, enabled=cuda):
@@ -139,5 +139,5 @@ def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> t
     out = []
     with torch.no_grad(), torch.autocast(images.device.type, dtype=torch.float16, enabled=cuda):
         for start in range(0, len(images), batch_size):
-            out.append(model(normalize(images[start:start + batch_size], dtype)).argmax(dim=1).cpu())
+            out.append(model(standardize(images[start:start + batch_size], dtype)).argmax(dim=1).cpu())
     return torch.cat(out)

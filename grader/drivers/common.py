@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Sequence
 
 import torch
 from torch import nn
 
 from grader import data
+
+TRAINING_FILE = "TORCH_PRACTICE_TRAINING_FILE"  # environment: the file report_training writes, the grader reads
+STUDENTS_FAULT = "torch_practice_students_fault"  # set on an exception raised in students_turn()
+
+
+@contextmanager
+def students_turn() -> Iterator[None]:
+    """Mark code that runs the student's code or uses what it returned: an
+    exception raised in the block is the student's (a wrong type, a wrong
+    shape that breaks a loss or ``.clone()`` here), even when the innermost
+    frame is the driver's or torch's. The exception keeps its type and message;
+    outside such a block, an exception raised in a driver is a grader fault
+    (``grader.sandbox.worker.describe_error``)."""
+    try:
+        yield
+    except BaseException as exc:
+        try:
+            setattr(exc, STUDENTS_FAULT, True)
+        except AttributeError:  # an exception type with __slots__: it is raised as it is
+            pass
+        raise
 
 
 def image_tensors(name: str, device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -39,7 +61,7 @@ def cifar10_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, to
 class Shuffled:
     """Mini-batches of (X, y) that can be iterated once per epoch, each pass
     in a fresh order drawn from ``generator`` (for loops that take
-    ``batches`` and ``epochs``). Each pass reports its epoch as progress."""
+    ``batches`` and ``epochs``). Each pass reports its epoch (``report_training``)."""
 
     def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator,
                  epochs: int = 0) -> None:
@@ -49,7 +71,7 @@ class Shuffled:
     def __iter__(self):
         self.passes += 1
         if self.epochs:
-            progress(self.passes, self.epochs)
+            report_training(self.passes, self.epochs)
         return data.batches(self.X, self.y, self.batch_size, self.generator)
 
     def __len__(self) -> int:
@@ -95,10 +117,10 @@ def lr_per_epoch(optimizer: torch.optim.Optimizer, lrs: Sequence[float], steps_p
     optimizer.register_step_post_hook(after_step)
 
 
-def progress(epoch: int, epochs: int, loss: object = None) -> None:
+def report_training(epoch: int, epochs: int, loss: object = None) -> None:
     """Tell the grader which epoch of ``epochs`` a training is at, and its
     loss when known; it shows this while the check runs (on a terminal only)."""
-    path = os.environ.get("TORCH_PRACTICE_PROGRESS")
+    path = os.environ.get(TRAINING_FILE)
     if not path:
         return
     try:
@@ -123,7 +145,7 @@ def fit(model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.opti
             loss = criterion(model(X), y)
             loss.backward()
             optimizer.step()
-        progress(epoch, len(lrs), loss.item())
+        report_training(epoch, len(lrs), loss.item())
 
 
 def predict(model: nn.Module, X: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:

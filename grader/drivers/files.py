@@ -16,7 +16,10 @@ import errno
 import os
 import stat
 
+from grader.drivers.common import students_turn
 
+
+@students_turn()  # what is at ``path`` is the student's doing: a link, a FIFO, a file too large
 def read_file(student, path: str, limit: int) -> bytes | None:
     """The bytes of the plain file at ``path``, at most ``limit`` of them;
     None when nothing is there. A link, a FIFO, a folder or a larger file

@@ -13,6 +13,7 @@ from typing import Sequence
 
 import torch
 
+from grader.drivers.common import students_turn
 from grader.drivers.files import read_file  # noqa: F401 - run by Student.read_file
 
 
@@ -38,28 +39,31 @@ def build_view(shape: Sequence[int], ops: Sequence[Sequence], base: torch.Tensor
 
 def storage_indices(student, cases: list[dict]) -> list:
     """The student's ``storage_index`` for each case's view and index."""
-    return [student.storage_index(build_view(c["shape"], c["ops"], c.get("base")), tuple(c["index"]))
-            for c in cases]
+    with students_turn():
+        return [student.storage_index(build_view(c["shape"], c["ops"], c.get("base")), tuple(c["index"]))
+                for c in cases]
 
 
 def transpose_views(student, cases: list[dict]) -> list[dict]:
     """For each case: the student's ``transpose_view`` of the case's view, its
     strides and contiguity, and its values after 0.5 was added to every
     element of the input view in place (a true view shows the change)."""
-    results = []
-    for c in cases:
-        t = build_view(c["shape"], c["ops"], c.get("base"))
-        r = student.transpose_view(t, c["dim0"], c["dim1"])
-        facts = {"stride": tuple(r.stride()), "contiguous": r.is_contiguous(), "before": r.clone()}
-        t.add_(0.5)
-        facts["after"] = r.clone()
-        results.append(facts)
-    return results
+    with students_turn():
+        results = []
+        for c in cases:
+            t = build_view(c["shape"], c["ops"], c.get("base"))
+            r = student.transpose_view(t, c["dim0"], c["dim1"])
+            facts = {"stride": tuple(r.stride()), "contiguous": r.is_contiguous(), "before": r.clone()}
+            t.add_(0.5)
+            facts["after"] = r.clone()
+            results.append(facts)
+        return results
 
 
 def add_inplace_facts(student, Y: torch.Tensor, X: torch.Tensor) -> dict:
     """Y after the student's ``add_inplace(Y, X)``, whether its memory stayed
     where it was, and whether the function returned Y itself."""
     address = Y.data_ptr()
-    out = student.add_inplace(Y, X)
-    return {"Y": Y, "same_memory": Y.data_ptr() == address, "returned_Y": out is Y}
+    with students_turn():
+        out = student.add_inplace(Y, X)
+        return {"Y": Y, "same_memory": Y.data_ptr() == address, "returned_Y": out is Y}

@@ -8,6 +8,8 @@ from typing import Callable
 
 import torch
 
+from grader.drivers.common import students_turn
+
 
 def smooth_function(coefficients: dict) -> Callable[[torch.Tensor], torch.Tensor]:
     """A smooth scalar function of a vector x, fixed by ``coefficients``
@@ -19,7 +21,8 @@ def smooth_function(coefficients: dict) -> Callable[[torch.Tensor], torch.Tensor
 
 def numerical_grads(student, cases: list[dict], eps: float) -> list:
     """The student's ``numerical_grad`` of each case's smooth function at its x."""
-    return [student.numerical_grad(smooth_function(case), case["x"], eps) for case in cases]
+    with students_turn():
+        return [student.numerical_grad(smooth_function(case), case["x"], eps) for case in cases]
 
 
 def autograd_loop_facts(student, n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor,
@@ -27,5 +30,6 @@ def autograd_loop_facts(student, n_epochs: int, learning_rate: float, params: to
     """The student's ``autograd_training_loop``: the params it returns,
     whether that is the leaf it was given, and the gradient left in it."""
     params = params.detach().clone().requires_grad_(True)
-    out = student.autograd_training_loop(n_epochs, learning_rate, params, t_u, t_c)
-    return {"params": out, "same_leaf": out is params, "grad": params.grad}
+    with students_turn():
+        out = student.autograd_training_loop(n_epochs, learning_rate, params, t_u, t_c)
+        return {"params": out, "same_leaf": out is params, "grad": params.grad}

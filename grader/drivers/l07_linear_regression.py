@@ -6,6 +6,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from grader.drivers.common import students_turn
+
 
 def fit_steps(student, x, y, weight: float, bias: float, epochs: int, lr: float) -> dict:
     """``fit_linear_model`` on a plain ``nn.Linear(1, 1)`` that starts at
@@ -14,15 +16,17 @@ def fit_steps(student, x, y, weight: float, bias: float, epochs: int, lr: float)
     with torch.no_grad():
         model.weight.fill_(weight)
         model.bias.fill_(bias)
-    returned = student.fit_linear_model(x, y, epochs=epochs, lr=lr, model=model)
-    return {"weight": model.weight.reshape(()), "bias": model.bias.reshape(()), "same_model": returned is model}
+    with students_turn():
+        returned = student.fit_linear_model(x, y, epochs=epochs, lr=lr, model=model)
+        return {"weight": model.weight.reshape(()), "bias": model.bias.reshape(()), "same_model": returned is model}
 
 
 def fit_and_predict(student, x, y, x_new, epochs: int, lr: float) -> torch.Tensor:
     """``fit_linear_model`` from a fresh ``LinearModel``; its predictions for ``x_new``."""
-    model = student.fit_linear_model(x, y, epochs=epochs, lr=lr)
-    with torch.no_grad():
-        return model(x_new)
+    with students_turn():
+        model = student.fit_linear_model(x, y, epochs=epochs, lr=lr)
+        with torch.no_grad():
+            return model(x_new)
 
 
 def sgd_step(student, values: list, grads: list, lr: float, batch_size: int) -> dict:
@@ -31,12 +35,13 @@ def sgd_step(student, values: list, grads: list, lr: float, batch_size: int) -> 
     params = [v.clone().requires_grad_() for v in values]
     for p, g in zip(params, grads):
         p.grad = g.clone()
-    student.sgd(params, lr, batch_size)
-    return {
-        "values": [p.detach().clone() for p in params],
-        "grads": [None if p.grad is None else p.grad.clone() for p in params],
-        "requires_grad": [p.requires_grad for p in params],
-    }
+    with students_turn():
+        student.sgd(params, lr, batch_size)
+        return {
+            "values": [p.detach().clone() for p in params],
+            "grads": [None if p.grad is None else p.grad.clone() for p in params],
+            "requires_grad": [p.requires_grad for p in params],
+        }
 
 
 def train_from_scratch(student, features, labels, lr: float, batch_size: int, epochs: int, seed: int) -> dict:
@@ -44,8 +49,9 @@ def train_from_scratch(student, features, labels, lr: float, batch_size: int, ep
     squared_loss and sgd; the learned w (d,) and b (1,)."""
     w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
-    for _ in range(epochs):
-        for X, y in student.data_iter(batch_size, features, labels):
-            student.squared_loss(student.linreg(X, w, b), y).sum().backward()
-            student.sgd([w, b], lr, batch_size)
-    return {"w": w.detach().reshape(-1), "b": b.detach()}
+    with students_turn():
+        for _ in range(epochs):
+            for X, y in student.data_iter(batch_size, features, labels):
+                student.squared_loss(student.linreg(X, w, b), y).sum().backward()
+                student.sgd([w, b], lr, batch_size)
+        return {"w": w.detach().reshape(-1), "b": b.detach()}

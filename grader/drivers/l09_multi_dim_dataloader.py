@@ -9,17 +9,21 @@ import torch
 from torch import nn
 from torch.utils.data import Subset
 
+from grader.drivers.common import students_turn
+
 
 def describe_dataset(student, path: str, indices: list[int]) -> dict:
     """The length of ``DiabetesDataset(path)`` and its items at ``indices``."""
-    dataset = student.DiabetesDataset(path)
-    return {"len": len(dataset), "items": [tuple(dataset[i]) for i in indices]}
+    with students_turn():
+        dataset = student.DiabetesDataset(path)
+        return {"len": len(dataset), "items": [tuple(dataset[i]) for i in indices]}
 
 
 def loader_batches(student, path: str, batch_size: int, shuffle: bool, seed: int) -> list:
     """One pass of ``make_loader(DiabetesDataset(path), batch_size, shuffle)``: its batches."""
-    loader = student.make_loader(student.DiabetesDataset(path), batch_size, shuffle)
-    return [tuple(batch) for batch in loader]
+    with students_turn():
+        loader = student.make_loader(student.DiabetesDataset(path), batch_size, shuffle)
+        return [tuple(batch) for batch in loader]
 
 
 def train_steps(student, weight, bias, batches: list, epochs: int, lr: float) -> dict:
@@ -29,8 +33,9 @@ def train_steps(student, weight, bias, batches: list, epochs: int, lr: float) ->
     with torch.no_grad():
         linear.weight.copy_(weight)
         linear.bias.copy_(bias)
-    student.train_diabetes(nn.Sequential(linear, nn.Sigmoid()), batches, epochs, lr)
-    return {"weight": linear.weight, "bias": linear.bias}
+    with students_turn():
+        student.train_diabetes(nn.Sequential(linear, nn.Sigmoid()), batches, epochs, lr)
+        return {"weight": linear.weight, "bias": linear.bias}
 
 
 def train_and_predict(student, path: str, train_rows: list[int], test_rows: list[int], epochs: int, lr: float,
@@ -39,11 +44,12 @@ def train_and_predict(student, path: str, train_rows: list[int], test_rows: list
     through the student's loader and loop; return its probabilities for the
     ``test_rows`` (features read here, not through the student's dataset):
     (len(test_rows),) float."""
-    dataset = student.DiabetesDataset(path)
-    loader = student.make_loader(Subset(dataset, train_rows), batch_size, True)
-    model = student.DiabetesModel()
-    student.train_diabetes(model, loader, epochs, lr)
-    features = torch.from_numpy(np.loadtxt(path, delimiter=",", dtype=np.float32)[test_rows, :-1])
-    model.eval()
-    with torch.no_grad():
-        return model(features).reshape(-1)
+    with students_turn():
+        dataset = student.DiabetesDataset(path)
+        loader = student.make_loader(Subset(dataset, train_rows), batch_size, True)
+        model = student.DiabetesModel()
+        student.train_diabetes(model, loader, epochs, lr)
+        features = torch.from_numpy(np.loadtxt(path, delimiter=",", dtype=np.float32)[test_rows, :-1])
+        model.eval()
+        with torch.no_grad():
+            return model(features).reshape(-1)

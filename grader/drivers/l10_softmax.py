@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 
 from grader import data
-from grader.drivers.common import linear_classifier, make_optimizer, mnist_tensors, predict, progress, set_lr
+from grader.drivers.common import (linear_classifier, make_optimizer, mnist_tensors, predict, report_training, set_lr,
+                                  students_turn)
 
 
 
@@ -17,14 +18,16 @@ from grader.drivers.common import linear_classifier, make_optimizer, mnist_tenso
 def train_epoch_on_linear(student, weight, bias, batches, lr: float) -> dict:
     """One epoch of the student's ``train_epoch`` on a linear model with SGD."""
     model = linear_classifier(weight, bias)
-    loss = student.train_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr))
-    return {"loss": loss, "weight": model[1].weight, "bias": model[1].bias}
+    with students_turn():
+        loss = student.train_epoch(model, batches, torch.optim.SGD(model.parameters(), lr=lr))
+        return {"loss": loss, "weight": model[1].weight, "bias": model[1].bias}
 
 
 def evaluate_linear(student, weight, bias, batches) -> float:
     """The student's ``evaluate`` on a linear model behind a dropout layer
     (which only an evaluation in ``eval()`` mode switches off)."""
-    return student.evaluate(linear_classifier(weight, bias, dropout=0.5), batches)
+    with students_turn():
+        return student.evaluate(linear_classifier(weight, bias, dropout=0.5), batches)
 
 
 def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
@@ -33,11 +36,12 @@ def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, s
     one epoch per learning rate in ``lrs``; return its predicted classes for
     the 10,000 test images, (10000,) int64."""
     X, y, X_test = mnist_tensors()
-    model = student.Net()
-    opt = make_optimizer(optimizer, model, momentum)
-    generator = torch.Generator().manual_seed(seed)
-    for epoch, lr in enumerate(lrs, start=1):
-        set_lr(opt, lr)
-        loss = student.train_epoch(model, data.batches(X, y, batch_size, generator), opt)
-        progress(epoch, len(lrs), loss)
-    return predict(model, X_test)
+    with students_turn():
+        model = student.Net()
+        opt = make_optimizer(optimizer, model, momentum)
+        generator = torch.Generator().manual_seed(seed)
+        for epoch, lr in enumerate(lrs, start=1):
+            set_lr(opt, lr)
+            loss = student.train_epoch(model, data.batches(X, y, batch_size, generator), opt)
+            report_training(epoch, len(lrs), loss)
+        return predict(model, X_test)

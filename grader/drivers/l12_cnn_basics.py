@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from grader.drivers.common import (Shuffled, cifar10_tensors, linear_classifier, lr_per_epoch, make_optimizer,
-                                  mnist_tensors, predict)
+                                  mnist_tensors, predict, students_turn)
 from grader.drivers.files import read_file  # noqa: F401 - run by Student.read_file
 
 
@@ -20,49 +20,54 @@ from grader.drivers.files import read_file  # noqa: F401 - run by Student.read_f
 def train_linear(student, weight, bias, batches, epochs: int, lr: float) -> dict:
     """The student's ``train_classifier`` on a linear model with SGD, on the CPU."""
     model = linear_classifier(weight, bias)
-    losses = student.train_classifier(model, batches, epochs, torch.optim.SGD(model.parameters(), lr=lr), "cpu")
-    return {"losses": losses, "weight": model[1].weight, "bias": model[1].bias}
+    with students_turn():
+        losses = student.train_classifier(model, batches, epochs, torch.optim.SGD(model.parameters(), lr=lr), "cpu")
+        return {"losses": losses, "weight": model[1].weight, "bias": model[1].bias}
 
 
 def per_class_on_linear(student, weight, bias, batches, num_classes: int) -> torch.Tensor:
     """The student's ``per_class_accuracy`` of a linear model behind a dropout
     layer (which only an evaluation in ``eval()`` mode switches off)."""
-    return student.per_class_accuracy(linear_classifier(weight, bias, dropout=0.5), batches, num_classes)
+    with students_turn():
+        return student.per_class_accuracy(linear_classifier(weight, bias, dropout=0.5), batches, num_classes)
 
 
 def save_and_load(student, path: str) -> dict:
     """Save a fresh LeNet with the student's ``save_weights`` to ``path``, load
     it back with ``load_weights``; return both state dicts and both outputs
     for a fixed input."""
-    net = student.LeNet()
-    student.save_weights(net, path)
-    loaded = student.load_weights(student.LeNet, path)
-    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
-    net.eval()
-    loaded.eval()
-    with torch.no_grad():
-        outputs = [net(x), loaded(x)]
-    return {"saved": net.state_dict(), "loaded": loaded.state_dict(), "outputs": outputs}
+    with students_turn():
+        net = student.LeNet()
+        student.save_weights(net, path)
+        loaded = student.load_weights(student.LeNet, path)
+        x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+        net.eval()
+        loaded.eval()
+        with torch.no_grad():
+            outputs = [net(x), loaded(x)]
+        return {"saved": net.state_dict(), "loaded": loaded.state_dict(), "outputs": outputs}
 
 
 def load_file(student, path: str) -> dict:
     """The state dict the student's ``load_weights(LeNet, path)`` returns."""
-    return student.load_weights(student.LeNet, path).state_dict()
+    with students_turn():
+        return student.load_weights(student.LeNet, path).state_dict()
 
 
 def _train(student, net: str, tensors, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
            momentum: float, device: str) -> dict:
     X, y, X_test = tensors
-    model = getattr(student, net)()
-    batches = Shuffled(X, y, batch_size, torch.Generator().manual_seed(seed), epochs=len(lrs))
-    opt = make_optimizer(optimizer, model, momentum)
-    lr_per_epoch(opt, lrs, len(batches))
-    losses = student.train_classifier(model, batches, len(lrs), opt, device)
-    predictions = predict(model, X_test.to(device))
-    with torch.no_grad():
-        output_device = str(model(X_test[:2].to(device)).device)
-    return {"predictions": predictions, "losses": losses,
-            "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
+    with students_turn():
+        model = getattr(student, net)()
+        batches = Shuffled(X, y, batch_size, torch.Generator().manual_seed(seed), epochs=len(lrs))
+        opt = make_optimizer(optimizer, model, momentum)
+        lr_per_epoch(opt, lrs, len(batches))
+        losses = student.train_classifier(model, batches, len(lrs), opt, device)
+        predictions = predict(model, X_test.to(device))
+        with torch.no_grad():
+            output_device = str(model(X_test[:2].to(device)).device)
+        return {"predictions": predictions, "losses": losses,
+                "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
 
 
 def train_mnist_cnn(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,

@@ -7,7 +7,7 @@ import torch
 
 from grader import data
 from grader.drivers import cifar_fast
-from grader.drivers.common import fit, make_optimizer, mnist_tensors, predict
+from grader.drivers.common import fit, make_optimizer, mnist_tensors, predict, students_turn
 
 
 def train_net(student, *, net: str, optimizer: str, lrs: list[float], batch_size: int, seed: int,
@@ -19,14 +19,15 @@ def train_net(student, *, net: str, optimizer: str, lrs: list[float], batch_size
     where every parameter and the last output lived, as strings.
     """
     X, y, X_test = mnist_tensors(device)
-    model = getattr(student, net)().to(device)
-    generator = torch.Generator().manual_seed(seed)
-    fit(model, lambda: data.batches(X, y, batch_size, generator), make_optimizer(optimizer, model, momentum), lrs)
-    predictions = predict(model, X_test)
-    with torch.no_grad():
-        output_device = str(model(X_test[:2]).device)
-    return {"predictions": predictions,
-            "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
+    with students_turn():
+        model = getattr(student, net)().to(device)
+        generator = torch.Generator().manual_seed(seed)
+        fit(model, lambda: data.batches(X, y, batch_size, generator), make_optimizer(optimizer, model, momentum), lrs)
+        predictions = predict(model, X_test)
+        with torch.no_grad():
+            output_device = str(model(X_test[:2]).device)
+        return {"predictions": predictions,
+                "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
 
 
 def spread(n: int, size: int | None) -> torch.Tensor:
@@ -50,12 +51,13 @@ def train_cifar_resnet(student, *, epochs: int, seed: int, device: str = "cuda",
     train, test = spread(len(cifar.train_images), train_size), spread(len(cifar.test_images), test_size)
     images = cifar_fast.to_device(cifar.train_images[train], device)
     test_images = cifar_fast.to_device(cifar.test_images[test], device)
-    model = student.CifarResNet(width)
-    seconds = []
-    cifar_fast.train(model, images, cifar.train_labels[train], epochs=epochs, seed=seed,
-                     on_epoch=lambda epoch, elapsed, _: seconds.append(elapsed), **recipe)
-    predictions = cifar_fast.predict(model, test_images)
-    with torch.no_grad():
-        output_device = str(model(cifar_fast.normalize(test_images[:2], torch.float32)).device)
-    return {"predictions": predictions, "seconds": seconds[-1],
-            "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
+    with students_turn():
+        model = student.CifarResNet(width)
+        seconds = []
+        cifar_fast.train(model, images, cifar.train_labels[train], epochs=epochs, seed=seed,
+                         on_epoch=lambda epoch, elapsed, _: seconds.append(elapsed), **recipe)
+        predictions = cifar_fast.predict(model, test_images)
+        with torch.no_grad():
+            output_device = str(model(cifar_fast.standardize(test_images[:2], torch.float32)).device)
+        return {"predictions": predictions, "seconds": seconds[-1],
+                "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import torch
 
+from grader.drivers.common import students_turn
+
 IDX2CHAR = ["e", "h", "l", "o"]
 HELLO = [1, 0, 2, 2, 3]
 
@@ -19,7 +21,8 @@ def run_rnn_with_tanh_cell(student, inputs, h0, W_ih, W_hh, b_ih, b_hh) -> torch
     def cell(x, h):
         return torch.rnn_tanh_cell(x, h, W_ih, W_hh, b_ih, b_hh)  # torch's own cell: not the student's answer
 
-    return student.run_rnn(cell, inputs, h0)
+    with students_turn():
+        return student.run_rnn(cell, inputs, h0)
 
 
 def cell_gradients(student, *, cell: str, args: list, grad_outputs: list) -> list:
@@ -27,12 +30,13 @@ def cell_gradients(student, *, cell: str, args: list, grad_outputs: list) -> lis
     (all outputs, h' and c' for an LSTM) with respect to each argument;
     None for an argument the output does not depend on."""
     args = [a.detach().requires_grad_() for a in args]
-    out = getattr(student, cell)(*args)
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    if not all(isinstance(o, torch.Tensor) and o.requires_grad for o in outs):
-        raise RuntimeError(f"the result of {cell} does not depend on its inputs through autograd "
-                           "(was .detach(), .item() or .data used?)")
-    return list(torch.autograd.grad(outs, args, grad_outputs[:len(outs)], allow_unused=True))
+    with students_turn():
+        out = getattr(student, cell)(*args)
+        outs = list(out) if isinstance(out, (tuple, list)) else [out]
+        if not all(isinstance(o, torch.Tensor) and o.requires_grad for o in outs):
+            raise RuntimeError(f"the result of {cell} does not depend on its inputs through autograd "
+                               "(was .detach(), .item() or .data used?)")
+        return list(torch.autograd.grad(outs, args, grad_outputs[:len(outs)], allow_unused=True))
 
 
 def _hello_scores(net, model: str) -> torch.Tensor:
@@ -61,15 +65,16 @@ def train_hello_with_restarts(student, *, model: str, seeds: list[int], epochs: 
     returned) and ``predicted`` (what the trained model predicts, computed here).
     """
     attempts = []
-    for seed in seeds:
-        torch.manual_seed(seed)
-        net = getattr(student, model)()
-        returned = student.train_hello(net, epochs=epochs, lr=lr)
-        with torch.no_grad():
-            scores = _hello_scores(net, model)
-        predicted = "".join(IDX2CHAR[i] for i in scores.argmax(dim=1).tolist())
-        attempts.append({"seed": seed, "returned": returned if isinstance(returned, str) else repr(returned)[:40],
-                         "predicted": predicted})
-        if returned == predicted == "ohlol":
-            break
-    return attempts
+    with students_turn():
+        for seed in seeds:
+            torch.manual_seed(seed)
+            net = getattr(student, model)()
+            returned = student.train_hello(net, epochs=epochs, lr=lr)
+            with torch.no_grad():
+                scores = _hello_scores(net, model)
+            predicted = "".join(IDX2CHAR[i] for i in scores.argmax(dim=1).tolist())
+            attempts.append({"seed": seed, "returned": returned if isinstance(returned, str) else repr(returned)[:40],
+                             "predicted": predicted})
+            if returned == predicted == "ohlol":
+                break
+        return attempts

@@ -10,21 +10,24 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from grader.drivers.common import students_turn
+
 N_CHARS = 128
 
 
 def dataset_summary(student, *, path: str) -> dict:
     """What the student's ``NameDataset(path)`` holds, as plain data."""
-    dataset = student.NameDataset(path)
-    country_list = list(dataset.country_list)
-    return {
-        "length": len(dataset),
-        "names": list(dataset.names),
-        "items": [tuple(dataset[i]) for i in range(len(dataset))],
-        "country_list": country_list,
-        "ids": [dataset.get_country_id(country) for country in country_list],
-        "countries_by_id": [dataset.get_country(i) for i in range(len(country_list))],
-    }
+    with students_turn():
+        dataset = student.NameDataset(path)
+        country_list = list(dataset.country_list)
+        return {
+            "length": len(dataset),
+            "names": list(dataset.names),
+            "items": [tuple(dataset[i]) for i in range(len(dataset))],
+            "country_list": country_list,
+            "ids": [dataset.get_country_id(country) for country in country_list],
+            "countries_by_id": [dataset.get_country(i) for i in range(len(country_list))],
+        }
 
 
 class RuleModel(nn.Module):
@@ -44,13 +47,15 @@ class RuleModel(nn.Module):
 
 def evaluate_rule_model(student, *, path: str, batch_size: int) -> float:
     """The student's ``evaluate`` of a ``RuleModel`` (in train mode) on ``NameDataset(path)``."""
-    return student.evaluate(RuleModel().train(), student.NameDataset(path), batch_size)
+    with students_turn():
+        return student.evaluate(RuleModel().train(), student.NameDataset(path), batch_size)
 
 
 def predict_with_rule_model(student, *, names: list[str], country_list: list[str]) -> list:
     """The student's ``predict_country`` of a ``RuleModel`` (in train mode) for each name."""
     model = RuleModel(len(country_list)).train()
-    return [student.predict_country(model, name, country_list) for name in names]
+    with students_turn():
+        return [student.predict_country(model, name, country_list) for name in names]
 
 
 def _predict(model: nn.Module, names: list[str], batch_size: int = 1024) -> list[int]:
@@ -87,15 +92,16 @@ def train_and_predict(student, *, train_path: str, names: list[str], hidden_size
     """
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    try:
-        train = student.NameDataset(train_path)
-        country_list = list(train.country_list)
-        model = student.RNNClassifier(N_CHARS, hidden_size, len(country_list), n_layers, True)
-        generator = torch.Generator().manual_seed(seed)
-        losses = student.train_classifier(model, train, epochs=epochs, batch_size=batch_size, lr=lr,
-                                          generator=generator)
-        predictions = _predict(model, names)
-    finally:
-        torch.set_num_threads(threads)
-    return {"countries": [country_list[p] if 0 <= p < len(country_list) else "?" for p in predictions],
-            "losses": [float(x) for x in losses]}
+    with students_turn():
+        try:
+            train = student.NameDataset(train_path)
+            country_list = list(train.country_list)
+            model = student.RNNClassifier(N_CHARS, hidden_size, len(country_list), n_layers, True)
+            generator = torch.Generator().manual_seed(seed)
+            losses = student.train_classifier(model, train, epochs=epochs, batch_size=batch_size, lr=lr,
+                                              generator=generator)
+            predictions = _predict(model, names)
+        finally:
+            torch.set_num_threads(threads)
+        return {"countries": [country_list[p] if 0 <= p < len(country_list) else "?" for p in predictions],
+                "losses": [float(x) for x in losses]}

@@ -21,7 +21,7 @@ from grader.check import (
     training,
 )
 from grader.suite_helpers import randn
-from grader.remote import StudentError
+from grader.sandbox.errors import StudentError
 from grader.drivers import l11_mlp_regularization as driver
 
 RELU_BUILTINS = (

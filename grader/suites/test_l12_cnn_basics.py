@@ -8,7 +8,8 @@ from torch import nn
 from grader.check import assert_accuracy, assert_close, expect, fail, gpu, hints, points, public, training
 from grader.reference import linear_problem, replay_cross_entropy_sgd
 from grader.suite_helpers import randn, RunsCode
-from grader.remote import StudentError, load_plain, torch_bytes
+from grader.sandbox.errors import StudentError
+from grader.sandbox.wire import load_plain, torch_bytes
 from grader.drivers import l12_cnn_basics as driver
 
 CONV_FUNCTIONS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution")

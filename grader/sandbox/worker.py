@@ -1,18 +1,22 @@
-"""The sandboxed worker: the only process that imports student code.
+"""Runs inside the sandbox: the worker, the only process that imports student code.
 
-It is started by ``grader.remote.Worker`` with a socket on which it serves
+It is started by ``grader.sandbox.host.WorkerProcess`` with a socket on which it serves
 requests, one at a time: import the lesson file, call a function or a method,
 read an attribute, run a driver (``grader/drivers``) that trains the student's
-model. Every answer is plain data (see ``grader.channel``); verdicts are never
+model. Every answer is plain data (see ``grader.sandbox.wire``); verdicts are never
 computed here, because anything in this process can be tampered with.
 
 Before the student's file is imported, the worker loads the lesson's driver,
 forgets the repository's packages, refuses imports of ``grader`` and
-``solutions``, and confines itself (``grader.sandbox``) so that the
+``solutions``, and confines itself (``grader.sandbox.confine``) so that the
 repository cannot be read at all. It then records the global state graded
 code could tamper with (default dtype, threads, grad mode, warning filters,
 ``sys.path``, builtins and the torch namespaces) and restores it before
 every request, so that one call cannot change how the next is run.
+
+An error reply says whose code raised (``describe_error``): the student's
+lesson file or the grader's own code (a driver), so that the host can report
+a grader fault as the grader's.
 """
 
 from __future__ import annotations
@@ -40,8 +44,11 @@ import torch.nn.functional
 import torch.testing
 from torch.overrides import TorchFunctionMode
 
-from grader import data, sandbox
-from grader.channel import HANDLE, dumps, loads, plain_tensor
+from grader import data
+from grader import forbid as forbid_module
+from grader.drivers.common import STUDENTS_FAULT
+from grader.sandbox import confine
+from grader.sandbox.wire import HANDLE, dumps, loads, plain_tensor
 from grader.forbid import ForbiddenCall, KernelRefusal, off_limits, pop_mode, push_mode
 
 BLOCKED_PACKAGES = ("grader", "solutions")
@@ -66,17 +73,52 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def describe_error(exc: BaseException, student_file: str) -> dict:
-    """Type, message and the deepest ``file:line`` inside the student's file."""
-    where = ""
-    if isinstance(exc, SyntaxError) and exc.filename:
-        where = f"{os.path.basename(exc.filename)}:{exc.lineno}"
-    else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename == student_file:
-                where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+# Raised on purpose for the student's code, or by running out of what the sandbox allows: never the grader's.
+STUDENTS_EXCEPTIONS = (ForbiddenCall, MemoryError, RecursionError, SystemExit, KeyboardInterrupt)
+
+
+# The worker's own plumbing (this package, the forbidden-call machinery): it only carries the student's calls.
+MESSENGERS = (os.path.dirname(os.path.abspath(__file__)) + os.sep, os.path.abspath(forbid_module.__file__))
+
+
+class DriverMissing(LookupError):
+    """A suite asked for a driver the lesson does not have: the grader's fault."""
+
+
+def describe_error(exc: BaseException, student_file: str, grader_dir: str = "") -> dict:
+    """Type, message, whose fault it is (``blame``) and where: the deepest
+    ``file:line`` inside the student's file, or for a grader fault the place
+    in the grader (``grader/drivers/l10_softmax.py:42 (train_mnist)``).
+
+    Frames are walked from the innermost outward to the first that is in the
+    student's file or in grader code under ``grader_dir``; torch and the
+    standard library are skipped, and so are this package and ``grader.forbid``,
+    the messengers that call into the student's objects (a missing function, a wrong signature,
+    a missing attribute surface here: the student's). A driver marks the code
+    that runs or uses the student's results (``drivers.common.students_turn``):
+    a wrong result that breaks it there is the student's too."""
     message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-    return {"type": type(exc).__name__, "message": message[:1000], "where": where}
+    error = {"type": type(exc).__name__, "message": message[:1000], "where": "", "blame": "student"}
+    if isinstance(exc, SyntaxError) and exc.filename:
+        error["where"] = f"{os.path.basename(exc.filename)}:{exc.lineno}"
+        return error
+    frames = traceback.extract_tb(exc.__traceback__)
+    students = [f for f in frames if f.filename == student_file]
+    if students:
+        error["where"] = f"{os.path.basename(students[-1].filename)}:{students[-1].lineno}"
+    if isinstance(exc, DriverMissing):
+        error["blame"] = "grader"
+        return error
+    if isinstance(exc, STUDENTS_EXCEPTIONS) or getattr(exc, STUDENTS_FAULT, False) or not grader_dir:
+        return error
+    for frame in reversed(frames):
+        if frame.filename == student_file:
+            return error
+        if frame.filename.startswith(grader_dir + os.sep) and not frame.filename.startswith(MESSENGERS):
+            where = os.path.relpath(frame.filename, os.path.dirname(grader_dir))
+            error.update(blame="grader", where=f"{where}:{frame.lineno} ({frame.name})")
+            return error
+    return error
 
 
 class Forbidding(TorchFunctionMode):
@@ -167,13 +209,14 @@ class CleanState:
                     delattr(namespace, name)
 
 
-class Server:
+class WorkerServer:
     """Holds the student's module and the objects handed out as handles."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.module: types.ModuleType | None = None
         self.student_file = ""
+        self.grader_dir = ""  # .../grader: code in it that raises is the grader's fault
         self.driver: types.ModuleType | None = None
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so one object keeps one handle
@@ -232,6 +275,7 @@ class Server:
         driver = f"grader.drivers.{req['lesson']}"
         self.driver = importlib.import_module(driver) if importlib.util.find_spec(driver) else None
         package_root = Path(req["package_root"])
+        self.grader_dir = str(package_root / "grader")
         sys.path[:] = [p for p in sys.path if p != req["package_root"]]
         for name in list(sys.modules):
             if name.partition(".")[0] in BLOCKED_PACKAGES:
@@ -241,8 +285,9 @@ class Server:
         # grader prepared them. The data root and the rest of the cache, which hold test labels, stay shut.
         # The inbox, where the grader writes files for the student's code (``Student.put_file``), is read-only too.
         data_files = [Path(req["worker_data"]), *map(Path, req["data_files"])]
-        confined = req["confine"] and sandbox.confine(
-            readable(package_root, [Path(p) for p in req["data_dirs"]]) + data_files + [Path(p) for p in req["readable"]],
+        system = readable(package_root, [Path(p) for p in req["data_dirs"]])
+        confined = req["confine"] and confine.confine_files(
+            system + data_files + [Path(p) for p in req["readable"]],
             [Path(p) for p in req["writable"]],
             devices=[Path("/dev")],
         )
@@ -292,7 +337,7 @@ class Server:
 
     def run_driver(self, req: dict) -> Any:
         if self.driver is None or not hasattr(self.driver, req["name"]):
-            raise LookupError(f"no driver named {req['name']!r} for this lesson")
+            raise DriverMissing(f"no driver named {req['name']!r} for this lesson")
         seed_everything(req["kwargs"].get("seed", 0))
         return getattr(self.driver, req["name"])(self.module, **req["kwargs"])
 
@@ -301,7 +346,8 @@ class Server:
             self.clean.restore()
 
     def serve(self) -> None:
-        ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr, "driver": self.run_driver}
+        ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr,
+               "driver": self.run_driver}
         while True:
             try:
                 req = loads(self.conn.recv_bytes())
@@ -314,13 +360,13 @@ class Server:
                 reply = {"ok": True, "value": self.to_wire(value)}
             except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too
                 self.restore()
-                reply = {"ok": False, "error": describe_error(exc, self.student_file)}
+                reply = {"ok": False, "error": describe_error(exc, self.student_file, self.grader_dir)}
             try:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 blob = dumps(reply)
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor subclass that refuses to be saved
-                blob = dumps({"ok": False, "error": describe_error(exc, self.student_file)})
+                blob = dumps({"ok": False, "error": describe_error(exc, self.student_file, self.grader_dir)})
             self.conn.send_bytes(blob)
 
 
@@ -334,4 +380,4 @@ def readable(package_root: Path, data_dirs: list[Path]) -> list[Path]:
 
 
 def main(fd: int) -> None:
-    Server(Connection(fd)).serve()
+    WorkerServer(Connection(fd)).serve()

@@ -17,6 +17,9 @@ entries, a pickle of the size and the few instructions and names that
 values, nesting, bytes and no container reached twice. Whatever breaks a
 rule raises ``Unreadable`` with one sentence; no rule costs more than a pass
 over the message.
+
+Files the student's code wrote pass the same archive checks (``load_plain``);
+files the grader hands it are written as ``torch.save`` would (``torch_bytes``).
 """
 
 from __future__ import annotations
@@ -283,3 +286,31 @@ def _ready(fd: int, event: int, deadline: float) -> bool:
     poller = select.poll()
     poller.register(fd, event)
     return bool(poller.poll(max(0, int((deadline - time.monotonic()) * 1000))))
+
+
+def torch_bytes(value: Any) -> bytes:
+    """What ``torch.save(value, path)`` would write, for ``Student.put_file``."""
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    return buffer.getvalue()
+
+
+def load_plain(blob: bytes) -> Any:
+    """Decode a torch file the student's code wrote (bytes from
+    ``Student.read_file``) with ``weights_only=True``, so that nothing in it
+    can run code here. The archive must pass the channel's checks (the zip
+    that ``torch.save`` writes, entries stored uncompressed: a compressed
+    entry of a few KB could unpack into gigabytes in the grader); its pickle
+    may hold more than a message (a state_dict's metadata), which
+    ``weights_only`` vets. Raises ValueError with a one-line reason."""
+    try:
+        read_pickle(blob)
+    except Unreadable as exc:
+        raise ValueError(f"not a file torch.save writes: {exc}") from None
+    try:
+        return torch.load(io.BytesIO(blob), weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever refuses it, the file holds more than plain data
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+        # the line that names what was refused, not the advice around it
+        reason = next((line for line in lines if "GLOBAL" in line or line.startswith("WeightsUnpickler")), lines[0])
+        raise ValueError(f"torch.load(weights_only=True) refuses it: {reason[:200]}") from None

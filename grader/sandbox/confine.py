@@ -2,14 +2,14 @@
 
 ``die_with_parent`` ties the worker to the grader. ``limit_resources`` caps
 the worker's address space, the size of any file it
-writes (its captured output included) and core dumps. ``confine`` uses
+writes (its captured output included) and core dumps. ``confine_files`` uses
 Landlock, the kernel's unprivileged file-system sandbox (Linux 5.13+): after
 it, the worker and every process it starts can read only the Python
 installation, the system libraries and the data files the grader prepared for
 it (never a test label), write only into its own temporary folders, cannot bind or connect TCP sockets
 (Linux 6.7+) and cannot signal processes outside the sandbox (Linux 6.12+).
 The repository, with ``solutions/`` and the hidden suites, is out of reach
-even by absolute path. Where the kernel lacks Landlock, ``confine`` returns
+even by absolute path. Where the kernel lacks Landlock, ``confine_files`` returns
 False and the other defences still hold.
 
 ``deny_sockets`` installs a seccomp filter (Linux 3.5+, x86-64 and arm64)
@@ -88,7 +88,7 @@ def landlock_abi() -> int:
         return 0
 
 
-def confine(read: Iterable[Path], write: Iterable[Path], devices: Iterable[Path] = ()) -> bool:
+def confine_files(read: Iterable[Path], write: Iterable[Path], devices: Iterable[Path] = ()) -> bool:
     """Restrict this process (and its future children) to reading ``read``,
     writing ``write`` and using ``devices``; True when the kernel enforced it.
     Paths that do not exist are skipped."""
@@ -153,7 +153,8 @@ WORKER_ENV = EnvAllowList(
         # on some CPUs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
         "OMP_", "GOMP_", "KMP_", "MKL_", "OPENBLAS_", "NVPL_",
         "CUDA_", "NVIDIA_", "CUBLAS_", "CUDNN_",  # which GPUs the worker sees, where CUDA is installed
-        "PYTORCH_", "TORCH_",  # torch's own settings (allocator, threads, determinism) and the grader's TORCH_PRACTICE_*
+        # torch's own settings (allocator, threads, determinism) and the grader's TORCH_PRACTICE_*
+        "PYTORCH_", "TORCH_",
     ),
 )
 
