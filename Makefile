@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install grade watch solutions test build readme bench clean
+.PHONY: install grade watch solutions test lint build readme bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ solutions: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# ruff's rules and format live in pyproject.toml; `$(BIN)/ruff format .` fixes the format
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 build: $(STAMP)
 	$(BIN)/practice build

@@ -53,8 +53,7 @@ def main() -> None:
     model = CifarResNet(args.width)
     reached: dict[float, tuple[float, int]] = {}
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-    print(f"cifar10 on {name}: CifarResNet(width={args.width}), "
-          f"{args.epochs}-epoch schedule, seed {args.seed}")
+    print(f"cifar10 on {name}: CifarResNet(width={args.width}), {args.epochs}-epoch schedule, seed {args.seed}")
 
     def report(epoch: int, seconds: float, net: torch.nn.Module) -> None:
         accuracy = (cifar_fast.predict(net, test_images) == cifar.test_labels).double().mean().item()

@@ -20,8 +20,9 @@ def main() -> None:
     print(f"{'lesson':26} {'seconds':>8}  result   (torch threads: {os.cpu_count()} cores)")
     for lesson in LESSONS:
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "grader", "grade", "--solutions", lesson.id],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", "grade", "--solutions", lesson.id], capture_output=True, text=True
+        )
         elapsed = time.perf_counter() - start
         total += elapsed
         print(f"{lesson.id:26} {elapsed:8.1f}  {'ok' if done.returncode == 0 else 'FAILED'}", flush=True)

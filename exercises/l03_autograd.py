@@ -42,7 +42,7 @@ square root of the sum of all squared entries.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -83,8 +83,9 @@ def numerical_grad(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, e
     raise NotImplementedError("numerical_grad")
 
 
-def training_loop(n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor,
-                  t_c: torch.Tensor) -> torch.Tensor:
+def training_loop(
+    n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor, t_c: torch.Tensor
+) -> torch.Tensor:
     """Plain gradient descent with the hand-written ``grad_fn``.
 
     params: (2,) float, the starting (w, b); t_u, t_c: (N,) float. Each
@@ -95,8 +96,9 @@ def training_loop(n_epochs: int, learning_rate: float, params: torch.Tensor, t_u
     raise NotImplementedError("training_loop")
 
 
-def autograd_training_loop(n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor,
-                           t_c: torch.Tensor) -> torch.Tensor:
+def autograd_training_loop(
+    n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor, t_c: torch.Tensor
+) -> torch.Tensor:
     """The same gradient descent with autograd computing the gradient.
 
     params: (2,) float leaf tensor with ``requires_grad=True``, updated in

@@ -49,8 +49,9 @@ def gradient(xs: torch.Tensor, ys: torch.Tensor, w: float) -> torch.Tensor:
     raise NotImplementedError("gradient")
 
 
-def gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float,
-                     epochs: int) -> tuple[float, list[float]]:
+def gradient_descent(
+    xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float, epochs: int
+) -> tuple[float, list[float]]:
     """Batch gradient descent from w = w0 for ``epochs`` epochs.
 
     Each epoch: record cost(xs, ys, w) (before the update), then
@@ -60,8 +61,9 @@ def gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float,
     raise NotImplementedError("gradient_descent")
 
 
-def stochastic_gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float,
-                                epochs: int) -> tuple[float, list[float]]:
+def stochastic_gradient_descent(
+    xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float, epochs: int
+) -> tuple[float, list[float]]:
     """SGD from w = w0: in each epoch, for each sample (x, y) in order,
     w <- w - lr * 2 x (x w - y), the gradient of that one sample's loss.
 

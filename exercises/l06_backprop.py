@@ -54,8 +54,9 @@ def loss(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     raise NotImplementedError("loss")
 
 
-def train_with_autograd(xs: torch.Tensor, ys: torch.Tensor, w0: float = 1.0, lr: float = 0.01,
-                        epochs: int = 100) -> torch.Tensor:
+def train_with_autograd(
+    xs: torch.Tensor, ys: torch.Tensor, w0: float = 1.0, lr: float = 0.01, epochs: int = 100
+) -> torch.Tensor:
     """Fit y = x * w by SGD with gradients from autograd.
 
     xs, ys: (N,) float32. Start from w = [w0], a (1,) float32 tensor that
@@ -74,8 +75,9 @@ def quadratic_forward(x: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, b: to
     raise NotImplementedError("quadratic_forward")
 
 
-def train_quadratic(xs: torch.Tensor, ys: torch.Tensor, lr: float = 0.01,
-                    epochs: int = 100) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def train_quadratic(
+    xs: torch.Tensor, ys: torch.Tensor, lr: float = 0.01, epochs: int = 100
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Fit y = w1 x^2 + w2 x + b by SGD with autograd, as ``train_with_autograd``.
 
     xs, ys: (N,) float32. Start from w1 = w2 = b = [1.0], (1,) float32

@@ -69,8 +69,9 @@ def bce_with_logits(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     raise NotImplementedError("bce_with_logits")
 
 
-def fit_pass_fail(hours: torch.Tensor, passed: torch.Tensor, epochs: int = 1000, lr: float = 0.01,
-                  model: nn.Module | None = None) -> nn.Module:
+def fit_pass_fail(
+    hours: torch.Tensor, passed: torch.Tensor, epochs: int = 1000, lr: float = 0.01, model: nn.Module | None = None
+) -> nn.Module:
     """Train ``model`` (a new ``LogisticRegressionModel`` when None).
 
     hours: (N, 1) float32; passed: (N, 1) float32 labels 0.0 or 1.0.

@@ -79,9 +79,16 @@ def l2_penalty(w: torch.Tensor) -> torch.Tensor:
     raise NotImplementedError("l2_penalty")
 
 
-def train_weight_decay(lambd: float, X_train: torch.Tensor, y_train: torch.Tensor, X_test: torch.Tensor,
-                       y_test: torch.Tensor, num_epochs: int = 100, lr: float = 0.003,
-                       batch_size: int = 5) -> dict:
+def train_weight_decay(
+    lambd: float,
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    num_epochs: int = 100,
+    lr: float = 0.003,
+    batch_size: int = 5,
+) -> dict:
     """d2l's weight-decay experiment: linear regression y_hat = X w + b trained
     by minibatch SGD on the squared loss plus ``lambd * l2_penalty(w)``.
 
@@ -138,8 +145,9 @@ class DropoutMLP(nn.Module):
     num_outputs) logits.
     """
 
-    def __init__(self, num_inputs: int, num_outputs: int, num_hiddens1: int, num_hiddens2: int,
-                 dropout1: float, dropout2: float) -> None:
+    def __init__(
+        self, num_inputs: int, num_outputs: int, num_hiddens1: int, num_hiddens2: int, dropout1: float, dropout2: float
+    ) -> None:
         super().__init__()
         raise NotImplementedError("DropoutMLP.__init__")
 

@@ -119,8 +119,9 @@ class LeNet(nn.Module):
         raise NotImplementedError("LeNet.forward")
 
 
-def train_classifier(model: nn.Module, batches, epochs: int, optimizer: torch.optim.Optimizer,
-                     device: str | torch.device = "cpu") -> list[float]:
+def train_classifier(
+    model: nn.Module, batches, epochs: int, optimizer: torch.optim.Optimizer, device: str | torch.device = "cpu"
+) -> list[float]:
     """Train ``model`` on ``device`` for ``epochs`` passes over ``batches``.
 
     ``batches`` can be iterated once per epoch and yields (X, y): X float

@@ -61,8 +61,9 @@ def one_hot_sequence(indices: torch.Tensor, vocab_size: int) -> torch.Tensor:
     raise NotImplementedError("one_hot_sequence")
 
 
-def rnn_cell(x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-             b_ih: torch.Tensor, b_hh: torch.Tensor) -> torch.Tensor:
+def rnn_cell(
+    x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor, b_ih: torch.Tensor, b_hh: torch.Tensor
+) -> torch.Tensor:
     """One step of a tanh RNN, as ``nn.RNNCell`` computes it.
 
     x: (batch, input_size); h: (batch, hidden_size); W_ih: (hidden_size,
@@ -83,8 +84,15 @@ def run_rnn(cell_fn, inputs: torch.Tensor, h0: torch.Tensor) -> torch.Tensor:
     raise NotImplementedError("run_rnn")
 
 
-def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-              b_ih: torch.Tensor, b_hh: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def lstm_cell(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor,
+    W_ih: torch.Tensor,
+    W_hh: torch.Tensor,
+    b_ih: torch.Tensor,
+    b_hh: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """One LSTM step, as ``nn.LSTMCell`` computes it.
 
     x: (batch, input_size); h, c: (batch, hidden_size); W_ih: (4 * hidden_size,
@@ -95,8 +103,9 @@ def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, W_ih: torch.Ten
     raise NotImplementedError("lstm_cell")
 
 
-def gru_cell(x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-             b_ih: torch.Tensor, b_hh: torch.Tensor) -> torch.Tensor:
+def gru_cell(
+    x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor, b_ih: torch.Tensor, b_hh: torch.Tensor
+) -> torch.Tensor:
     """One GRU step, as ``nn.GRUCell`` computes it.
 
     x: (batch, input_size); h: (batch, hidden_size); W_ih: (3 * hidden_size,
@@ -156,8 +165,14 @@ class HelloEmbedding(nn.Module):
     initial hidden state is zeros (num_layers, batch, hidden_size).
     """
 
-    def __init__(self, vocab_size: int = 4, embedding_size: int = 10, hidden_size: int = 8,
-                 num_classes: int = 4, num_layers: int = 2) -> None:
+    def __init__(
+        self,
+        vocab_size: int = 4,
+        embedding_size: int = 10,
+        hidden_size: int = 8,
+        num_classes: int = 4,
+        num_layers: int = 2,
+    ) -> None:
         super().__init__()
         raise NotImplementedError("HelloEmbedding.__init__")
 

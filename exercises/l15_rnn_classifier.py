@@ -94,8 +94,9 @@ class RNNClassifier(nn.Module):
     cat([hidden[-1], hidden[-2]], dim=1) when bidirectional, hidden[-1] otherwise.
     """
 
-    def __init__(self, input_size: int, hidden_size: int, output_size: int, n_layers: int = 1,
-                 bidirectional: bool = True) -> None:
+    def __init__(
+        self, input_size: int, hidden_size: int, output_size: int, n_layers: int = 1, bidirectional: bool = True
+    ) -> None:
         super().__init__()
         raise NotImplementedError("RNNClassifier.__init__")
 
@@ -103,8 +104,9 @@ class RNNClassifier(nn.Module):
         raise NotImplementedError("RNNClassifier.forward")
 
 
-def train_classifier(model: nn.Module, dataset, *, epochs: int, batch_size: int, lr: float,
-                     generator: torch.Generator | None = None) -> list[float]:
+def train_classifier(
+    model: nn.Module, dataset, *, epochs: int, batch_size: int, lr: float, generator: torch.Generator | None = None
+) -> list[float]:
     """Train ``model`` in place on ``dataset`` (a NameDataset) with Adam and
     CrossEntropyLoss: each epoch, shuffled mini-batches of ``batch_size``
     (``DataLoader(dataset, batch_size, shuffle=True, generator=generator)``),

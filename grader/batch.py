@@ -19,10 +19,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from grader import submission, text
 from grader.lessons import ROOT, Lesson
@@ -86,8 +86,16 @@ class Graders:
         with self._lock:  # no process may start after `stop` has looked at the running ones
             if self._stopped:
                 raise Stopped
-            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                    text=True, errors="replace", start_new_session=True)
+            proc = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                start_new_session=True,
+            )
             self._running.add(proc)
         try:
             _, stderr = proc.communicate(timeout=time_limit)
@@ -189,20 +197,26 @@ def _failure(returncode: int, stderr: str) -> str:
 
 def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -> Row:
     """Grade one submission in its own ``practice grade`` process."""
-    row = Row(entry.name, {lesson.id: 0 for lesson in settings.lessons},
-              max_score=sum(lesson.points for lesson in settings.lessons))
+    row = Row(
+        entry.name,
+        {lesson.id: 0 for lesson in settings.lessons},
+        max_score=sum(lesson.points for lesson in settings.lessons),
+    )
     reason, refused = _check(entry, settings)
     if reason:
         row.status = reason
         return row
     with tempfile.TemporaryDirectory(prefix="torch-practice-batch-", ignore_cleanup_errors=True) as tmp:
         # TMPDIR: whatever the grader leaves, even when killed for a timeout, goes with this folder
-        env = {**os.environ, "OMP_NUM_THREADS": str(settings.threads), "MKL_NUM_THREADS": str(settings.threads),
-               "TMPDIR": tmp}
+        env = {
+            **os.environ,
+            "OMP_NUM_THREADS": str(settings.threads),
+            "MKL_NUM_THREADS": str(settings.threads),
+            "TMPDIR": tmp,
+        }
         report = Path(tmp) / "report.json"
         try:
-            returncode, stderr = (graders or Graders()).run(_command(entry, settings, report), env,
-                                                            settings.time_limit)
+            returncode, stderr = (graders or Graders()).run(_command(entry, settings, report), env, settings.time_limit)
         except OSError as exc:
             row.status = f"grader error: cannot start it ({exc})"
             return row
@@ -231,8 +245,12 @@ def _fill(row: Row, graded: dict) -> None:
     # what was graded: a notebook holds one lesson, a folder all of them (a missing file scores 0)
     row.max_score = sum(int(lesson["max_score"]) for lesson in lessons)
     row.scores.update(scores)
-    errors = [f"{lesson['lesson']}: {check['title']}" for lesson in lessons for check in lesson["checks"]
-              if check["status"] == Status.ERROR]
+    errors = [
+        f"{lesson['lesson']}: {check['title']}"
+        for lesson in lessons
+        for check in lesson["checks"]
+        if check["status"] == Status.ERROR
+    ]
     if errors:  # scored as failed, but the grader's fault: the teacher must see it
         status = f"grader error in {len(errors)} check{'s' * (len(errors) != 1)} ({'; '.join(errors)})"
         row.status = status[:STATUS_WIDTH]

@@ -82,8 +82,11 @@ def render(root: Path = ROOT) -> dict[Path, str]:
 
 def stale(root: Path = ROOT) -> list[str]:
     """Names of the exercise files that differ from what the build writes."""
-    return [path.name for path, text in render(root).items()
-            if not path.exists() or path.read_text(encoding="utf-8") != text]
+    return [
+        path.name
+        for path, text in render(root).items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
 
 
 def stub(lesson_id: str, root: Path = ROOT) -> str:

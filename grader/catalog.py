@@ -69,14 +69,16 @@ def checks(source: str) -> list[Check]:
         marks = dict(_decorator(d) for d in node.decorator_list)
         points = marks.get("points", [])
         hints = tuple(arg.value for arg in marks.get("hints", []) if isinstance(arg, ast.Constant))
-        found.append(Check(
-            name=node.name,
-            points=points[0].value if points and isinstance(points[0], ast.Constant) else 0,
-            public="public" in marks,
-            training="training" in marks,
-            hints=hints,
-            lines=(first_line(node), node.end_lineno),
-        ))
+        found.append(
+            Check(
+                name=node.name,
+                points=points[0].value if points and isinstance(points[0], ast.Constant) else 0,
+                public="public" in marks,
+                training="training" in marks,
+                hints=hints,
+                lines=(first_line(node), node.end_lineno),
+            )
+        )
     return found
 
 
@@ -109,9 +111,14 @@ def find_check(lesson: Lesson, name: str) -> Check:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise UnknownCheck(f"{name!r} matches {len(matches)} checks of {lesson.id}: "
-                           + ", ".join(c.name.removeprefix("test_") for c in matches[:5]))
+        raise UnknownCheck(
+            f"{name!r} matches {len(matches)} checks of {lesson.id}: "
+            + ", ".join(c.name.removeprefix("test_") for c in matches[:5])
+        )
     close = difflib.get_close_matches(wanted, [c.name for c in known], n=1, cutoff=0.5)
-    suggestion = (f"; did you mean {close[0].removeprefix('test_')}?" if close
-                  else f"; `practice grade {lesson.id} -v` lists them")
+    suggestion = (
+        f"; did you mean {close[0].removeprefix('test_')}?"
+        if close
+        else f"; `practice grade {lesson.id} -v` lists them"
+    )
     raise UnknownCheck(f"{lesson.id} has no check {name!r}{suggestion}")

@@ -9,9 +9,10 @@ check's last ``@hints`` entry (the plugin applies ``with_default_hint``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator, NoReturn, Sequence
+from typing import Any, NoReturn
 
 import pytest
 import torch
@@ -121,8 +122,7 @@ def assert_tensor(value: Any, what: str, *, hint: str = "") -> torch.Tensor:
 def assert_shape(value: Any, shape: Sequence[int], what: str, *, hint: str = "") -> torch.Tensor:
     """``value``, failing unless it is a tensor of ``shape``."""
     value = assert_tensor(value, what, hint=hint)
-    expect(tuple(value.shape) == tuple(shape), f"{what}: expected shape {tuple(shape)}, got {tuple(value.shape)}",
-           hint)
+    expect(tuple(value.shape) == tuple(shape), f"{what}: expected shape {tuple(shape)}, got {tuple(value.shape)}", hint)
     return value
 
 
@@ -137,8 +137,11 @@ def assert_finite(actual: Any, what: str, *, hint: str = "") -> None:
     bad = ~torch.isfinite(actual)
     if bad.any():
         index = _first(bad)
-        fail(f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
-              f"first at {list(index)}: {actual[index].item()}", hint)
+        fail(
+            f"{what} has {int(bad.sum())} NaN/inf values of {bad.numel()}; "
+            f"first at {list(index)}: {actual[index].item()}",
+            hint,
+        )
 
 
 def assert_close(
@@ -166,8 +169,11 @@ def assert_close(
         return
     index = _first(bad)
     error = (actual.double() - expected.double()).abs().nan_to_num(float("inf")).max().item()
-    fail(f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {list(index)}: "
-          f"got {actual[index].item():.6g}, expected {expected[index].item():.6g} (max error {error:.3g})", hint)
+    fail(
+        f"{what} differs at {int(bad.sum())} of {bad.numel()} elements; first at {list(index)}: "
+        f"got {actual[index].item():.6g}, expected {expected[index].item():.6g} (max error {error:.3g})",
+        hint,
+    )
 
 
 def accuracy(predictions: Any, labels: torch.Tensor) -> float:

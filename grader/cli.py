@@ -47,8 +47,10 @@ def pick_lessons(names: tuple[str, ...], submission: Path | None) -> list[Lesson
     if submission is not None and not submission.is_dir():  # one file (a link or a FIFO is refused when graded)
         lesson = lesson_of_file(submission)
         if lesson is None:
-            fail(f"cannot tell which lesson {submission.name} is: name the file after the lesson "
-                 f"(one of {', '.join(le.id + '.py' for le in LESSONS)}) or name the lesson on the command line")
+            fail(
+                f"cannot tell which lesson {submission.name} is: name the file after the lesson "
+                f"(one of {', '.join(le.id + '.py' for le in LESSONS)}) or name the lesson on the command line"
+            )
         return [lesson]
     return list(LESSONS)
 
@@ -76,9 +78,12 @@ class MemorySize(click.ParamType):
 
 
 max_file_size_option = click.option(  # for grade and grade-all
-    "--max-file-size", type=MemorySize(), default=MAX_FILE_BYTES,
+    "--max-file-size",
+    type=MemorySize(),
+    default=MAX_FILE_BYTES,
     help=f"Largest lesson file or notebook read, e.g. 8M (default {size_text(MAX_FILE_BYTES)}); "
-         "larger ones are refused.")
+    "larger ones are refused.",
+)
 
 
 @main.command("list")
@@ -105,8 +110,9 @@ def next_lesson() -> None:
         click.echo("Every lesson is at full marks. 恭喜! Grade them all once more with `practice grade`.")
         return
     result = last.get(lesson.id)
-    scored = (f"{result['score']}/{lesson.points} points last time" if result
-              else f"{lesson.points} points, not graded yet")
+    scored = (
+        f"{result['score']}/{lesson.points} points last time" if result else f"{lesson.points} points, not graded yet"
+    )
     click.echo(f"next: {lesson.id} · {lesson.title} ({scored})")
     click.echo(f"file: {shown_path(ROOT / 'exercises' / f'{lesson.id}.py')}")
     click.echo(f"grade it: practice grade {lesson.id}   watch it: practice watch   stuck: practice hint {lesson.id}")
@@ -140,8 +146,9 @@ def reset(lesson: str, yes: bool) -> None:
         click.echo(f"{path.name} is already the stub: nothing to reset")
         return
     backup = progress.BACKUPS / f"{chosen.id}-{time.strftime('%Y%m%d-%H%M%S')}.py"
-    if not yes and not click.confirm(f"Reset {shown_path(path)} to the stub? Your version is kept in "
-                                     f"{shown_path(backup)}", default=False):
+    if not yes and not click.confirm(
+        f"Reset {shown_path(path)} to the stub? Your version is kept in {shown_path(backup)}", default=False
+    ):
         click.echo("nothing changed")
         return
     if path.exists():
@@ -154,8 +161,13 @@ def reset(lesson: str, yes: bool) -> None:
 
 @main.command()
 @click.argument("lesson", required=False)
-@click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
-              help="Seconds between looks at the file.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=0.5,
+    show_default=True,
+    help="Seconds between looks at the file.",
+)
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds allowed per call into your code.")
 def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
     """Grade LESSON (default: the next unfinished one) every time you save its file.
@@ -168,36 +180,66 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
     extra = ("--timeout", str(timeout)) if timeout else ()
     click.echo(f"watching {chosen.id}: save the file to grade it; n next lesson, h hint, q quit (then Enter)")
     Watcher(chosen, grade=lambda le: grade_summary(le, extra), echo=click.echo).run(
-        sys.stdin if sys.stdin and not sys.stdin.closed else None, interval)
+        sys.stdin if sys.stdin and not sys.stdin.closed else None, interval
+    )
 
 
 @main.command()
 @click.argument("lessons", nargs=-1)
 @click.option("--solutions", is_flag=True, help="Grade the reference solutions/ instead of exercises/.")
-@click.option("--submission", type=click.Path(path_type=Path),
-              help="Grade a folder laid out like exercises/, or one lesson file.")
+@click.option(
+    "--submission", type=click.Path(path_type=Path), help="Grade a folder laid out like exercises/, or one lesson file."
+)
 @click.option("--notebook", type=click.Path(path_type=Path), help="Grade a filled lesson notebook (.ipynb).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the results as JSON.")
 @click.option("--junit", type=click.Path(path_type=Path), help="Write the results as JUnit XML.")
 @click.option("--gradescope", type=click.Path(path_type=Path), help="Write a Gradescope results.json.")
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
-@click.option("--data-dir", type=click.Path(path_type=Path),
-              help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data)."
+)
 @click.option("--offline", is_flag=True, help="Never download datasets.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-              help="Seconds allowed per call into your code.")
-@click.option("--memory", type=MemorySize(), help="Memory for the process running your code, e.g. 8G or none "
-              "(default 16G; none with CUDA).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed per call into your code.",
+)
+@click.option(
+    "--memory",
+    type=MemorySize(),
+    help="Memory for the process running your code, e.g. 8G or none (default 16G; none with CUDA).",
+)
 @max_file_size_option
 @click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
-@click.option("-m", "markers", help='Only checks whose markers match this pytest -m expression: "not training" '
-              "leaves out the checks that train a model (minutes each).")
+@click.option(
+    "-m",
+    "markers",
+    help='Only checks whose markers match this pytest -m expression: "not training" '
+    "leaves out the checks that train a model (minutes each).",
+)
 @click.option("--public", "public_only", is_flag=True, help="Only the public checks (the ones a student release has).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every check and pytest's own output.")
-def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, notebook: Path | None,
-          json_path: Path | None, junit: Path | None, gradescope: Path | None, strict: bool, data_dir: Path | None,
-          offline: bool, timeout: float, memory: int | None, max_file_size: int, select: str | None,
-          markers: str | None, public_only: bool, verbose: bool) -> None:
+def grade(
+    lessons: tuple[str, ...],
+    solutions: bool,
+    submission: Path | None,
+    notebook: Path | None,
+    json_path: Path | None,
+    junit: Path | None,
+    gradescope: Path | None,
+    strict: bool,
+    data_dir: Path | None,
+    offline: bool,
+    timeout: float,
+    memory: int | None,
+    max_file_size: int,
+    select: str | None,
+    markers: str | None,
+    public_only: bool,
+    verbose: bool,
+) -> None:
     """Grade LESSONS (default: all) and print the score table.
 
     Exit status: 0 every graded check passed, 1 a check failed, 2 bad input,
@@ -224,9 +266,16 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
             impl="solutions" if solutions else "exercises",
             # absolute, not resolved: a link is refused when graded, never followed
             submission=Path(os.path.abspath(submission)) if submission else None,
-            data_dir=data_dir, offline=offline, strict=strict, call_timeout=timeout, memory_limit=memory,
+            data_dir=data_dir,
+            offline=offline,
+            strict=strict,
+            call_timeout=timeout,
+            memory_limit=memory,
             max_file_size=max_file_size,
-            select=select, markers=markers, public_only=public_only, verbose=verbose,
+            select=select,
+            markers=markers,
+            public_only=public_only,
+            verbose=verbose,
         )
         try:
             results = grading.grade(chosen, options)
@@ -234,8 +283,15 @@ def grade(lessons: tuple[str, ...], solutions: bool, submission: Path | None, no
             click.echo(f"grader error: {exc}", err=True)
             sys.exit(3)
         if not results:
-            fail(f"no check matched -k {select!r}" if select else f"no check matched -m {markers!r}" if markers else
-                 "no public checks in these lessons" if public_only else "no checks were collected")
+            fail(
+                f"no check matched -k {select!r}"
+                if select
+                else f"no check matched -m {markers!r}"
+                if markers
+                else "no public checks in these lessons"
+                if public_only
+                else "no checks were collected"
+            )
         click.echo(report.table(results, verbose=verbose))
         if json_path:
             report.write_json(json_path, report.to_json(results))
@@ -271,7 +327,8 @@ def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path, max_file_s
 @click.option("--check", is_flag=True, help="Only report whether exercises/ is up to date; exit 1 if not.")
 def build(check: bool) -> None:
     """Regenerate exercises/ from solutions/ (solution regions become stubs)."""
-    from grader.build import MarkerError, build as build_exercises, stale
+    from grader.build import MarkerError, stale
+    from grader.build import build as build_exercises
 
     if not (ROOT / "solutions").is_dir():
         fail("there is no solutions/ folder to build from (a student release has none)")
@@ -292,7 +349,8 @@ def build(check: bool) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 def release(out: Path) -> None:
     """Write the student repository to OUT: stubs, public checks only, no solutions."""
-    from grader.release import ReleaseError, release as write_release
+    from grader.release import ReleaseError
+    from grader.release import release as write_release
 
     try:
         files = write_release(out)
@@ -304,24 +362,48 @@ def release(out: Path) -> None:
 @main.command("grade-all")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("lessons", nargs=-1)
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Submissions graded at the same time.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Submissions graded at the same time."
+)
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the gradebook as CSV.")
-@click.option("--gradescope-dir", type=click.Path(path_type=Path),
-              help="Write DIR/<submission>/results.json for Gradescope.")
-@click.option("--submission-timeout", type=click.FloatRange(min=0, min_open=True), default=3600.0,
-              show_default=True, help="Seconds for one whole submission.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-              help="Seconds allowed per call into student code.")
+@click.option(
+    "--gradescope-dir", type=click.Path(path_type=Path), help="Write DIR/<submission>/results.json for Gradescope."
+)
+@click.option(
+    "--submission-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=3600.0,
+    show_default=True,
+    help="Seconds for one whole submission.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed per call into student code.",
+)
 @click.option("--memory", type=MemorySize(), help="Memory per sandboxed worker, e.g. 8G or none.")
 @max_file_size_option
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
-@click.option("--data-dir", type=click.Path(path_type=Path),
-              help="Dataset root (default $TORCH_PRACTICE_DATA or ./data).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data)."
+)
 @click.option("--offline", is_flag=True, help="Never download datasets.")
-def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Path | None,
-              gradescope_dir: Path | None, submission_timeout: float, timeout: float, memory: int | None,
-              max_file_size: int, strict: bool, data_dir: Path | None, offline: bool) -> None:
+def grade_all(
+    folder: Path,
+    lessons: tuple[str, ...],
+    workers: int,
+    csv_path: Path | None,
+    gradescope_dir: Path | None,
+    submission_timeout: float,
+    timeout: float,
+    memory: int | None,
+    max_file_size: int,
+    strict: bool,
+    data_dir: Path | None,
+    offline: bool,
+) -> None:
     """Grade every submission in FOLDER (sub-folders and .ipynb files) for LESSONS (default: all).
 
     A sub-folder is laid out like exercises/ or is a student's repository
@@ -350,16 +432,32 @@ def grade_all(folder: Path, lessons: tuple[str, ...], workers: int, csv_path: Pa
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             fail(f"cannot create {out}: {exc.strerror}")
-    options = ["--timeout", str(timeout), *(["--memory", str(memory or "none")] if memory is not None else []),
-               "--max-file-size", str(max_file_size),
-               *(["--strict"] if strict else []), *(["--offline"] if offline else []),
-               *(["--data-dir", str(data_dir.resolve())] if data_dir else [])]
-    settings = batch.Settings(chosen, options, submission_timeout, workers,
-                              gradescope_dir.resolve() if gradescope_dir else None, max_file_size)
+    options = [
+        "--timeout",
+        str(timeout),
+        *(["--memory", str(memory or "none")] if memory is not None else []),
+        "--max-file-size",
+        str(max_file_size),
+        *(["--strict"] if strict else []),
+        *(["--offline"] if offline else []),
+        *(["--data-dir", str(data_dir.resolve())] if data_dir else []),
+    ]
+    settings = batch.Settings(
+        chosen,
+        options,
+        submission_timeout,
+        workers,
+        gradescope_dir.resolve() if gradescope_dir else None,
+        max_file_size,
+    )
     label = f"grading {len(entries)} submission{'s' * (len(entries) != 1)}"
-    with click.progressbar(length=len(entries), label=label, show_eta=True,
-                           item_show_func=lambda row: row and ": ".join(row.shown()),
-                           file=sys.stderr) as bar:
+    with click.progressbar(
+        length=len(entries),
+        label=label,
+        show_eta=True,
+        item_show_func=lambda row: row and ": ".join(row.shown()),
+        file=sys.stderr,
+    ) as bar:
         rows = batch.grade_all(entries, settings, done=lambda row: bar.update(1, row))
     click.echo(batch.summary(rows))
     if csv_path:
@@ -374,8 +472,13 @@ def notebook() -> None:
 
 @notebook.command("export")
 @click.argument("lessons", nargs=-1)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("notebooks"), show_default=True,
-              help="Folder to write the notebooks into.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("notebooks"),
+    show_default=True,
+    help="Folder to write the notebooks into.",
+)
 def notebook_export(lessons: tuple[str, ...], out: Path) -> None:
     """Write LESSONS (default: all) as notebooks: lesson text, one cell per stub, a cell that grades them."""
     from grader.notebook import export

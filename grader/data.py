@@ -22,9 +22,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import torch
 
@@ -135,8 +135,15 @@ def load_images(name: str, root: Path | None = None, offline: bool | None = None
     else:
         build = lambda: _decode_torchvision(class_name, folder, root, offline)  # noqa: E731
     tensors = cached(root, name, build)
-    return ImageSet(name, tensors["train_images"], tensors["train_labels"],
-                    tensors["test_images"], tensors["test_labels"], mean, std)
+    return ImageSet(
+        name,
+        tensors["train_images"],
+        tensors["train_labels"],
+        tensors["test_images"],
+        tensors["test_labels"],
+        mean,
+        std,
+    )
 
 
 @dataclass(frozen=True)
@@ -158,11 +165,19 @@ def write_worker_images(images: ImageSet, root: Path) -> Path:
     path = worker_dir(root) / f"{images.name}-v{CACHE_VERSION}.pt"
     if not path.exists():
         try:
-            save_atomically({"train_images": images.train_images, "train_labels": images.train_labels,
-                             "test_images": images.test_images}, path)
+            save_atomically(
+                {
+                    "train_images": images.train_images,
+                    "train_labels": images.train_labels,
+                    "test_images": images.test_images,
+                },
+                path,
+            )
         except OSError as exc:
-            raise DatasetMissing(f"the worker's copy of {images.name} could not be written to {path} "
-                                 f"({exc.strerror}); make that folder writable or set XDG_CACHE_HOME") from None
+            raise DatasetMissing(
+                f"the worker's copy of {images.name} could not be written to {path} "
+                f"({exc.strerror}); make that folder writable or set XDG_CACHE_HOME"
+            ) from None
     return path
 
 
@@ -188,11 +203,14 @@ def _decode_torchvision(class_name: str, folder: str, root: Path, offline: bool)
         try:
             dataset = cls(str(root), train=train, download=not offline)
         except Exception as exc:  # noqa: BLE001 - torchvision raises RuntimeError, URLError, OSError...
-            how = ("run once with internet access (without --offline) to download it, or "
-                   f"pass --data-dir pointing at a folder that holds {folder}/raw/")
+            how = (
+                "run once with internet access (without --offline) to download it, or "
+                f"pass --data-dir pointing at a folder that holds {folder}/raw/"
+            )
             why = "offline mode" if offline else f"download failed: {str(exc).splitlines()[0][:120]}"
-            raise DatasetMissing(f"{class_name} is missing: looked for {root / folder / 'raw'} "
-                                 f"({why}); {how}") from None
+            raise DatasetMissing(
+                f"{class_name} is missing: looked for {root / folder / 'raw'} ({why}); {how}"
+            ) from None
         splits[f"{split}_images"] = dataset.data.to(torch.uint8).contiguous()
         splits[f"{split}_labels"] = dataset.targets.to(torch.int64).contiguous()
     return splits
@@ -220,17 +238,22 @@ def _decode_cifar10(root: Path, offline: bool) -> dict[str, torch.Tensor]:
         except RuntimeError:  # "Dataset not found or corrupted": try the image folder, then a download
             pass
     if (folder / "train").is_dir() and (folder / "test").is_dir():
-        return {key: value for split in ("train", "test")
-                for key, value in zip((f"{split}_images", f"{split}_labels"), _decode_image_folder(folder / split))}
+        return {
+            key: value
+            for split in ("train", "test")
+            for key, value in zip((f"{split}_images", f"{split}_labels"), _decode_image_folder(folder / split))
+        }
     why = "offline mode"
     if not offline:
         try:
             return from_torchvision(download=True)
         except Exception as exc:  # noqa: BLE001 - URLError, OSError, RuntimeError on a bad checksum...
             why = f"download failed: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}"
-    raise DatasetMissing(f"CIFAR10 is missing: looked for {pickles} and {folder / 'train'} ({why}); run once with "
-                         "internet access (without --offline) to download it, or pass --data-dir pointing at a folder "
-                         f"that holds cifar-10-batches-py/ or {CIFAR10_FOLDER}/{{train,test}}/<class>/*.jpg")
+    raise DatasetMissing(
+        f"CIFAR10 is missing: looked for {pickles} and {folder / 'train'} ({why}); run once with "
+        "internet access (without --offline) to download it, or pass --data-dir pointing at a folder "
+        f"that holds cifar-10-batches-py/ or {CIFAR10_FOLDER}/{{train,test}}/<class>/*.jpg"
+    )
 
 
 def _decode_image_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
@@ -245,8 +268,10 @@ def _decode_image_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
 
     dataset = torchvision.datasets.ImageFolder(str(folder))
     if tuple(dataset.classes) != CIFAR10_CLASSES:
-        raise DatasetMissing(f"CIFAR10 is broken: {folder} has the class folders {', '.join(dataset.classes)}; "
-                             f"expected the ten CIFAR-10 classes {', '.join(CIFAR10_CLASSES)}")
+        raise DatasetMissing(
+            f"CIFAR10 is broken: {folder} has the class folders {', '.join(dataset.classes)}; "
+            f"expected the ten CIFAR-10 classes {', '.join(CIFAR10_CLASSES)}"
+        )
     paths = [path for path, _ in dataset.samples]
     labels = torch.tensor(dataset.targets, dtype=torch.int64)
     try:
@@ -261,8 +286,9 @@ def _decode_image_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
 
         stacked = torch.from_numpy(np.stack([np.asarray(Image.open(path).convert("RGB")) for path in paths]))
     if tuple(stacked.shape[1:]) != (32, 32, 3):
-        raise DatasetMissing(f"CIFAR10 is broken: the images in {folder} are {tuple(stacked.shape[1:])}, "
-                             "expected 32x32 RGB")
+        raise DatasetMissing(
+            f"CIFAR10 is broken: the images in {folder} are {tuple(stacked.shape[1:])}, expected 32x32 RGB"
+        )
     return stacked.contiguous(), labels
 
 
@@ -272,13 +298,26 @@ ZERO_TO_ALL = "https://github.com/hunkim/PyTorchZeroToAll/raw/master/data/"
 DLWPT = "https://github.com/deep-learning-with-pytorch/dlwpt-code/raw/master/data/p1ch4/"
 COURSE_FILES = {
     "diabetes": ("zerotoall/diabetes.csv.gz", ZERO_TO_ALL + "diabetes.csv.gz", "b7f372850118dfaf306e2f334e6a718f"),
-    "names_train": ("zerotoall/names_train.csv.gz", ZERO_TO_ALL + "names_train.csv.gz",
-                    "279fed4465b63788995257cf0a81f3af"),
-    "names_test": ("zerotoall/names_test.csv.gz", ZERO_TO_ALL + "names_test.csv.gz",
-                   "3729799e72df4be417721aab647340e3"),
-    "wine": ("dlwpt/winequality-white.csv", DLWPT + "tabular-wine/winequality-white.csv",
-             "5d9ff0f7f716dace19e3ab4578775fd7"),
-    "bikes": ("dlwpt/hour-fixed.csv", DLWPT + "bike-sharing-dataset/hour-fixed.csv", "7e635fc1dbf8828fc60231f1c8ed8a6d"),
+    "names_train": (
+        "zerotoall/names_train.csv.gz",
+        ZERO_TO_ALL + "names_train.csv.gz",
+        "279fed4465b63788995257cf0a81f3af",
+    ),
+    "names_test": (
+        "zerotoall/names_test.csv.gz",
+        ZERO_TO_ALL + "names_test.csv.gz",
+        "3729799e72df4be417721aab647340e3",
+    ),
+    "wine": (
+        "dlwpt/winequality-white.csv",
+        DLWPT + "tabular-wine/winequality-white.csv",
+        "5d9ff0f7f716dace19e3ab4578775fd7",
+    ),
+    "bikes": (
+        "dlwpt/hour-fixed.csv",
+        DLWPT + "bike-sharing-dataset/hour-fixed.csv",
+        "7e635fc1dbf8828fc60231f1c8ed8a6d",
+    ),
     "austen": ("dlwpt/1342-0.txt", DLWPT + "jane-austen/1342-0.txt", "5f90751528addaf3a9c22e8ded1af37d"),
     "bobby": ("dlwpt/bobby.jpg", DLWPT + "image-dog/bobby.jpg", "ee7f5ed002f40e0be71f1caffa985d22"),
     "cat1": ("dlwpt/image-cats/cat1.png", DLWPT + "image-cats/cat1.png", "7f11b6e8dc44599f4855c1b6476a868e"),
@@ -309,9 +348,11 @@ def course_file(name: str, root: Path | None = None, offline: bool | None = None
             why = f"download failed: {str(exc).splitlines()[0][:120]}"
     else:
         why = "offline mode"
-    raise DatasetMissing(f"{path.name} is missing: looked for {path} ({why}); run once with internet access "
-                         f"(without --offline) to download it from {url}, or pass --data-dir pointing at a "
-                         f"folder that holds {relative}")
+    raise DatasetMissing(
+        f"{path.name} is missing: looked for {path} ({why}); run once with internet access "
+        f"(without --offline) to download it from {url}, or pass --data-dir pointing at a "
+        f"folder that holds {relative}"
+    )
 
 
 # Course files that a suite scores held-out predictions against: the worker
@@ -372,5 +413,5 @@ def batches(
     permutation (or in order when ``generator`` is None)."""
     order = torch.randperm(len(X), generator=generator) if generator is not None else torch.arange(len(X))
     for start in range(0, len(X), batch_size):
-        index = order[start:start + batch_size]
+        index = order[start : start + batch_size]
         yield X[index], y[index]

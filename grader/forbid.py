@@ -39,14 +39,32 @@ def off_limits(dotted: str) -> str:
 # -- the table: forbidden name -> aten operators (overload packets) --------------
 # The public operator and the private kernels it runs on; a name that decomposes
 # into basic operations maps only to its own (composite) operator.
-ATTENTION = ("scaled_dot_product_attention", "_scaled_dot_product_attention_math",
-             "_scaled_dot_product_flash_attention", "_scaled_dot_product_flash_attention_for_cpu", "_scaled_dot_product_efficient_attention",
-             "_scaled_dot_product_cudnn_attention", "_scaled_dot_product_fused_attention_overrideable",
-             "_flash_attention_forward", "_efficient_attention_forward", "_cudnn_attention_forward",
-             "_native_multi_head_attention", "_triton_multi_head_attention", "_triton_scaled_dot_attention")
+ATTENTION = (
+    "scaled_dot_product_attention",
+    "_scaled_dot_product_attention_math",
+    "_scaled_dot_product_flash_attention",
+    "_scaled_dot_product_flash_attention_for_cpu",
+    "_scaled_dot_product_efficient_attention",
+    "_scaled_dot_product_cudnn_attention",
+    "_scaled_dot_product_fused_attention_overrideable",
+    "_flash_attention_forward",
+    "_efficient_attention_forward",
+    "_cudnn_attention_forward",
+    "_native_multi_head_attention",
+    "_triton_multi_head_attention",
+    "_triton_scaled_dot_attention",
+)
 # attention with identity keys and values is a softmax, computed inside fused kernels
-SOFTMAX = ("softmax", "special_softmax", "_softmax", "_safe_softmax", "_masked_softmax", "_sparse_softmax",
-           "_nested_tensor_softmax_with_shape", *ATTENTION)
+SOFTMAX = (
+    "softmax",
+    "special_softmax",
+    "_softmax",
+    "_safe_softmax",
+    "_masked_softmax",
+    "_sparse_softmax",
+    "_nested_tensor_softmax_with_shape",
+    *ATTENTION,
+)
 LOG_SOFTMAX = ("log_softmax", "special_log_softmax", "_log_softmax", "_sparse_log_softmax")
 LOGSUMEXP = ("logsumexp", "special_logsumexp", "logcumsumexp", "_logcumsumexp")  # logcumsumexp's last entry is one
 NLL_LOSS = ("nll_loss", "nll_loss_nd", "nll_loss_forward", "nll_loss2d", "nll_loss2d_forward")
@@ -57,13 +75,36 @@ RELU = ("relu", "relu_")
 CLAMP = ("clamp", "clamp_", "clip", "clip_", "clamp_min", "clamp_min_")
 CLAMP_MIN = ("clamp_min", "clamp_min_")
 NORMS = ("norm", "linalg_norm", "linalg_vector_norm", "linalg_matrix_norm", "frobenius_norm", "nuclear_norm", "dist")
-TRANSPOSE = ("transpose", "transpose_", "transpose_copy", "swapaxes", "swapaxes_", "swapdims", "swapdims_", "mT",
-             "_mkldnn_transpose", "_mkldnn_transpose_")
+TRANSPOSE = (
+    "transpose",
+    "transpose_",
+    "transpose_copy",
+    "swapaxes",
+    "swapaxes_",
+    "swapdims",
+    "swapdims_",
+    "mT",
+    "_mkldnn_transpose",
+    "_mkldnn_transpose_",
+)
 T = ("t", "t_", "t_copy")
 PERMUTE = ("permute", "permute_copy", "movedim", "moveaxis", "numpy_T")
-CONV2D = ("conv2d", "convolution", "_convolution", "_convolution_mode", "convolution_overrideable",
-          "_slow_conv2d_forward", "slow_conv_dilated2d", "_nnpack_spatial_convolution", "mkldnn_convolution",
-          "_conv_depthwise2d", "cudnn_convolution", "miopen_convolution", "_mps_convolution", "thnn_conv2d")
+CONV2D = (
+    "conv2d",
+    "convolution",
+    "_convolution",
+    "_convolution_mode",
+    "convolution_overrideable",
+    "_slow_conv2d_forward",
+    "slow_conv_dilated2d",
+    "_nnpack_spatial_convolution",
+    "mkldnn_convolution",
+    "_conv_depthwise2d",
+    "cudnn_convolution",
+    "miopen_convolution",
+    "_mps_convolution",
+    "thnn_conv2d",
+)
 MAX_POOL2D = ("max_pool2d", "max_pool2d_with_indices", "mkldnn_max_pool2d", "quantized_max_pool2d")
 ADAPTIVE_MAX_POOL2D = ("adaptive_max_pool2d",)
 RNN_TANH_CELL = ("rnn_tanh_cell",)
@@ -76,32 +117,62 @@ def _names(*dotted: str, ops: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 
 ATEN_OPS: dict[str, tuple[str, ...]] = {
-    **_names("torch.softmax", "torch.Tensor.softmax", "torch.nn.functional.softmax", "torch.special.softmax",
-             ops=SOFTMAX),
-    **_names("torch.log_softmax", "torch.Tensor.log_softmax", "torch.nn.functional.log_softmax",
-             "torch.special.log_softmax", ops=LOG_SOFTMAX),
+    **_names(
+        "torch.softmax", "torch.Tensor.softmax", "torch.nn.functional.softmax", "torch.special.softmax", ops=SOFTMAX
+    ),
+    **_names(
+        "torch.log_softmax",
+        "torch.Tensor.log_softmax",
+        "torch.nn.functional.log_softmax",
+        "torch.special.log_softmax",
+        ops=LOG_SOFTMAX,
+    ),
     **_names("torch.logsumexp", "torch.Tensor.logsumexp", "torch.special.logsumexp", ops=LOGSUMEXP),
     **_names("torch.nn.functional.cross_entropy", ops=CROSS_ENTROPY),
     **_names("torch.nn.functional.nll_loss", ops=NLL_LOSS),
     **_names("torch.nn.functional.binary_cross_entropy", ops=BCE),
-    **_names("torch.nn.functional.binary_cross_entropy_with_logits", "torch.binary_cross_entropy_with_logits",
-             ops=BCE_WITH_LOGITS),
+    **_names(
+        "torch.nn.functional.binary_cross_entropy_with_logits",
+        "torch.binary_cross_entropy_with_logits",
+        ops=BCE_WITH_LOGITS,
+    ),
     **_names("torch.relu", "torch.Tensor.relu", "torch.nn.functional.relu", ops=RELU),
     **_names("torch.clamp", "torch.clip", "torch.Tensor.clamp", "torch.Tensor.clip", ops=CLAMP),
     **_names("torch.clamp_min", "torch.Tensor.clamp_min", ops=CLAMP_MIN),
-    **_names("torch.norm", "torch.Tensor.norm", "torch.linalg.norm", "torch.linalg.vector_norm",
-             "torch.linalg.matrix_norm", "torch.dist", "torch.nn.functional.normalize", ops=NORMS),
-    **_names("torch.transpose", "torch.Tensor.transpose", "torch.swapaxes", "torch.Tensor.swapaxes", "torch.swapdims",
-             "torch.Tensor.swapdims", "torch.Tensor.mT", ops=TRANSPOSE),
+    **_names(
+        "torch.norm",
+        "torch.Tensor.norm",
+        "torch.linalg.norm",
+        "torch.linalg.vector_norm",
+        "torch.linalg.matrix_norm",
+        "torch.dist",
+        "torch.nn.functional.normalize",
+        ops=NORMS,
+    ),
+    **_names(
+        "torch.transpose",
+        "torch.Tensor.transpose",
+        "torch.swapaxes",
+        "torch.Tensor.swapaxes",
+        "torch.swapdims",
+        "torch.Tensor.swapdims",
+        "torch.Tensor.mT",
+        ops=TRANSPOSE,
+    ),
     **_names("torch.t", "torch.Tensor.t", ops=T),
-    **_names("torch.permute", "torch.Tensor.permute", "torch.movedim", "torch.Tensor.movedim", "torch.Tensor.T",
-             ops=PERMUTE),
+    **_names(
+        "torch.permute", "torch.Tensor.permute", "torch.movedim", "torch.Tensor.movedim", "torch.Tensor.T", ops=PERMUTE
+    ),
     **_names("torch.nn.functional.one_hot", ops=("one_hot",)),
     **_names("torch.broadcast_tensors", ops=("broadcast_tensors",)),
     **_names("torch.broadcast_to", ops=("broadcast_to",)),
     **_names("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution", ops=CONV2D),
-    **_names("torch.nn.functional.max_pool2d", "torch.max_pool2d", "torch.nn.functional.max_pool2d_with_indices",
-             ops=MAX_POOL2D),
+    **_names(
+        "torch.nn.functional.max_pool2d",
+        "torch.max_pool2d",
+        "torch.nn.functional.max_pool2d_with_indices",
+        ops=MAX_POOL2D,
+    ),
     **_names("torch.nn.functional.adaptive_max_pool2d", ops=ADAPTIVE_MAX_POOL2D),
     **_names("torch.rnn_tanh_cell", "torch._VF.rnn_tanh_cell", ops=RNN_TANH_CELL),
     **_names("torch.lstm_cell", "torch._VF.lstm_cell", ops=LSTM_CELL),
@@ -181,6 +252,7 @@ class KernelRefusal:
         def refuse(*args: Any, **kwargs: Any) -> NoReturn:
             self.called.append(dotted)
             raise ForbiddenCall(off_limits(dotted))
+
         return refuse
 
     def __enter__(self) -> KernelRefusal:
@@ -214,8 +286,10 @@ class KernelRefusal:
         if self.called and not isinstance(exc_info[1], ForbiddenCall):  # graded code caught the refusal
             raise ForbiddenCall(off_limits(self.called[0]))
         if replaced:
-            raise ForbiddenCall(f"the kernels of {replaced[0]} changed during the call: the from-scratch check "
-                                "cannot vouch for this result")
+            raise ForbiddenCall(
+                f"the kernels of {replaced[0]} changed during the call: the from-scratch check "
+                "cannot vouch for this result"
+            )
 
 
 def push_mode(mode: Any) -> int:

@@ -89,17 +89,22 @@ def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
     (``-k``, ``-m``). The grader's options are not among them: they travel as ``options``."""
     args = [str(lesson.suite) for lesson in lessons]
     args += [
-        "-p", "grader.plugin",
-        "-p", "no:cacheprovider",  # nothing written next to the suites
-        "-c", str(SUITES / "pytest.ini"),
-        "--rootdir", str(SUITES),
+        "-p",
+        "grader.plugin",
+        "-p",
+        "no:cacheprovider",  # nothing written next to the suites
+        "-c",
+        str(SUITES / "pytest.ini"),
+        "--rootdir",
+        str(SUITES),
     ]
     if not options.verbose:
         args += ["-p", "no:terminal"]
     if options.select:
         args += ["-k", options.select]
-    markers = [f"({expression})" for expression in ("public" if options.public_only else None, options.markers)
-               if expression]
+    markers = [
+        f"({expression})" for expression in ("public" if options.public_only else None, options.markers) if expression
+    ]
     if markers:  # pytest keeps only the last -m
         args += ["-m", " and ".join(markers)]
     return args

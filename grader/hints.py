@@ -32,6 +32,8 @@ def next_hint(lesson: Lesson, check_name: str | None = None) -> str:
     failed = progress.first_failed(lesson, progress.results())
     if check_name is None and failed:
         short = failed.removeprefix("test_")
-        lines.append(f"your first failing check last time: {short.replace('_', ' ')}\n"
-                     f"  hints for it: practice hint {lesson.id} {short}")
+        lines.append(
+            f"your first failing check last time: {short.replace('_', ' ')}\n"
+            f"  hints for it: practice hint {lesson.id} {short}"
+        )
     return "\n".join(lines)

@@ -48,7 +48,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="l01_tensors",
         title="Tensors 数据操作: storage, strides, broadcasting, saving",
         topic="storage, stride and offset by hand, views and transposes with `as_strided`, 广播机制, 节省内存, "
-              "one-hot with `scatter_`, `torch.save`/`load` with `weights_only`",
+        "one-hot with `scatter_`, `torch.save`/`load` with `weights_only`",
         sources="DLWPT ch. 3; d2l 2.1",
         hints=(
             "A tensor is a view over a flat storage: sizes, strides and an offset.",
@@ -60,8 +60,8 @@ LESSONS: tuple[Lesson, ...] = (
         id="l02_data_as_tensors",
         title="Real data as tensors: wine, bike sharing, text, images",
         topic="the wine table (z-scores, boolean masks, precision/recall), bike-sharing days in N x C x L, "
-              "one-hot characters and words from Pride and Prejudice, images HWC -> CHW and per-channel "
-              "normalisation",
+        "one-hot characters and words from Pride and Prejudice, images HWC -> CHW and per-channel "
+        "normalisation",
         sources="DLWPT ch. 4; d2l 2.2",
         datasets=("wine", "bikes", "austen", "bobby", "cat1", "cat2", "cat3"),
         hints=(
@@ -74,8 +74,8 @@ LESSONS: tuple[Lesson, ...] = (
         id="l03_autograd",
         title="Gradients by hand and by autograd 自动微分",
         topic="the thermometer model, hand-written and central-difference gradients, gradient descent by "
-              "hand and with `requires_grad`/`backward`/`no_grad`, non-scalar backward, `detach`, control "
-              "flow, norms",
+        "hand and with `requires_grad`/`backward`/`no_grad`, non-scalar backward, `detach`, control "
+        "flow, norms",
         sources="DLWPT ch. 5; d2l 2.3, 2.5",
         hints=(
             "Gradient descent needs dL/dparams: by hand with the chain rule, or from autograd.",
@@ -109,20 +109,20 @@ LESSONS: tuple[Lesson, ...] = (
         id="l06_backprop",
         title="Back propagation 反向传播",
         topic="computational graphs, `requires_grad`, `backward`, updates under `no_grad` with zeroed "
-              "gradients, the quadratic homework",
+        "gradients, the quadratic homework",
         sources="Liu Er lecture 4",
         hints=(
             "Let autograd compute the gradient instead of deriving it by hand.",
             "Updates must not be recorded in the graph, and gradients accumulate until you zero them.",
             "Create w with requires_grad=True; per sample: backward, w -= lr * w.grad under torch.no_grad(), "
-             "w.grad.zero_().",
+            "w.grad.zero_().",
         ),
     ),
     Lesson(
         id="l07_linear_regression",
         title="Linear regression with PyTorch 用PyTorch实现线性回归",
         topic="the four steps (data, `nn.Module`, loss and optimizer, training loop) on `nn.Linear` with "
-              "`MSELoss(reduction='sum')`; d2l's linear regression from scratch",
+        "`MSELoss(reduction='sum')`; d2l's linear regression from scratch",
         sources="Liu Er lecture 5; d2l 3.2",
         hints=(
             "Every PyTorch training follows four steps: data, model, loss and optimizer, loop.",
@@ -134,7 +134,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="l08_logistic_regression",
         title="Logistic regression 逻辑斯蒂回归",
         topic="sigmoid over a linear layer, binary cross-entropy from scratch and from logits (exact at "
-              "1e4), the decision boundary",
+        "1e4), the decision boundary",
         sources="Liu Er lecture 6",
         hints=(
             "Classification needs probabilities: squash the linear output with a sigmoid.",
@@ -146,14 +146,14 @@ LESSONS: tuple[Lesson, ...] = (
         id="l09_multi_dim_dataloader",
         title="Multi-dimensional input, Dataset and DataLoader",
         topic="处理多维特征的输入 and 加载数据集: a diabetes `Dataset` and `DataLoader`, mini-batch training of an "
-              "8-6-4-1 network",
+        "8-6-4-1 network",
         sources="Liu Er lectures 7-8",
         datasets=("diabetes",),
         hints=(
             "The diabetes file has 8 features per row and a 0/1 label in the last column.",
             "A Dataset gives one sample by index; a DataLoader batches and shuffles them.",
             "Labels as xy[:, [-1]] in float32; DataLoader(dataset, batch_size=..., shuffle=...); "
-             "zero_grad, backward, step per batch.",
+            "zero_grad, backward, step per batch.",
         ),
     ),
     Lesson(
@@ -172,22 +172,22 @@ LESSONS: tuple[Lesson, ...] = (
         id="l11_mlp_regularization",
         title="MLP from scratch, weight decay, dropout and initialisation",
         topic="多层感知机 from scratch (hand-written relu, 784-256-10 with `@`), 欠拟合/过拟合 with polynomial "
-              "features, 权重衰减, 暂退法 `dropout_layer` and a dropout MLP, Xavier 初始化; both MLPs trained on "
-              "Fashion-MNIST",
+        "features, 权重衰减, 暂退法 `dropout_layer` and a dropout MLP, Xavier 初始化; both MLPs trained on "
+        "Fashion-MNIST",
         sources="d2l 4.1-4.8",
         datasets=("fashion_mnist",),
         hints=(
             "Write the MLP with plain tensors first, then regularise it.",
             "Weight decay adds lambda * ||w||^2 / 2 to the loss; dropout acts only in training mode.",
             "Dropout zeroes with probability p and divides the survivors by 1 - p, only while training; "
-             "the L2 penalty is sum(w ** 2) / 2.",
+            "the L2 penalty is sum(w ** 2) / 2.",
         ),
     ),
     Lesson(
         id="l12_cnn_basics",
         title="Basic CNN 卷积神经网络基础",
         topic="convolution and max pooling by hand (padding, stride), Liu Er's MNIST CNN, LeNet on "
-              "CIFAR-10, per-class accuracy, `.to(device)`, saving a `state_dict`",
+        "CIFAR-10, per-class accuracy, `.to(device)`, saving a `state_dict`",
         sources="Liu Er lecture 10; the 60-minute blitz",
         datasets=("mnist", "cifar10"),
         hints=(
@@ -200,7 +200,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="l13_cnn_advanced",
         title="Advanced CNN: GoogLeNet Inception and ResNet",
         topic="Inception blocks with 1x1 卷积 bottlenecks, ResNet's 残差连接 against 梯度消失, both on MNIST; on a "
-              "GPU, a ResNet-9 from BatchNorm residual blocks on CIFAR-10",
+        "GPU, a ResNet-9 from BatchNorm residual blocks on CIFAR-10",
         sources="Liu Er lecture 11",
         datasets=("mnist", "cifar10"),
         hints=(
@@ -213,7 +213,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="l14_rnn_basics",
         title="RNN basics 循环神经网络: cells by hand, hello -> ohlol",
         topic="RNNCell, LSTM and GRU cells by hand checked against PyTorch (values and gradients), "
-              "`RNNCell` vs `nn.RNN`, one-hot vs `Embedding` models learning hello -> ohlol",
+        "`RNNCell` vs `nn.RNN`, one-hot vs `Embedding` models learning hello -> ohlol",
         sources="Liu Er lecture 12",
         hints=(
             "An RNN applies the same cell at every time step.",
@@ -225,7 +225,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="l15_rnn_classifier",
         title="RNN classifier: names to countries with a bidirectional GRU",
         topic="name -> country on the course's names data: padding, `pack_padded_sequence`, a bidirectional "
-              "GRU with hidden_size * n_directions features",
+        "GRU with hidden_size * n_directions features",
         sources="Liu Er lecture 13",
         datasets=("names_train", "names_test"),
         hints=(

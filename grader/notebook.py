@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import ast
 import resource
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import nbformat
 
@@ -27,8 +27,15 @@ from grader import submission
 from grader.catalog import comment_start, first_line
 from grader.lessons import BY_ID, ROOT, Lesson
 
-DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign,
-               ast.AnnAssign)
+DEFINITIONS = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Assign,
+    ast.AnnAssign,
+)
 # Bytes of address space the grader may add while it parses one notebook. An
 # honest notebook needs about 50 MB; 4 MB of `x=1` lines in one cell would take
 # 2.4 GB and 12 s (a syntax tree costs up to ~600 bytes per byte of code), and
@@ -55,7 +62,7 @@ def _chunks(source: str) -> list[tuple[bool, str]]:
     body = tree.body[1:] if tree.body and isinstance(tree.body[0], ast.Expr) else tree.body
     chunks: list[tuple[bool, str]] = []
     for node in body:
-        text = "\n".join(lines[comment_start(lines, first_line(node)) - 1:node.end_lineno])
+        text = "\n".join(lines[comment_start(lines, first_line(node)) - 1 : node.end_lineno])
         own_cell = isinstance(node, (ast.FunctionDef, ast.ClassDef))
         if chunks and not own_cell and not chunks[-1][0]:
             chunks[-1] = (False, chunks[-1][1] + "\n" + text)  # imports and constants share one cell
@@ -71,11 +78,14 @@ def build(lesson: Lesson) -> nbformat.NotebookNode:
     cells = [nbformat.v4.new_markdown_cell(f"# {text}")]  # the docstring's first line is the lesson's title
     cells += [nbformat.v4.new_code_cell(chunk) for _, chunk in _chunks(source)]
     cells += [
-        nbformat.v4.new_markdown_cell("## Check your work\n\nSave the notebook, then run the next cell: it "
-                                      "grades the definitions above with the lesson's public checks."),
+        nbformat.v4.new_markdown_cell(
+            "## Check your work\n\nSave the notebook, then run the next cell: it "
+            "grades the definitions above with the lesson's public checks."
+        ),
         # the kernel's own Python runs the grader: no need for `practice` on the PATH
-        nbformat.v4.new_code_cell(f"import sys\n!{{sys.executable}} -m grader grade {lesson.id} --public "
-                                  f"--notebook {lesson.id}.ipynb"),
+        nbformat.v4.new_code_cell(
+            f"import sys\n!{{sys.executable}} -m grader grade {lesson.id} --public --notebook {lesson.id}.ipynb"
+        ),
     ]
     for index, cell in enumerate(cells):
         cell["id"] = f"{lesson.id}-{index}"  # stable ids: the same lesson exports the same bytes
@@ -108,8 +118,10 @@ def _lesson_of(notebook: nbformat.NotebookNode, path: Path) -> Lesson:
     ours = metadata.get("torch_practice") if isinstance(metadata, dict) else None
     named = (ours.get("lesson") if isinstance(ours, dict) else None) or path.stem
     if not isinstance(named, str) or named not in BY_ID:
-        raise NotebookError(f"cannot tell which lesson {path.name} is: name it after the lesson "
-                            f"(l04_linear_model.ipynb) or export it with `practice notebook export`")
+        raise NotebookError(
+            f"cannot tell which lesson {path.name} is: name it after the lesson "
+            f"(l04_linear_model.ipynb) or export it with `practice notebook export`"
+        )
     return BY_ID[named]
 
 
@@ -145,8 +157,9 @@ def _parse(raw: bytes, path: Path) -> nbformat.NotebookNode:
     except Exception as exc:  # noqa: BLE001 - bad JSON or UTF-8, nbformat's many kinds, RecursionError, MemoryError
         raise NotebookError(f"{unreadable} ({type(exc).__name__})") from None
     cells = notebook.get("cells")
-    if not isinstance(cells, list) or not all(isinstance(cell, dict) and isinstance(cell.get("source"), str)
-                                              for cell in cells):
+    if not isinstance(cells, list) or not all(
+        isinstance(cell, dict) and isinstance(cell.get("source"), str) for cell in cells
+    ):
         raise NotebookError(f"{unreadable} (its cells are damaged)")
     return notebook
 
@@ -196,6 +209,6 @@ def _keep_definitions(notebook: nbformat.NotebookNode, extracted: Extracted) -> 
             continue
         lines = code.splitlines()
         kept = [node for node in tree.body if isinstance(node, DEFINITIONS)]
-        pieces += ["\n".join(lines[first_line(node) - 1:node.end_lineno]) for node in kept]
+        pieces += ["\n".join(lines[first_line(node) - 1 : node.end_lineno]) for node in kept]
         del tree, kept  # the next cell's tree gets the whole budget
     extracted.source = "\n\n\n".join(pieces) + "\n"

@@ -12,8 +12,9 @@ student's code printed and the check's notes.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, NoReturn, Sequence
+from typing import NoReturn
 
 import pytest
 import torch
@@ -117,16 +118,18 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
             data_files += data.prepare(name, root, offline)  # here, not in the sandbox, which may not write data
         except data.DatasetMissing:
             pass  # the checks that need it say "not graded"
-    worker = WorkerProcess(WorkerConfig(
-        lesson=lesson,
-        path=path,
-        source=source,
-        data_root=root,
-        offline=offline,
-        data_files=tuple(data_files),
-        call_timeout=options(config).call_timeout,
-        memory_limit=memory_limit(config),
-    ))
+    worker = WorkerProcess(
+        WorkerConfig(
+            lesson=lesson,
+            path=path,
+            source=source,
+            data_root=root,
+            offline=offline,
+            data_files=tuple(data_files),
+            call_timeout=options(config).call_timeout,
+            memory_limit=memory_limit(config),
+        )
+    )
     capture = config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():  # pytest captures stderr while checks run: look past it
         on_terminal = sys.stderr.isatty()
@@ -235,7 +238,7 @@ def failure_message(excinfo: pytest.ExceptionInfo, hints: Sequence[str] = ()) ->
     else:
         text = f"{type(exc).__name__}: {str(exc).strip()}"
     lines = text.strip().splitlines()[:MESSAGE_LINES]
-    return "\n".join(line if len(line) <= LINE_WIDTH else line[:LINE_WIDTH - 3] + "..." for line in lines)
+    return "\n".join(line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 3] + "..." for line in lines)
 
 
 def status_of(call: pytest.CallInfo, strict: bool) -> Status:
@@ -271,15 +274,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     student = item.funcargs.get("student")
     output = student.take_output() if isinstance(student, Student) else ""
     _neutralise_longrepr(report)
-    attach(report, CheckResult(
-        lesson=lesson_id(item),
-        check=item.name,
-        points=item.get_closest_marker("points").args[0],
-        status=verdict,
-        message=failure_message(call.excinfo, check.hints_of(item)) if call.excinfo else "",
-        output=output,
-        detail="; ".join(item.stash.get(NOTES, [])) if call.when == "call" else "",
-    ))
+    attach(
+        report,
+        CheckResult(
+            lesson=lesson_id(item),
+            check=item.name,
+            points=item.get_closest_marker("points").args[0],
+            status=verdict,
+            message=failure_message(call.excinfo, check.hints_of(item)) if call.excinfo else "",
+            output=output,
+            detail="; ".join(item.stash.get(NOTES, [])) if call.when == "call" else "",
+        ),
+    )
 
 
 def _neutralise_longrepr(report: pytest.TestReport) -> None:

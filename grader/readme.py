@@ -26,8 +26,9 @@ def _cell(text: str) -> str:
 def table(lessons: tuple[Lesson, ...] = LESSONS) -> str:
     """The lesson table in Markdown, one row per lesson in course order."""
     rows = ["| lesson | title | what it covers | follows | points |", "|---|---|---|---|---|"]
-    rows += [f"| `{le.id}` | {_cell(le.title)} | {_cell(le.topic)} | {_cell(le.sources)} | {le.points} |"
-             for le in lessons]
+    rows += [
+        f"| `{le.id}` | {_cell(le.title)} | {_cell(le.topic)} | {_cell(le.sources)} | {le.points} |" for le in lessons
+    ]
     return "\n".join(rows) + "\n"
 
 

@@ -59,7 +59,8 @@ def _defined_name(node: ast.stmt) -> str | None:
 def _names_used(node: ast.AST) -> set[str]:
     """Names a node reads, including fixture names requested as arguments."""
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
-        a.arg for n in ast.walk(node) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs}
+        a.arg for n in ast.walk(node) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs
+    }
 
 
 def _unused_helpers(source: str) -> list[tuple[int, int]]:
@@ -91,8 +92,9 @@ def release(out: Path, root: Path = ROOT) -> list[Path]:
     """Write the student repository into ``out`` (which must not exist or be
     empty); return the files written."""
     if not (root / "solutions").is_dir() or not TEMPLATE.is_dir():
-        raise ReleaseError("a release is made from the teacher's repository (solutions/ and templates/), "
-                           "not from a student release")
+        raise ReleaseError(
+            "a release is made from the teacher's repository (solutions/ and templates/), not from a student release"
+        )
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ReleaseError(f"{out} already exists and is not an empty folder; choose a new one")
     if out.resolve().is_relative_to(root.resolve()):
@@ -112,7 +114,8 @@ def release(out: Path, root: Path = ROOT) -> list[Path]:
         target.write_text(text, encoding="utf-8")
     shutil.copy2(root / "constraints.txt", out / "constraints.txt")
     (out / "pyproject.toml").write_text(
-        (root / "pyproject.toml").read_text(encoding="utf-8").replace(', "solutions*"', ""), encoding="utf-8")
+        (root / "pyproject.toml").read_text(encoding="utf-8").replace(', "solutions*"', ""), encoding="utf-8"
+    )
     (out / "data").mkdir()
     shutil.copy2(root / "data" / "README.md", out / "data" / "README.md")
     shutil.copytree(TEMPLATE, out, dirs_exist_ok=True)

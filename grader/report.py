@@ -12,6 +12,7 @@ from pathlib import Path
 from grader import text
 from grader.lessons import BY_ID
 
+
 class Status(StrEnum):
     """A check's result. The values are what reports write (JSON ``status``) and what
     students read ("not graded: needs CUDA")."""
@@ -146,8 +147,13 @@ def to_json(results: list[CheckResult]) -> dict:
         "max_score": sum(lr.max_score for lr in lessons),
         "passed": all_passed(results),
         "lessons": [
-            {"lesson": lr.lesson, "score": lr.score, "max_score": lr.max_score, "status": lr.status,
-             "checks": [asdict(c) | {"title": c.title, "score": c.score} for c in lr.checks]}
+            {
+                "lesson": lr.lesson,
+                "score": lr.score,
+                "max_score": lr.max_score,
+                "status": lr.status,
+                "checks": [asdict(c) | {"title": c.title, "score": c.score} for c in lr.checks],
+            }
             for lr in lessons
         ],
     }
@@ -171,8 +177,13 @@ def to_gradescope(results: list[CheckResult]) -> dict:
         if r.status != Status.NOT_GRADED:  # Gradescope's two words; an error is a failure there
             test["status"] = "passed" if r.status == Status.PASSED else "failed"
         tests.append(test)
-    return {"score": sum(r.score for r in results), "output_format": "text", "test_output_format": "text",
-            "test_name_format": "text", "tests": tests}
+    return {
+        "score": sum(r.score for r in results),
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "tests": tests,
+    }
 
 
 JUNIT_TAGS = {Status.FAILED: "failure", Status.ERROR: "error", Status.NOT_GRADED: "skipped"}
@@ -181,9 +192,15 @@ JUNIT_TAGS = {Status.FAILED: "failure", Status.ERROR: "error", Status.NOT_GRADED
 def to_junit(results: list[CheckResult]) -> str:
     root = ET.Element("testsuites", name="torch-practice")
     for lr in by_lesson(results):
-        suite = ET.SubElement(root, "testsuite", name=lr.lesson, tests=str(len(lr.checks)),
-                              failures=str(lr.count(Status.FAILED)), errors=str(lr.count(Status.ERROR)),
-                              skipped=str(lr.count(Status.NOT_GRADED)))
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=lr.lesson,
+            tests=str(len(lr.checks)),
+            failures=str(lr.count(Status.FAILED)),
+            errors=str(lr.count(Status.ERROR)),
+            skipped=str(lr.count(Status.NOT_GRADED)),
+        )
         for r in lr.checks:
             case = ET.SubElement(suite, "testcase", classname=r.lesson, name=r.check)
             ET.SubElement(case, "properties").append(ET.Element("property", name="points", value=str(r.points)))

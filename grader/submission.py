@@ -89,7 +89,8 @@ def _open(folder: Path, name: str, limit: int, want_folder: bool) -> int:
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise (Missing if isinstance(exc, FileNotFoundError) else Refused)(f"{folder} cannot be read ({exc.strerror})")
+        kind = Missing if isinstance(exc, FileNotFoundError) else Refused
+        raise kind(f"{folder} cannot be read ({exc.strerror})") from None
     try:
         for index, part in enumerate(parts):
             is_file = index == len(parts) - 1 and not want_folder
@@ -126,13 +127,21 @@ def _judge(part: str, info: os.stat_result, is_file: bool, limit: int) -> None:
     if not stat.S_ISREG(mode):
         raise Refused(f"{part} is {_kind(mode)}, not a regular file; submit the file itself")
     if info.st_size > limit:
-        raise Refused(f"{part} is {size_text(info.st_size)}, more than the {size_text(limit)} a submitted file "
-                      f"may have (a teacher can raise it with --max-file-size)")
+        raise Refused(
+            f"{part} is {size_text(info.st_size)}, more than the {size_text(limit)} a submitted file "
+            f"may have (a teacher can raise it with --max-file-size)"
+        )
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISREG, "a file"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    )
     return next((text for test, text in kinds if test(mode)), "not a file")
 
 
@@ -144,6 +153,8 @@ def _read_at_most(fd: int, limit: int, part: str) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
-            raise Refused(f"{part} is more than the {size_text(limit)} a submitted file may have "
-                          f"(a teacher can raise it with --max-file-size)")
+            raise Refused(
+                f"{part} is more than the {size_text(limit)} a submitted file may have "
+                f"(a teacher can raise it with --max-file-size)"
+            )
     return b"".join(chunks)

@@ -4,7 +4,8 @@ error texts get a hint, and the pickle that proves a load runs code."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 

@@ -16,8 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from grader import hints, progress, text
 from grader.lessons import LESSONS, ROOT, Lesson
@@ -32,8 +33,13 @@ def grade_summary(lesson: Lesson, extra: tuple[str, ...] = ()) -> str:
     What it says may quote the student's code, so it is shown as clean text."""
     with tempfile.TemporaryDirectory(prefix="torch-practice-watch-") as tmp:
         report = Path(tmp) / "report.json"
-        done = subprocess.run([sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
-                              cwd=ROOT, capture_output=True, text=True, errors="replace")
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            errors="replace",
+        )
         if not report.exists():  # bad input or a broken grader: its own message says why
             return text.clean((done.stderr or done.stdout).strip())
         result = json.loads(report.read_text(encoding="utf-8"))
@@ -59,8 +65,13 @@ def summarise(lesson: Lesson, report: dict) -> str:
 class Watcher:
     """Reacts to saves of one lesson's file and to the student's keys."""
 
-    def __init__(self, lesson: Lesson, grade: Grader = grade_summary, echo: Callable[[str], None] = print,
-                 exercises: Path = ROOT / "exercises") -> None:
+    def __init__(
+        self,
+        lesson: Lesson,
+        grade: Grader = grade_summary,
+        echo: Callable[[str], None] = print,
+        exercises: Path = ROOT / "exercises",
+    ) -> None:
         self.grade, self.echo, self.exercises = grade, echo, exercises
         self.running = True
         self.switch(lesson)
@@ -99,8 +110,9 @@ class Watcher:
         if command in ("q", "quit", "exit"):
             self.running = False
         elif command in ("n", "next"):
-            later = [le for le in LESSONS[LESSONS.index(self.lesson) + 1:]
-                     if not progress.is_done(le, progress.results())]
+            later = [
+                le for le in LESSONS[LESSONS.index(self.lesson) + 1 :] if not progress.is_done(le, progress.results())
+            ]
             if not later:
                 self.echo("no unfinished lesson after this one")
                 return

@@ -42,7 +42,7 @@ square root of the sum of all squared entries.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -99,8 +99,9 @@ def numerical_grad(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, e
     # END SOLUTION
 
 
-def training_loop(n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor,
-                  t_c: torch.Tensor) -> torch.Tensor:
+def training_loop(
+    n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor, t_c: torch.Tensor
+) -> torch.Tensor:
     """Plain gradient descent with the hand-written ``grad_fn``.
 
     params: (2,) float, the starting (w, b); t_u, t_c: (N,) float. Each
@@ -117,8 +118,9 @@ def training_loop(n_epochs: int, learning_rate: float, params: torch.Tensor, t_u
     # END SOLUTION
 
 
-def autograd_training_loop(n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor,
-                           t_c: torch.Tensor) -> torch.Tensor:
+def autograd_training_loop(
+    n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor, t_c: torch.Tensor
+) -> torch.Tensor:
     """The same gradient descent with autograd computing the gradient.
 
     params: (2,) float leaf tensor with ``requires_grad=True``, updated in
@@ -146,7 +148,7 @@ def nonscalar_backward(x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """
     # BEGIN SOLUTION
     x = x.detach().clone().requires_grad_(True)
-    y = x ** 2
+    y = x**2
     y.backward(v)
     return x.grad
     # END SOLUTION
@@ -160,8 +162,8 @@ def detached_grad(x: torch.Tensor) -> torch.Tensor:
     """
     # BEGIN SOLUTION
     x = x.detach().clone().requires_grad_(True)
-    z = (x ** 2).detach()
-    (z + x ** 3).sum().backward()
+    z = (x**2).detach()
+    (z + x**3).sum().backward()
     return x.grad
     # END SOLUTION
 
@@ -202,7 +204,7 @@ def norms(v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     v: (n,) float. Returns (l1, l2), two 0-dim tensors.
     """
     # BEGIN SOLUTION
-    return v.abs().sum(), (v ** 2).sum().sqrt()
+    return v.abs().sum(), (v**2).sum().sqrt()
     # END SOLUTION
 
 
@@ -212,5 +214,5 @@ def frobenius(M: torch.Tensor) -> torch.Tensor:
     M: (m, n) float. Returns a 0-dim tensor: sqrt of the sum of all M[i, j] ** 2.
     """
     # BEGIN SOLUTION
-    return (M ** 2).sum().sqrt()
+    return (M**2).sum().sqrt()
     # END SOLUTION

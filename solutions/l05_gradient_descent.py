@@ -53,8 +53,9 @@ def gradient(xs: torch.Tensor, ys: torch.Tensor, w: float) -> torch.Tensor:
     # END SOLUTION
 
 
-def gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float,
-                     epochs: int) -> tuple[float, list[float]]:
+def gradient_descent(
+    xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float, epochs: int
+) -> tuple[float, list[float]]:
     """Batch gradient descent from w = w0 for ``epochs`` epochs.
 
     Each epoch: record cost(xs, ys, w) (before the update), then
@@ -70,8 +71,9 @@ def gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float,
     # END SOLUTION
 
 
-def stochastic_gradient_descent(xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float,
-                                epochs: int) -> tuple[float, list[float]]:
+def stochastic_gradient_descent(
+    xs: torch.Tensor, ys: torch.Tensor, w0: float, lr: float, epochs: int
+) -> tuple[float, list[float]]:
     """SGD from w = w0: in each epoch, for each sample (x, y) in order,
     w <- w - lr * 2 x (x w - y), the gradient of that one sample's loss.
 

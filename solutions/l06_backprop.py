@@ -58,8 +58,9 @@ def loss(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     # END SOLUTION
 
 
-def train_with_autograd(xs: torch.Tensor, ys: torch.Tensor, w0: float = 1.0, lr: float = 0.01,
-                        epochs: int = 100) -> torch.Tensor:
+def train_with_autograd(
+    xs: torch.Tensor, ys: torch.Tensor, w0: float = 1.0, lr: float = 0.01, epochs: int = 100
+) -> torch.Tensor:
     """Fit y = x * w by SGD with gradients from autograd.
 
     xs, ys: (N,) float32. Start from w = [w0], a (1,) float32 tensor that
@@ -85,12 +86,13 @@ def quadratic_forward(x: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, b: to
     x: any shape, float; w1, w2, b: (1,) float with requires_grad.
     """
     # BEGIN SOLUTION
-    return w1 * x ** 2 + w2 * x + b
+    return w1 * x**2 + w2 * x + b
     # END SOLUTION
 
 
-def train_quadratic(xs: torch.Tensor, ys: torch.Tensor, lr: float = 0.01,
-                    epochs: int = 100) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def train_quadratic(
+    xs: torch.Tensor, ys: torch.Tensor, lr: float = 0.01, epochs: int = 100
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Fit y = w1 x^2 + w2 x + b by SGD with autograd, as ``train_with_autograd``.
 
     xs, ys: (N,) float32. Start from w1 = w2 = b = [1.0], (1,) float32

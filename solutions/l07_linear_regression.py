@@ -26,7 +26,7 @@ in place under ``torch.no_grad()`` and zero their gradients.
 """
 
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -50,8 +50,9 @@ class LinearModel(nn.Module):
         # END SOLUTION
 
 
-def fit_linear_model(x: torch.Tensor, y: torch.Tensor, epochs: int = 1000, lr: float = 0.01,
-                     model: nn.Module | None = None) -> nn.Module:
+def fit_linear_model(
+    x: torch.Tensor, y: torch.Tensor, epochs: int = 1000, lr: float = 0.01, model: nn.Module | None = None
+) -> nn.Module:
     """Train ``model`` (a new ``LinearModel`` when None) with the four steps.
 
     x, y: (N, 1) float32. Loss ``nn.MSELoss(reduction="sum")``, optimizer
@@ -86,8 +87,9 @@ def synthetic_data(w: torch.Tensor, b: float, num_examples: int) -> tuple[torch.
     # END SOLUTION
 
 
-def data_iter(batch_size: int, features: torch.Tensor,
-              labels: torch.Tensor) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+def data_iter(
+    batch_size: int, features: torch.Tensor, labels: torch.Tensor
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Yield (features[idx], labels[idx]) mini-batches over a shuffled order
     (shuffle with Python's ``random``): every sample exactly once per call,
     batches of ``batch_size`` and a smaller last one when the sizes do not
@@ -100,7 +102,7 @@ def data_iter(batch_size: int, features: torch.Tensor,
     indices = list(range(num_examples))
     random.shuffle(indices)
     for i in range(0, num_examples, batch_size):
-        batch = torch.tensor(indices[i:min(i + batch_size, num_examples)])
+        batch = torch.tensor(indices[i : min(i + batch_size, num_examples)])
         yield features[batch], labels[batch]
     # END SOLUTION
 

@@ -90,13 +90,20 @@ def l2_penalty(w: torch.Tensor) -> torch.Tensor:
     """The L2 penalty sum(w ** 2) / 2 of any-shaped float ``w``, as a 0-dim
     tensor that autograd can differentiate (its gradient is w)."""
     # BEGIN SOLUTION
-    return (w ** 2).sum() / 2
+    return (w**2).sum() / 2
     # END SOLUTION
 
 
-def train_weight_decay(lambd: float, X_train: torch.Tensor, y_train: torch.Tensor, X_test: torch.Tensor,
-                       y_test: torch.Tensor, num_epochs: int = 100, lr: float = 0.003,
-                       batch_size: int = 5) -> dict:
+def train_weight_decay(
+    lambd: float,
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    num_epochs: int = 100,
+    lr: float = 0.003,
+    batch_size: int = 5,
+) -> dict:
     """d2l's weight-decay experiment: linear regression y_hat = X w + b trained
     by minibatch SGD on the squared loss plus ``lambd * l2_penalty(w)``.
 
@@ -122,7 +129,7 @@ def train_weight_decay(lambd: float, X_train: torch.Tensor, y_train: torch.Tenso
     for _ in range(num_epochs):
         order = torch.randperm(len(X_train))
         for start in range(0, len(X_train), batch_size):
-            index = order[start:start + batch_size]
+            index = order[start : start + batch_size]
             loss = squared_loss(X_train[index], y_train[index]) + lambd * l2_penalty(w)
             loss.backward()
             with torch.no_grad():
@@ -130,9 +137,11 @@ def train_weight_decay(lambd: float, X_train: torch.Tensor, y_train: torch.Tenso
                     param -= lr * param.grad
                     param.grad.zero_()
     with torch.no_grad():
-        return {"train_loss": squared_loss(X_train, y_train).item(),
-                "test_loss": squared_loss(X_test, y_test).item(),
-                "w_norm": w.norm().item()}
+        return {
+            "train_loss": squared_loss(X_train, y_train).item(),
+            "test_loss": squared_loss(X_test, y_test).item(),
+            "w_norm": w.norm().item(),
+        }
     # END SOLUTION
 
 
@@ -187,8 +196,9 @@ class DropoutMLP(nn.Module):
     num_outputs) logits.
     """
 
-    def __init__(self, num_inputs: int, num_outputs: int, num_hiddens1: int, num_hiddens2: int,
-                 dropout1: float, dropout2: float) -> None:
+    def __init__(
+        self, num_inputs: int, num_outputs: int, num_hiddens1: int, num_hiddens2: int, dropout1: float, dropout2: float
+    ) -> None:
         super().__init__()
         # BEGIN SOLUTION
         self.num_inputs = num_inputs

@@ -79,14 +79,14 @@ def conv2d_naive(x: torch.Tensor, weight: torch.Tensor, padding: int = 0, stride
     c_out, _, k, _ = weight.shape
     if padding:
         padded = x.new_zeros(n, c_in, h + 2 * padding, w + 2 * padding)
-        padded[:, :, padding:padding + h, padding:padding + w] = x
+        padded[:, :, padding : padding + h, padding : padding + w] = x
         x = padded
     h_out, w_out = conv_output_size(h, k, padding, stride), conv_output_size(w, k, padding, stride)
     out = x.new_zeros(n, c_out, h_out, w_out)
     for a in range(k):
         for b in range(k):
             # window[n, c, i, j] = x[n, c, i * stride + a, j * stride + b]
-            window = x[:, :, a:a + stride * (h_out - 1) + 1:stride, b:b + stride * (w_out - 1) + 1:stride]
+            window = x[:, :, a : a + stride * (h_out - 1) + 1 : stride, b : b + stride * (w_out - 1) + 1 : stride]
             out = out + torch.einsum("nchw,oc->nohw", window, weight[:, :, a, b])
     return out
     # END SOLUTION
@@ -102,7 +102,7 @@ def max_pool2d_naive(x: torch.Tensor, kernel: int) -> torch.Tensor:
     # BEGIN SOLUTION
     n, c, h, w = x.shape
     h_out, w_out = h // kernel, w // kernel
-    x = x[:, :, :h_out * kernel, :w_out * kernel]
+    x = x[:, :, : h_out * kernel, : w_out * kernel]
     return x.reshape(n, c, h_out, kernel, w_out, kernel).amax(dim=(3, 5))
     # END SOLUTION
 
@@ -166,8 +166,9 @@ class LeNet(nn.Module):
         # END SOLUTION
 
 
-def train_classifier(model: nn.Module, batches, epochs: int, optimizer: torch.optim.Optimizer,
-                     device: str | torch.device = "cpu") -> list[float]:
+def train_classifier(
+    model: nn.Module, batches, epochs: int, optimizer: torch.optim.Optimizer, device: str | torch.device = "cpu"
+) -> list[float]:
     """Train ``model`` on ``device`` for ``epochs`` passes over ``batches``.
 
     ``batches`` can be iterated once per epoch and yields (X, y): X float

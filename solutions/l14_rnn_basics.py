@@ -63,8 +63,9 @@ def one_hot_sequence(indices: torch.Tensor, vocab_size: int) -> torch.Tensor:
     # END SOLUTION
 
 
-def rnn_cell(x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-             b_ih: torch.Tensor, b_hh: torch.Tensor) -> torch.Tensor:
+def rnn_cell(
+    x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor, b_ih: torch.Tensor, b_hh: torch.Tensor
+) -> torch.Tensor:
     """One step of a tanh RNN, as ``nn.RNNCell`` computes it.
 
     x: (batch, input_size); h: (batch, hidden_size); W_ih: (hidden_size,
@@ -94,8 +95,15 @@ def run_rnn(cell_fn, inputs: torch.Tensor, h0: torch.Tensor) -> torch.Tensor:
     # END SOLUTION
 
 
-def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-              b_ih: torch.Tensor, b_hh: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def lstm_cell(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor,
+    W_ih: torch.Tensor,
+    W_hh: torch.Tensor,
+    b_ih: torch.Tensor,
+    b_hh: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """One LSTM step, as ``nn.LSTMCell`` computes it.
 
     x: (batch, input_size); h, c: (batch, hidden_size); W_ih: (4 * hidden_size,
@@ -112,8 +120,9 @@ def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, W_ih: torch.Ten
     # END SOLUTION
 
 
-def gru_cell(x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-             b_ih: torch.Tensor, b_hh: torch.Tensor) -> torch.Tensor:
+def gru_cell(
+    x: torch.Tensor, h: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor, b_ih: torch.Tensor, b_hh: torch.Tensor
+) -> torch.Tensor:
     """One GRU step, as ``nn.GRUCell`` computes it.
 
     x: (batch, input_size); h: (batch, hidden_size); W_ih: (3 * hidden_size,
@@ -196,16 +205,21 @@ class HelloEmbedding(nn.Module):
     initial hidden state is zeros (num_layers, batch, hidden_size).
     """
 
-    def __init__(self, vocab_size: int = 4, embedding_size: int = 10, hidden_size: int = 8,
-                 num_classes: int = 4, num_layers: int = 2) -> None:
+    def __init__(
+        self,
+        vocab_size: int = 4,
+        embedding_size: int = 10,
+        hidden_size: int = 8,
+        num_classes: int = 4,
+        num_layers: int = 2,
+    ) -> None:
         super().__init__()
         # BEGIN SOLUTION
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.num_classes = num_classes
         self.emb = nn.Embedding(vocab_size, embedding_size)
-        self.rnn = nn.RNN(input_size=embedding_size, hidden_size=hidden_size, num_layers=num_layers,
-                          batch_first=True)
+        self.rnn = nn.RNN(input_size=embedding_size, hidden_size=hidden_size, num_layers=num_layers, batch_first=True)
         self.fc = nn.Linear(hidden_size, num_classes)
         # END SOLUTION
 

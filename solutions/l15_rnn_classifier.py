@@ -100,7 +100,7 @@ def make_batch(names, countries) -> tuple[torch.Tensor, torch.Tensor, torch.Tens
     padded = torch.zeros(len(names), int(lengths[0]), dtype=torch.long)
     for row, i in enumerate(order.tolist()):
         codes = name_to_indices(names[i])
-        padded[row, :len(codes)] = torch.tensor(codes, dtype=torch.long)
+        padded[row, : len(codes)] = torch.tensor(codes, dtype=torch.long)
     targets = torch.as_tensor(countries, dtype=torch.long)[order]
     return padded, lengths, targets
     # END SOLUTION
@@ -120,8 +120,9 @@ class RNNClassifier(nn.Module):
     cat([hidden[-1], hidden[-2]], dim=1) when bidirectional, hidden[-1] otherwise.
     """
 
-    def __init__(self, input_size: int, hidden_size: int, output_size: int, n_layers: int = 1,
-                 bidirectional: bool = True) -> None:
+    def __init__(
+        self, input_size: int, hidden_size: int, output_size: int, n_layers: int = 1, bidirectional: bool = True
+    ) -> None:
         super().__init__()
         # BEGIN SOLUTION
         self.hidden_size = hidden_size
@@ -135,8 +136,9 @@ class RNNClassifier(nn.Module):
     def forward(self, padded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # BEGIN SOLUTION
         seq_first = padded.t()  # (max_len, B)
-        hidden = torch.zeros(self.n_layers * self.n_directions, seq_first.size(1), self.hidden_size,
-                             device=padded.device)
+        hidden = torch.zeros(
+            self.n_layers * self.n_directions, seq_first.size(1), self.hidden_size, device=padded.device
+        )
         packed = pack_padded_sequence(self.embedding(seq_first), lengths.cpu())
         _, hidden = self.gru(packed, hidden)
         if self.n_directions == 2:
@@ -147,8 +149,9 @@ class RNNClassifier(nn.Module):
         # END SOLUTION
 
 
-def train_classifier(model: nn.Module, dataset, *, epochs: int, batch_size: int, lr: float,
-                     generator: torch.Generator | None = None) -> list[float]:
+def train_classifier(
+    model: nn.Module, dataset, *, epochs: int, batch_size: int, lr: float, generator: torch.Generator | None = None
+) -> list[float]:
     """Train ``model`` in place on ``dataset`` (a NameDataset) with Adam and
     CrossEntropyLoss: each epoch, shuffled mini-batches of ``batch_size``
     (``DataLoader(dataset, batch_size, shuffle=True, generator=generator)``),

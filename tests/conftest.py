@@ -39,10 +39,18 @@ class Graded:
         return next(le for le in self.report["lessons"] if le["lesson"] == lesson_id)
 
 
-def practice(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 1200) -> subprocess.CompletedProcess:
+def practice(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 1200
+) -> subprocess.CompletedProcess:
     """Run the `practice` CLI in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA), **(env or {})},
+    )
 
 
 def grade(*args: str, tmp_path: Path, **kwargs) -> Graded:

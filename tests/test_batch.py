@@ -16,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, practice, sandbox_processes
+from test_mutants import caught_by
+from test_notebook import filled
+
 from grader import catalog
 from grader.batch import Graders, Row, Stopped, _failure, _fill
 from grader.lessons import find
-from test_mutants import caught_by
-from test_notebook import filled
 
 L04 = find("l04_linear_model")
 MUTANT = ROOT / "tests" / "mutants" / "l04_linear_model" / "loss_absolute_error.py"
@@ -52,8 +52,17 @@ def honest(tmp_path_factory):
     filled(out).rename(folder / "frank.ipynb")
     (folder / "notes.txt").write_text("not a submission")
     (folder / ".DS_Store").write_text("hidden")
-    done = grade_all(folder, "--timeout", "120", "--workers", "2", "--csv", str(out / "book-2.csv"),
-                     "--gradescope-dir", str(out / "gradescope"))
+    done = grade_all(
+        folder,
+        "--timeout",
+        "120",
+        "--workers",
+        "2",
+        "--csv",
+        str(out / "book-2.csv"),
+        "--gradescope-dir",
+        str(out / "gradescope"),
+    )
     return folder, done, out
 
 
@@ -70,8 +79,10 @@ def test_gradebook_has_each_submissions_score_and_gradescope_files(honest):
         f"carol,0,0,{L04.points},ok",
         f"frank.ipynb,{L04.points},{L04.points},{L04.points},ok",
     ]
-    scores = {name: json.loads((out / "gradescope" / name / "results.json").read_text())["score"]
-              for name in ("alice", "bob", "carol", "frank.ipynb")}
+    scores = {
+        name: json.loads((out / "gradescope" / name / "results.json").read_text())["score"]
+        for name in ("alice", "bob", "carol", "frank.ipynb")
+    }
     assert scores == {"alice": L04.points, "bob": bob, "carol": 0, "frank.ipynb": L04.points}
     assert "grading 4 submissions" in done.stderr  # the progress bar's label (no TTY here)
     ignored = [line for line in done.stderr.splitlines() if line.startswith("ignored")]
@@ -95,12 +106,24 @@ def test_a_hanging_a_malformed_and_an_unreadable_submission_get_a_status_row(tmp
     (folder / "erin" / "notes.md").write_text("I did not start")
     (folder / "gus.ipynb").write_text("this is not JSON")
     # the per-call --timeout is large: the batch's own limit must stop the hang
-    done = grade_all(folder, "--timeout", "120", "--submission-timeout", "10", "--csv", str(tmp_path / "book.csv"),
-                     "--gradescope-dir", str(tmp_path / "gradescope"))
+    done = grade_all(
+        folder,
+        "--timeout",
+        "120",
+        "--submission-timeout",
+        "10",
+        "--csv",
+        str(tmp_path / "book.csv"),
+        "--gradescope-dir",
+        str(tmp_path / "gradescope"),
+    )
     assert done.returncode == 0, done.stderr
     rows = (tmp_path / "book.csv").read_text().splitlines()
-    assert rows[:3] == [HEADER, f"dave,0,0,{L04.points},timed out after 10 s",
-                        f"erin,0,0,{L04.points},malformed: no lesson files"]
+    assert rows[:3] == [
+        HEADER,
+        f"dave,0,0,{L04.points},timed out after 10 s",
+        f"erin,0,0,{L04.points},malformed: no lesson files",
+    ]
     assert rows[3].startswith(f"gus.ipynb,0,0,{L04.points},malformed: ") and "gus.ipynb" in rows[3]
     assert list((tmp_path / "gradescope").iterdir()) == []  # nothing was graded
     assert "timed out after 10 s" in done.stdout
@@ -114,14 +137,18 @@ def test_a_hanging_a_malformed_and_an_unreadable_submission_get_a_status_row(tmp
 def test_a_grader_that_wrote_no_report_gets_a_short_status():
     assert _failure(-9, "") == "crashed: killed by SIGKILL"
     assert _failure(1, "..F\nRuntimeError: boom\n") == "crashed: exit status 1 (RuntimeError: boom)"
-    assert _failure(3, "grader error: the suite of l04 does not import\n") == \
-        "grader error: the suite of l04 does not import"
+    assert (
+        _failure(3, "grader error: the suite of l04 does not import\n")
+        == "grader error: the suite of l04 does not import"
+    )
     assert _failure(2, "error: a.ipynb is not a notebook\n") == "malformed: a.ipynb is not a notebook"
 
 
 def test_a_check_that_ended_in_a_grader_error_shows_in_the_status_and_still_scores():
-    checks = [{"check": "test_forward", "title": "forward", "status": "passed"},
-              {"check": "test_loss", "title": "loss", "status": "error"}]
+    checks = [
+        {"check": "test_forward", "title": "forward", "status": "passed"},
+        {"check": "test_loss", "title": "loss", "status": "error"},
+    ]
     row = Row("alice", {L04.id: 0})
     _fill(row, {"lessons": [{"lesson": L04.id, "score": 1, "max_score": 2, "checks": checks}]})
     assert (row.scores, row.max_score) == ({L04.id: 1}, 2)

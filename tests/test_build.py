@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
-
 from conftest import ROOT
+
 from grader.build import MarkerError, stale, strip_solutions
 
 SOLUTION = '''
@@ -39,11 +39,14 @@ def test_a_region_becomes_a_stub_naming_the_function():
     ast.parse(out)
 
 
-@pytest.mark.parametrize("broken, problem", [
-    ("def f():\n    # BEGIN SOLUTION\n    return 1\n", "never closed"),
-    ("def f():\n    return 1\n    # END SOLUTION\n", "without BEGIN"),
-    ("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\n", "inside a function"),
-])
+@pytest.mark.parametrize(
+    "broken, problem",
+    [
+        ("def f():\n    # BEGIN SOLUTION\n    return 1\n", "never closed"),
+        ("def f():\n    return 1\n    # END SOLUTION\n", "without BEGIN"),
+        ("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\n", "inside a function"),
+    ],
+)
 def test_broken_markers_are_reported_with_file_and_line(broken, problem):
     with pytest.raises(MarkerError, match=problem):
         strip_solutions(broken, "lesson.py")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from conftest import DATA
+
 from grader import data
 from grader.drivers import cifar_fast
 
@@ -15,8 +15,8 @@ def crops_of(image: torch.Tensor, padding: int) -> list[torch.Tensor]:
     """Every crop of ``image`` zero-padded by ``padding``, mirrored or not (trusted)."""
     c, h, w = image.shape
     padded = torch.zeros(c, h + 2 * padding, w + 2 * padding, dtype=image.dtype)
-    padded[:, padding:padding + h, padding:padding + w] = image
-    crops = [padded[:, dy:dy + h, dx:dx + w] for dy in range(2 * padding + 1) for dx in range(2 * padding + 1)]
+    padded[:, padding : padding + h, padding : padding + w] = image
+    crops = [padded[:, dy : dy + h, dx : dx + w] for dy in range(2 * padding + 1) for dx in range(2 * padding + 1)]
     return crops + [crop.flip(-1) for crop in crops]
 
 
@@ -46,8 +46,11 @@ def test_standardize_standardises_each_channel_in_channels_last_memory():
 def test_the_learning_rate_rises_to_its_peak_then_falls_to_zero():
     lrs = [cifar_fast.lr_at(step, 100, 0.4) for step in range(101)]
     assert lrs[0] == 0 and max(lrs) == pytest.approx(0.4) and lrs.index(max(lrs)) == 20
-    assert lrs[-1] == 0 and all(a <= b for a, b in zip(lrs[:21], lrs[1:21])) and all(
-        a >= b for a, b in zip(lrs[20:], lrs[21:]))
+    assert (
+        lrs[-1] == 0
+        and all(a <= b for a, b in zip(lrs[:21], lrs[1:21]))
+        and all(a >= b for a, b in zip(lrs[20:], lrs[21:]))
+    )
 
 
 @pytest.mark.slow
@@ -65,8 +68,9 @@ def test_the_gpu_tier_trains_a_narrow_resnet9_on_the_cpu(monkeypatch):
     from grader.drivers.l13_cnn_advanced import spread, train_cifar_resnet
 
     torch.manual_seed(0)
-    out = train_cifar_resnet(reference, epochs=3, seed=0, device="cpu", width=8, train_size=4000, test_size=1000,
-                             batch_size=128, lr=0.2)
+    out = train_cifar_resnet(
+        reference, epochs=3, seed=0, device="cpu", width=8, train_size=4000, test_size=1000, batch_size=128, lr=0.2
+    )
     labels = cifar.test_labels[spread(10000, 1000)]
     assert out["devices"] == ["cpu"]
     accuracy = (out["predictions"] == labels).double().mean().item()

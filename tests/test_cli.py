@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import ROOT, practice
 
 
@@ -51,8 +49,10 @@ def test_a_single_lesson_file_is_graded_as_that_lesson(tmp_path, grade_cli):
 def test_a_lesson_missing_from_a_submission_folder_scores_zero(tmp_path, grade_cli):
     graded = grade_cli("l13", "--submission", str(tmp_path), "-k", "conv_cost")
     assert graded.code == 1
-    assert graded.checks()["test_conv_cost_counts_multiply_accumulates"]["message"] == \
-        f"l13_cnn_advanced.py is missing from {tmp_path}"
+    assert (
+        graded.checks()["test_conv_cost_counts_multiply_accumulates"]["message"]
+        == f"l13_cnn_advanced.py is missing from {tmp_path}"
+    )
 
 
 def test_a_selection_that_matches_no_check_says_so():
@@ -60,8 +60,9 @@ def test_a_selection_that_matches_no_check_says_so():
     assert done.returncode == 2 and "no check matched -k 'no_such_check'" in done.stderr
 
 
-@pytest.mark.parametrize("value, expected", [("16G", 16 << 30), ("512M", 512 << 20), ("2.5GiB", int(2.5 * (1 << 30))),
-                                             ("none", 0)])
+@pytest.mark.parametrize(
+    "value, expected", [("16G", 16 << 30), ("512M", 512 << 20), ("2.5GiB", int(2.5 * (1 << 30))), ("none", 0)]
+)
 def test_memory_sizes_are_read_like_a_person_writes_them(value, expected):
     from grader.cli import MemorySize
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
+
 from grader import catalog, readme
 from grader.lessons import LESSONS, SUITES
 
@@ -49,10 +50,13 @@ def test_the_catalog_reads_every_check_as_pytest_collects_it():
     assert done.returncode == 0, done.stderr
     collected = json.loads(done.stdout.splitlines()[-1])
     assert collected["code"] == 0, done.stdout
-    by_pytest = [(c["lesson"], c["name"], c["points"], c["public"], c["training"], tuple(c["hints"]))
-                 for c in collected["checks"]]
-    by_catalog = [(le.id, c.name, c.points, c.public, c.training, c.hints)
-                  for le in LESSONS for c in catalog.lesson_checks(le)]
+    by_pytest = [
+        (c["lesson"], c["name"], c["points"], c["public"], c["training"], tuple(c["hints"]))
+        for c in collected["checks"]
+    ]
+    by_catalog = [
+        (le.id, c.name, c.points, c.public, c.training, c.hints) for le in LESSONS for c in catalog.lesson_checks(le)
+    ]
     assert by_catalog == by_pytest
     for lesson in LESSONS:
         assert lesson.points == sum(c[2] for c in by_pytest if c[0] == lesson.id) > 0, lesson.id

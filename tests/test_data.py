@@ -6,8 +6,8 @@ import os
 
 import pytest
 import torch
-
 from conftest import DATA
+
 from grader import data
 
 

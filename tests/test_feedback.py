@@ -14,8 +14,8 @@ import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
 from conftest import DATA, ROOT, submission
+
 from grader.feedback import ADVICE, advice
 from grader.plugin import LINE_WIDTH, failure_message
 
@@ -89,8 +89,11 @@ def test_a_long_tensor_in_a_failure_is_summarised():
 
 @pytest.mark.slow
 def test_the_score_table_shows_the_advice_under_the_error(tmp_path, grade_cli):
-    folder = submission(tmp_path, "l04_linear_model", "def forward(x, w):\n"
-                        "    return torch.nn.Linear(5, 2)(x.float().reshape(len(x), -1))\n")
+    folder = submission(
+        tmp_path,
+        "l04_linear_model",
+        "def forward(x, w):\n    return torch.nn.Linear(5, 2)(x.float().reshape(len(x), -1))\n",
+    )
     graded = grade_cli("--submission", str(folder), "l04", "-k", "forward")
     assert graded.code == 1
     assert "hint: a Linear layer (or @) got inputs of the wrong width" in graded.stdout
@@ -100,9 +103,15 @@ def test_the_score_table_shows_the_advice_under_the_error(tmp_path, grade_cli):
 @pytest.mark.slow
 def test_a_training_check_shows_its_progress_on_a_terminal():
     main, terminal = pty.openpty()  # the grader shows progress only when stderr is a terminal
-    done = subprocess.run([sys.executable, "-m", "grader", "grade", "l11", "--solutions", "-k", "scratch_mlp_reaches"],
-                          cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal, text=True, timeout=600,
-                          env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA)})
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", "l11", "--solutions", "-k", "scratch_mlp_reaches"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+        timeout=600,
+        env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA)},
+    )
     os.close(terminal)
     shown = b""
     while select.select([main], [], [], 0)[0]:
@@ -116,5 +125,6 @@ def test_a_training_check_shows_its_progress_on_a_terminal():
     os.close(main)
     assert done.returncode == 0, done.stdout
     assert re.search(rb"\r\x1b\[K  training l11_mlp_regularization: epoch \d+/\d+, loss \d\.\d{4}", shown), shown
-    assert re.search(r"scratch mlp reaches 82 percent on fashion mnist \(4 pts\): accuracy 0\.\d{4} \(needs 0\.82\)",
-                     done.stdout)
+    assert re.search(
+        r"scratch mlp reaches 82 percent on fashion mnist \(4 pts\): accuracy 0\.\d{4} \(needs 0\.82\)", done.stdout
+    )

@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT, grade, submission
+
 from grader.sandbox.errors import GraderFault
 from grader.sandbox.host import WorkerConfig, WorkerProcess
 from grader.sandbox.proxies import ask
@@ -54,9 +54,12 @@ def test_a_driver_that_raises_is_a_grader_error_that_names_the_place(tmp_path):
 def test_a_suite_that_names_another_lessons_driver_is_a_grader_error(tmp_path):
     root = grader_copy(tmp_path)
     suite = root / "grader" / "suites" / f"test_{LESSON}.py"
-    call = "    out = student.run_driver({}.fit_steps,"
-    other = "    from grader.drivers import l08_logistic_regression as other\n"
-    edit(suite, call.format("driver"), other + call.format("other"))
+    # every driver.fit_steps of the suite becomes l08's function of that name
+    edit(
+        suite,
+        "from grader.drivers import l07_linear_regression as driver\n",
+        "from grader.drivers import l08_logistic_regression as driver\n",
+    )
     graded = grade("--solutions", LESSON, "-k", CHECK, tmp_path=tmp_path, cwd=root)
     assert graded.code == 3, graded.stderr
     check = graded.checks()[CHECK]
@@ -64,8 +67,9 @@ def test_a_suite_that_names_another_lessons_driver_is_a_grader_error(tmp_path):
 
 
 def test_a_driver_name_the_worker_does_not_know_is_a_grader_fault():
-    worker = WorkerProcess(WorkerConfig(lesson=LESSON, path=ROOT / "solutions" / f"{LESSON}.py", data_root=DATA,
-                                        call_timeout=60))
+    worker = WorkerProcess(
+        WorkerConfig(lesson=LESSON, path=ROOT / "solutions" / f"{LESSON}.py", data_root=DATA, call_timeout=60)
+    )
     try:
         with pytest.raises(GraderFault, match="grader error: DriverMissing: no driver named 'no_such_driver'"):
             ask(worker, {"op": "driver", "name": "no_such_driver", "kwargs": {}}, None, "no_such_driver()")
@@ -73,12 +77,15 @@ def test_a_driver_name_the_worker_does_not_know_is_a_grader_fault():
         worker.dispose()
 
 
-@pytest.mark.parametrize("broken", [
-    # raises inside the student's file, called by the driver
-    "def fit_linear_model(x, y, epochs=1000, lr=0.01, model=None):\n    raise ValueError('broken')\n",
-    # returns nothing: the driver's use of the result breaks in the driver's own frame (students_turn)
-    "def fit_linear_model(x, y, epochs=1000, lr=0.01, model=None):\n    return None\n",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        # raises inside the student's file, called by the driver
+        "def fit_linear_model(x, y, epochs=1000, lr=0.01, model=None):\n    raise ValueError('broken')\n",
+        # returns nothing: the driver's use of the result breaks in the driver's own frame (students_turn)
+        "def fit_linear_model(x, y, epochs=1000, lr=0.01, model=None):\n    return None\n",
+    ],
+)
 def test_a_broken_student_function_run_by_a_driver_fails_the_check(tmp_path, broken):
     folder = submission(tmp_path, LESSON, broken)
     check = "test_fit_linear_model_predicts_8_for_x_4_on_the_seed_data"  # driver.fit_and_predict uses the model
@@ -116,10 +123,12 @@ def test_the_innermost_student_or_grader_frame_takes_the_blame(tmp_path):
         error = describe_error(exc, student_file, grader_dir)
         return error["blame"], error["where"]
 
-    code = ("def bug(lesson):\n    return {}['x']\n"
-            "def runs(lesson):\n    return lesson['broken']()\n"
-            "def uses(lesson):\n    with turn():\n        return lesson['fine']().shape\n"
-            "def unmarked(lesson):\n    return lesson['fine']().shape\n")
+    code = (
+        "def bug(lesson):\n    return {}['x']\n"
+        "def runs(lesson):\n    return lesson['broken']()\n"
+        "def uses(lesson):\n    with turn():\n        return lesson['fine']().shape\n"
+        "def unmarked(lesson):\n    return lesson['fine']().shape\n"
+    )
     assert blame(raised(code, driver, "bug(lesson)", lesson=lesson)) == ("grader", "grader/drivers/l99_demo.py:2 (bug)")
     assert blame(raised(code, driver, "runs(lesson)", lesson=lesson)) == ("student", "l99_demo.py:2")
     assert blame(raised(code, driver, "uses(lesson)", lesson=lesson, turn=students_turn))[0] == "student"

@@ -7,8 +7,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import Graded, practice, training_checks
+
 from grader.lessons import LESSONS
 from grader.report import Status
 
@@ -19,8 +19,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]  # every lesson's tra
 def solutions(tmp_path_factory) -> tuple[Graded, dict, ET.Element]:
     """All lessons of solutions/, graded once with every report format."""
     tmp = tmp_path_factory.mktemp("solutions")
-    done = practice("grade", "--solutions", "--json", str(tmp / "r.json"), "--junit", str(tmp / "junit.xml"),
-                    "--gradescope", str(tmp / "results.json"), timeout=3600)
+    done = practice(
+        "grade",
+        "--solutions",
+        "--json",
+        str(tmp / "r.json"),
+        "--junit",
+        str(tmp / "junit.xml"),
+        "--gradescope",
+        str(tmp / "results.json"),
+        timeout=3600,
+    )
     graded = Graded(done.returncode, done.stdout, done.stderr, json.loads((tmp / "r.json").read_text()))
     return graded, json.loads((tmp / "results.json").read_text()), ET.parse(tmp / "junit.xml").getroot()
 

@@ -25,21 +25,27 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from conftest import DATA, ROOT, Graded, processes_using, submission
+
 from grader.sandbox import wire
 
 pytestmark = pytest.mark.slow
 L01 = "l01_tensors"
 CHECKS = {  # l01's checks, by the function they call first
     "contiguous_strides": {"test_contiguous_strides_are_products_of_the_sizes_to_the_right"},
-    "storage_index": {"test_storage_index_finds_the_books_points_1_at_position_2",
-                      "test_storage_index_matches_storage_offset_on_300_random_views"},
-    "transpose_view": {"test_transpose_view_gives_the_books_strides_1_2_and_1_5_20",
-                       "test_transpose_view_matches_torch_transpose_without_calling_it",
-                       "test_transpose_view_shares_storage_even_with_sliced_inputs"},
-    "broadcast_shape": {"test_broadcast_shape_matches_torch_on_200_random_pairs",
-                        "test_broadcast_shape_raises_value_error_naming_the_clashing_sizes"},
+    "storage_index": {
+        "test_storage_index_finds_the_books_points_1_at_position_2",
+        "test_storage_index_matches_storage_offset_on_300_random_views",
+    },
+    "transpose_view": {
+        "test_transpose_view_gives_the_books_strides_1_2_and_1_5_20",
+        "test_transpose_view_matches_torch_transpose_without_calling_it",
+        "test_transpose_view_shares_storage_even_with_sliced_inputs",
+    },
+    "broadcast_shape": {
+        "test_broadcast_shape_matches_torch_on_200_random_pairs",
+        "test_broadcast_shape_raises_value_error_naming_the_clashing_sizes",
+    },
     "add_inplace": {"test_add_inplace_updates_y_in_its_own_memory"},
     "one_hot": {"test_one_hot_matches_f_one_hot_as_float32"},
 }
@@ -48,9 +54,11 @@ SECRETS = ("Trusted side: nothing here imports", "def test_", "import torch", "S
 PEAK_RSS_LIMIT = 1200  # MB for the grading process itself; it holds about 600 with torch and pytest loaded
 # `practice grade`, run so that the grading process reports its own peak memory when it exits
 # (VmHWM, not ru_maxrss: that one keeps the peak of the process that forked it, here pytest's own)
-MEASURED = ("import atexit, re, runpy, sys; atexit.register(lambda: print('peak rss', int(re.search("
-            "r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024, file=sys.stderr)); "
-            "sys.argv[0] = 'practice'; runpy.run_module('grader', run_name='__main__', alter_sys=True)")
+MEASURED = (
+    "import atexit, re, runpy, sys; atexit.register(lambda: print('peak rss', int(re.search("
+    "r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024, file=sys.stderr)); "
+    "sys.argv[0] = 'practice'; runpy.run_module('grader', run_name='__main__', alter_sys=True)"
+)
 
 # Code a hostile submission shares: reach the worker's WorkerServer through the stack, reply with raw bytes.
 WIRE = '''
@@ -91,7 +99,9 @@ def _saved(value):
     return buffer.getvalue()
 '''
 
-REPLIES = WIRE + '''
+REPLIES = (
+    WIRE
+    + '''
 
 def contiguous_strides(shape):
     _reply_with(struct.pack("!i", 300 << 20) + bytes(1000))  # announces 300 MiB
@@ -164,6 +174,7 @@ def transpose_view(t, dim0, dim1):
     _reply_with(_framed(_bomb))
     return _honest["transpose_view"](t, dim0, dim1)
 '''
+)
 HONEST = "_honest = dict(globals())  # the reference functions, before they are replaced\n"
 
 
@@ -174,18 +185,22 @@ def grade_measured(tmp_path: Path, folder: Path, *args: str, timeout: float = 24
     report, tmp = tmp_path / "report.json", tmp_path / "tmp"
     tmp.mkdir()
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", MEASURED, "grade", L01, "--submission", str(folder),
-                           "--json", str(report), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA), "TMPDIR": str(tmp)})
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, "grade", L01, "--submission", str(folder), "--json", str(report), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA), "TMPDIR": str(tmp)},
+    )
     seconds = time.monotonic() - start
     assert list(tmp.iterdir()) == [], "grading left temporary files behind"
     assert processes_using(tmp) == [], "grading left processes behind"
     peak = int(re.findall(r"peak rss (\d+)", done.stderr)[-1])
-    graded = Graded(done.returncode, done.stdout, done.stderr, json.loads(report.read_text()) if report.exists() else None)
+    graded = Graded(
+        done.returncode, done.stdout, done.stderr, json.loads(report.read_text()) if report.exists() else None
+    )
     return graded, seconds, peak
-
-
-
 
 
 def assert_exact_score(graded: Graded, failing: set[str]) -> None:
@@ -214,14 +229,19 @@ def test_hostile_replies_fail_only_their_checks_in_bounded_time_and_memory(repli
     assert peak < PEAK_RSS_LIMIT, f"the grading process grew to {peak} MB"
 
 
-@pytest.mark.parametrize("function, expected", [
-    ("contiguous_strides", "contiguous_strides() sent a reply over the 256 MiB limit"),
-    ("broadcast_shape", "broadcast_shape() returned data the grader cannot read: a list, tuple or dict that "
-                        "appears twice"),
-    ("one_hot", "one_hot() returned data the grader cannot read: over 256 MiB of data once decoded"),
-    ("transpose_view", "returned data the grader cannot read: an archive with compressed or encrypted entries"),
-    ("add_inplace", "add_inplace_facts() began a reply that did not arrive in full within 5 s"),
-])
+@pytest.mark.parametrize(
+    "function, expected",
+    [
+        ("contiguous_strides", "contiguous_strides() sent a reply over the 256 MiB limit"),
+        (
+            "broadcast_shape",
+            "broadcast_shape() returned data the grader cannot read: a list, tuple or dict that appears twice",
+        ),
+        ("one_hot", "one_hot() returned data the grader cannot read: over 256 MiB of data once decoded"),
+        ("transpose_view", "returned data the grader cannot read: an archive with compressed or encrypted entries"),
+        ("add_inplace", "add_inplace_facts() began a reply that did not arrive in full within 5 s"),
+    ],
+)
 def test_each_hostile_reply_is_named_in_one_line(replies, function, expected):
     assert expected in first_message(replies[0], function)
 
@@ -233,7 +253,9 @@ def test_a_2_mb_error_reply_is_cut_before_any_pattern_runs_over_it(replies):
 
 
 # -- the output file: read through the grader's own descriptor, never by path ---------
-OUTPUT = WIRE + '''
+OUTPUT = (
+    WIRE
+    + '''
 import stat
 
 
@@ -276,6 +298,7 @@ def broadcast_shape(a, b):
     print("after the truncation", flush=True)
     return _honest["broadcast_shape"](a, b)
 '''
+)
 
 
 @pytest.fixture(scope="module")
@@ -310,25 +333,31 @@ def nested(depth: int) -> list:
     return value
 
 
-@pytest.mark.parametrize("value", [
-    {"ok": True, "value": [torch.ones(3), (1, 2.5, "x", b"y", None, 1 + 2j), {"a": [(), ()]}, torch.float16]},
-    {"ok": True, "value": {"__torch_practice_handle__": 3, "type": "Net"}},
-    {"ok": True, "value": nested(wire.DEPTH_LIMIT - 2)}  # lists at depths 2 to 32,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"ok": True, "value": [torch.ones(3), (1, 2.5, "x", b"y", None, 1 + 2j), {"a": [(), ()]}, torch.float16]},
+        {"ok": True, "value": {"__torch_practice_handle__": 3, "type": "Net"}},
+        {"ok": True, "value": nested(wire.DEPTH_LIMIT - 2)},  # lists at depths 2 to 32,
+    ],
+)
 def test_plain_data_decodes_as_it_was(value):
     assert str(wire.loads(saved(value))) == str(value)
 
 
-@pytest.mark.parametrize("value, reason", [
-    (nested(wire.DEPTH_LIMIT + 1), "nested over"),
-    ([[1, 2]] * 2, "appears twice"),
-    (torch.zeros(1).expand(1 << 20, 1 << 10), "MiB of data once decoded"),
-    (torch.ones(3).to_sparse(), "loads 'torch._utils _rebuild_sparse_tensor'"),
-    ([0] * (wire.VALUE_LIMIT + 1), "instructions"),
-    ({1.5: 0}, "keys"),
-    (torch.nn.Parameter(torch.ones(2)), "loads 'torch._utils _rebuild_parameter'"),
-    ({1, 2}, "loads '__builtin__ set'"),
-])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        (nested(wire.DEPTH_LIMIT + 1), "nested over"),
+        ([[1, 2]] * 2, "appears twice"),
+        (torch.zeros(1).expand(1 << 20, 1 << 10), "MiB of data once decoded"),
+        (torch.ones(3).to_sparse(), "loads 'torch._utils _rebuild_sparse_tensor'"),
+        ([0] * (wire.VALUE_LIMIT + 1), "instructions"),
+        ({1.5: 0}, "keys"),
+        (torch.nn.Parameter(torch.ones(2)), "loads 'torch._utils _rebuild_parameter'"),
+        ({1, 2}, "loads '__builtin__ set'"),
+    ],
+)
 def test_what_is_not_plain_data_within_the_budgets_is_refused(value, reason):
     with pytest.raises(wire.Unreadable, match=re.escape(reason)):
         wire.loads(saved(value))

@@ -16,8 +16,8 @@ import time
 
 import pytest
 import torch
-
 from conftest import ROOT, grade, sandbox_processes, submission
+
 from grader.forbid import ATEN_OPS, NOT_AT_DISPATCH, ForbiddenCall, KernelRefusal, overloads
 
 L10 = "l10_softmax"
@@ -29,7 +29,7 @@ CHECKS = {
     "cross_entropy": ("test_cross_entropy_matches_torch_mean_over_the_batch", 2),
 }
 
-ALIASES = '''
+ALIASES = """
 import torch
 
 
@@ -47,7 +47,7 @@ def log_softmax(X, dim=-1):
 
 def cross_entropy(logits, y):
     return torch._C._nn.cross_entropy_loss(logits, y, None, 1)  # 1: the mean
-'''
+"""
 
 # softmax stays the reference's own: it must keep its points
 SWITCHES = '''
@@ -147,8 +147,32 @@ def test_every_forbidden_name_is_in_the_table_or_says_why_not():
 
 
 def test_basic_operations_stay_allowed():
-    basic = {"exp", "log", "max", "amax", "sum", "sub", "div", "mul", "add", "mean", "index", "as_strided", "mm",
-             "maximum", "where", "scatter_", "sqrt", "pow", "abs", "tanh", "sigmoid", "uniform_", "expand", "view"}
+    basic = {
+        "exp",
+        "log",
+        "max",
+        "amax",
+        "sum",
+        "sub",
+        "div",
+        "mul",
+        "add",
+        "mean",
+        "index",
+        "as_strided",
+        "mm",
+        "maximum",
+        "where",
+        "scatter_",
+        "sqrt",
+        "pow",
+        "abs",
+        "tanh",
+        "sigmoid",
+        "uniform_",
+        "expand",
+        "view",
+    }
     assert not basic & {op for ops in ATEN_OPS.values() for op in ops}
 
 
@@ -163,8 +187,9 @@ def test_the_refusal_covers_every_route_and_ends_with_the_call():
         "torch.ops": lambda: torch.ops.aten._softmax.default(x, 1, False),
         "nested": lambda: torch.nested.nested_tensor([x]).softmax(-1),
         "masked": lambda: torch._masked_softmax(x, torch.zeros(3, 4, dtype=torch.bool), 1),
-        "attention": lambda: torch.nn.functional.scaled_dot_product_attention(x[None], torch.eye(4)[None],
-                                                                              torch.eye(4)[None], scale=1.0),
+        "attention": lambda: torch.nn.functional.scaled_dot_product_attention(
+            x[None], torch.eye(4)[None], torch.eye(4)[None], scale=1.0
+        ),
     }
     if torch.cuda.is_available():
         routes["cuda"] = lambda: torch._softmax(x.cuda(), 1, False)

@@ -17,7 +17,6 @@ import socket
 import time
 
 import pytest
-
 from conftest import grade, sandbox_processes, submission
 
 from grader.sandbox import confine, host
@@ -27,8 +26,10 @@ L03 = "l03_autograd"
 CANARY = "canary-5f1d-not-for-students"
 IS_ROOT = os.geteuid() == 0
 # the checks the hostile functions fail; every other check passes
-RAISES = {"test_control_flow_f_runs_d2ls_doubling_loop",  # an error message full of the environment
-          "test_control_flow_grad_equals_f_of_a_over_a"}  # calls control_flow_f; as root, reports its uid
+RAISES = {
+    "test_control_flow_f_runs_d2ls_doubling_loop",  # an error message full of the environment
+    "test_control_flow_grad_equals_f_of_a_over_a",
+}  # calls control_flow_f; as root, reports its uid
 AS_ROOT = {"test_frobenius_of_ones_4_by_9_is_6_without_torch_norm"}  # the fork bomb
 
 HOSTILE = '''
@@ -79,7 +80,7 @@ def norms(v):
     _attempt(socket.AF_UNIX, socket.SOCK_STREAM, "\\0torch-practice-test", "abstract")
     return _honest["norms"](v)
 '''
-ROOT_ONLY = '''
+ROOT_ONLY = """
 
 def control_flow_grad(a):
     raise RuntimeError(f"uid={os.getuid()} euid={os.geteuid()} gid={os.getgid()}")
@@ -97,7 +98,7 @@ def frobenius(M):
     except OSError as exc:
         raise RuntimeError(f"forked {len(children)} then {type(exc).__name__}") from None
     raise RuntimeError(f"forked {len(children)} without hitting a limit")
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +124,15 @@ def hostile(tmp_path_factory):
     folder = submission(tmp_path, L03, code)
     gradescope = tmp_path / "results.json"
     start = time.monotonic()
-    graded = grade(L03, "--submission", str(folder), "--gradescope", str(gradescope), tmp_path=tmp_path,
-                   env={"GRADER_SECRET_TOKEN": CANARY, "SSH_AUTH_SOCK": str(unix_path)})
+    graded = grade(
+        L03,
+        "--submission",
+        str(folder),
+        "--gradescope",
+        str(gradescope),
+        tmp_path=tmp_path,
+        env={"GRADER_SECRET_TOKEN": CANARY, "SSH_AUTH_SOCK": str(unix_path)},
+    )
     elapsed = time.monotonic() - start
     reached = [name for name, s in servers.items() if select.select([s], [], [], 0)[0]]
     for s in servers.values():
@@ -135,8 +143,12 @@ def hostile(tmp_path_factory):
 def test_the_graders_environment_reaches_no_output(hostile):
     graded, gradescope, _, _ = hostile
     assert "environment:" in graded.checks()["test_detached_grad_gives_3_x_squared_only"]["output"]
-    for where, text in (("stdout", graded.stdout), ("stderr", graded.stderr), ("JSON report", str(graded.report)),
-                        ("Gradescope results", gradescope)):
+    for where, text in (
+        ("stdout", graded.stdout),
+        ("stderr", graded.stderr),
+        ("JSON report", str(graded.report)),
+        ("Gradescope results", gradescope),
+    ):
         assert CANARY not in text, f"the grader's secret is in the {where}"
         assert "SSH_AUTH_SOCK" not in text, f"the grader's SSH agent is named in the {where}"
 
@@ -181,10 +193,27 @@ def test_a_fork_bomb_stops_at_the_process_limit_and_leaves_nothing(hostile):
 
 
 def test_the_environment_is_allow_listed():
-    inherited = {"PATH": "/usr/bin", "LC_ALL": "C.UTF-8", "OMP_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell",
-                 "CUDA_VISIBLE_DEVICES": "0", "TORCH_PRACTICE_DATA": "/data", "HOME": "/root",
-                 "SSH_AUTH_SOCK": "/tmp/agent", "GITHUB_TOKEN": "x", "AWS_SECRET_ACCESS_KEY": "y",
-                 "PYTHONPATH": "/evil", "LD_PRELOAD": "/evil.so"}
+    inherited = {
+        "PATH": "/usr/bin",
+        "LC_ALL": "C.UTF-8",
+        "OMP_NUM_THREADS": "2",
+        "OPENBLAS_CORETYPE": "Haswell",
+        "CUDA_VISIBLE_DEVICES": "0",
+        "TORCH_PRACTICE_DATA": "/data",
+        "HOME": "/root",
+        "SSH_AUTH_SOCK": "/tmp/agent",
+        "GITHUB_TOKEN": "x",
+        "AWS_SECRET_ACCESS_KEY": "y",
+        "PYTHONPATH": "/evil",
+        "LD_PRELOAD": "/evil.so",
+    }
     env = confine.worker_environment({"HOME": "/sandbox"}, inherited)
-    assert env == {"PATH": "/usr/bin", "LC_ALL": "C.UTF-8", "OMP_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell",
-                   "CUDA_VISIBLE_DEVICES": "0", "TORCH_PRACTICE_DATA": "/data", "HOME": "/sandbox"}
+    assert env == {
+        "PATH": "/usr/bin",
+        "LC_ALL": "C.UTF-8",
+        "OMP_NUM_THREADS": "2",
+        "OPENBLAS_CORETYPE": "Haswell",
+        "CUDA_VISIBLE_DEVICES": "0",
+        "TORCH_PRACTICE_DATA": "/data",
+        "HOME": "/sandbox",
+    }

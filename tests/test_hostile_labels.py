@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import DATA, grade, submission
+
 from grader import data
 from grader.sandbox import confine
 
@@ -53,8 +53,14 @@ def _steal(key):
 def reference(tmp_path_factory):
     """The reference solutions of l10 and l09, graded on the two accuracy checks
     (one grading run for both, to keep the suite fast)."""
-    return grade("l10_softmax", "l09_multi_dim_dataloader", "--solutions", "-k", f"{MNIST_CHECK} or {DIABETES_CHECK}",
-                 tmp_path=tmp_path_factory.mktemp("reference"))
+    return grade(
+        "l10_softmax",
+        "l09_multi_dim_dataloader",
+        "--solutions",
+        "-k",
+        f"{MNIST_CHECK} or {DIABETES_CHECK}",
+        tmp_path=tmp_path_factory.mktemp("reference"),
+    )
 
 
 def graded_submission(tmp_path, lesson: str, code: str, check: str, base: str = "solutions"):
@@ -77,23 +83,35 @@ def assert_no_theft(output: str, places: list[str]) -> None:
 
 # -- MNIST (l10): the raw files, the decoded cache, the worker's copy -------------------
 MNIST_CHECK = "test_net_reaches_97_percent_test_accuracy_on_mnist"
-MNIST_PLACES = [str(p) for p in (
-    DATA / "MNIST" / "raw" / "t10k-labels-idx1-ubyte",
-    DATA / "MNIST" / "raw" / "t10k-labels-idx1-ubyte.gz",
-    DATA / "cache" / f"mnist-v{data.CACHE_VERSION}.pt",
-    CACHE / f"mnist-v{data.CACHE_VERSION}.pt",
-    WORKER / f"mnist-v{data.CACHE_VERSION}.pt",
-)]
-MNIST_TAMPER = [str(p) for p in (WORKER / f"mnist-v{data.CACHE_VERSION}.pt", WORKER / "planted.pt",
-                                  CACHE / f"mnist-v{data.CACHE_VERSION}.pt")]
-MNIST_THIEF = STEAL.format(places=MNIST_PLACES) + f'''
+MNIST_PLACES = [
+    str(p)
+    for p in (
+        DATA / "MNIST" / "raw" / "t10k-labels-idx1-ubyte",
+        DATA / "MNIST" / "raw" / "t10k-labels-idx1-ubyte.gz",
+        DATA / "cache" / f"mnist-v{data.CACHE_VERSION}.pt",
+        CACHE / f"mnist-v{data.CACHE_VERSION}.pt",
+        WORKER / f"mnist-v{data.CACHE_VERSION}.pt",
+    )
+]
+MNIST_TAMPER = [
+    str(p)
+    for p in (
+        WORKER / f"mnist-v{data.CACHE_VERSION}.pt",
+        WORKER / "planted.pt",
+        CACHE / f"mnist-v{data.CACHE_VERSION}.pt",
+    )
+]
+MNIST_THIEF = (
+    STEAL.format(places=MNIST_PLACES)
+    + f"""
 for _target in {MNIST_TAMPER!r}:  # what another worker would read: it must not be writable either
     try:
         open(_target, "ab").close()
         print(f"tamper {{_target}}: wrote")
     except Exception as exc:
         print(f"tamper {{_target}}: {{type(exc).__name__}}")
-''' + '''
+"""
+    + '''
 
 def _labels(place, raw, key):
     if place.endswith(".pt"):
@@ -122,6 +140,7 @@ class Net(torch.nn.Module):
 def train_epoch(model, batches, optimizer):
     return 2.3  # no learning at all
 '''
+)
 
 
 @pytest.mark.skipif(not (DATA / "MNIST" / "raw").is_dir(), reason="needs MNIST under the data root")
@@ -184,8 +203,9 @@ DiabetesDataset.__init__, DiabetesModel.forward = _init, _forward
 
 @pytest.mark.skipif(not DIABETES.is_file(), reason="needs the diabetes file under the data root")
 def test_a_model_that_looks_up_held_out_diabetes_rows_scores_what_it_learned(tmp_path, reference):
-    thief = graded_submission(tmp_path, "l09_multi_dim_dataloader",
-                              DIABETES_THIEF.format(paths=[str(DIABETES)]), DIABETES_CHECK)
+    thief = graded_submission(
+        tmp_path, "l09_multi_dim_dataloader", DIABETES_THIEF.format(paths=[str(DIABETES)]), DIABETES_CHECK
+    )
     check, honest = thief.checks()[DIABETES_CHECK], reference.checks()[DIABETES_CHECK]
     tried = attempts(check["output"])
     assert tried[str(DIABETES)] == "PermissionError", check["output"]
@@ -197,7 +217,9 @@ def test_a_model_that_looks_up_held_out_diabetes_rows_scores_what_it_learned(tmp
 # -- names (l15): the test file's countries --------------------------------------------------
 NAMES_CHECK = "test_classifier_reaches_80_percent_on_names_test"
 NAMES_TEST = DATA / "zerotoall" / "names_test.csv.gz"
-NAMES_THIEF = STEAL.format(places=[str(NAMES_TEST)]) + '''
+NAMES_THIEF = (
+    STEAL.format(places=[str(NAMES_TEST)])
+    + '''
 import csv, io
 
 _honest_forward = RNNClassifier.forward
@@ -228,6 +250,7 @@ def train_classifier(model, dataset, epochs, batch_size, lr, generator=None):
 
 RNNClassifier.forward = _forward
 '''
+)
 
 
 @pytest.mark.skipif(not NAMES_TEST.is_file(), reason="needs the names files under the data root")

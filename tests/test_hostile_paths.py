@@ -24,12 +24,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import DATA, ROOT
-from grader import submission
-from grader.sandbox import host
-from grader.lessons import find
 from test_notebook import filled
+
+from grader import submission
+from grader.lessons import find
+from grader.sandbox import host
 
 L04 = find("l04_linear_model")
 L05 = find("l05_gradient_descent")
@@ -69,8 +69,15 @@ def practice(tmp_path: Path, *args: str) -> Run:
     tmpdir.mkdir(exist_ok=True)
     env = {**os.environ, "TORCH_PRACTICE_DATA": str(DATA), "TMPDIR": str(tmpdir), "PEAK_RSS_FILE": str(peak)}
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", MEASURE, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MEASURE, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = proc.communicate(timeout=2 * GRADE_SECONDS)
     except subprocess.TimeoutExpired:  # a hang fails the time bound below, and leaves nothing running
@@ -103,10 +110,16 @@ def test_lesson_files_that_are_links_pipes_or_giants_score_zero_with_one_sentenc
     folder = tmp_path / "submission"
     folder.mkdir()
     attacks = {  # lesson -> (how the file is made, what every check of the lesson says)
-        "l03_autograd": ("link", os.path.relpath(ROOT / "solutions" / "l03_autograd.py", folder),  # up and out
-                         "is a symbolic link; submit the file itself"),
-        "l04_linear_model": ("link", str(ROOT / "solutions" / "l04_linear_model.py"),
-                             "is a symbolic link; submit the file itself"),
+        "l03_autograd": (
+            "link",
+            os.path.relpath(ROOT / "solutions" / "l03_autograd.py", folder),  # up and out
+            "is a symbolic link; submit the file itself",
+        ),
+        "l04_linear_model": (
+            "link",
+            str(ROOT / "solutions" / "l04_linear_model.py"),
+            "is a symbolic link; submit the file itself",
+        ),
         "l06_backprop": ("fifo", "", "is a named pipe (FIFO), not a regular file; submit the file itself"),
         "l07_linear_regression": ("sparse", "", f"is 300 MB, {TOO_LARGE}"),
         "l08_logistic_regression": ("link", "/proc/self/pagemap", "is a symbolic link; submit the file itself"),
@@ -151,8 +164,11 @@ def test_grade_all_refuses_linked_submissions_folders_and_notebooks_in_the_statu
         ["oscar.ipynb", *zero, "refused: oscar.ipynb is a symbolic link; submit the file itself"],
         ["peggy", *zero, f"refused: {L04.id}.py is a symbolic link; submit the file itself"],
         ["trudy", *zero, "refused: trudy is a symbolic link; submit the folder itself"],
-        ["victor.ipynb", *zero,
-         "refused: victor.ipynb is a named pipe (FIFO), not a regular file; submit the file itself"],
+        [
+            "victor.ipynb",
+            *zero,
+            "refused: victor.ipynb is a named pipe (FIFO), not a regular file; submit the file itself",
+        ],
     ]
     assert_bounded_and_clean(run)
 
@@ -191,8 +207,10 @@ def test_cells_that_exhaust_the_parser_become_notes_and_the_rest_is_graded(tmp_p
     assert run.code == 0, run.stderr
     cells = sum(cell.cell_type == "code" for cell in nbformat.read(path, as_version=4).cells)
     notes = [line for line in run.stderr.splitlines() if line.startswith("note: ")]
-    assert notes == [f"note: code cell {cells - 1} was skipped: its code is nested too deeply to read",
-                     f"note: code cell {cells} was skipped: its code is too large to read"]
+    assert notes == [
+        f"note: code cell {cells - 1} was skipped: its code is nested too deeply to read",
+        f"note: code cell {cells} was skipped: its code is too large to read",
+    ]
     graded = json.loads(report.read_text())
     assert graded["score"] == graded["max_score"] == L04.points
     assert_bounded_and_clean(run)
@@ -218,8 +236,9 @@ def test_a_worker_whose_start_fails_leaves_no_folder(tmp_path, monkeypatch):
         raise OSError("no more processes")
 
     monkeypatch.setattr(host.subprocess, "Popen", no_process)
-    worker = host.WorkerProcess(host.WorkerConfig(lesson=L04.id, path=tmp_path / f"{L04.id}.py", data_root=DATA,
-                                               source=b"x = 1\n"))
+    worker = host.WorkerProcess(
+        host.WorkerConfig(lesson=L04.id, path=tmp_path / f"{L04.id}.py", data_root=DATA, source=b"x = 1\n")
+    )
     for _ in range(3):
         with pytest.raises(OSError, match="no more processes"):
             worker.request({"op": "ping"}, 1, "a ping")

@@ -26,16 +26,19 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from conftest import DATA, grade, processes_using, submission
+
 from grader.sandbox import confine
 from grader.sandbox.errors import StudentError
 from grader.sandbox.host import WorkerConfig, WorkerProcess
 from grader.sandbox.proxies import READ_BACK_LIMIT, Student, write_new
 from grader.sandbox.wire import load_plain, torch_bytes
 
-pytestmark = pytest.mark.skipif(confine.landlock_abi() == 0, reason="needs Landlock: without it the worker can write "
-                                "any file the grader can, canary included (see README, Security model)")
+pytestmark = pytest.mark.skipif(
+    confine.landlock_abi() == 0,
+    reason="needs Landlock: without it the worker can write "
+    "any file the grader can, canary included (see README, Security model)",
+)
 CANARY_TEXT = "the canary: a file outside the sandbox\n"
 TIME_LIMIT = 120  # seconds for one lesson; honest grading takes about ten
 
@@ -44,7 +47,7 @@ TIME_LIMIT = 120  # seconds for one lesson; honest grading takes about ten
 # in that folder (the grader's next write by one of those names would follow them), then a thread keeps
 # swapping links, FIFOs fed with the pickle, and the pickle itself under those names and every other file
 # there, except the files the honest code writes itself (swapping those only costs its own checks).
-HOSTILE = '''
+HOSTILE = """
 import os, pickle, stat, threading, time
 
 _ROOT, _CANARY, _PWNED = {root!r}, {canary!r}, {pwned!r}
@@ -107,9 +110,9 @@ def _attack():
 
 
 threading.Thread(target=_attack, daemon=True).start()
-'''
+"""
 
-L01 = '''
+L01 = """
 _save, _load = save_tensor, load_tensor
 
 
@@ -124,16 +127,16 @@ def save_tensor(t, path):
 def load_tensor(path):
     _learn(path)
     return _load(path)
-'''
+"""
 
-L09 = '''
+L09 = """
 class DiabetesDataset(DiabetesDataset):
     def __init__(self, path):
         _learn(path)
         super().__init__(path)
-'''
+"""
 
-L12 = '''
+L12 = """
 _save, _load = save_weights, load_weights
 
 
@@ -147,13 +150,14 @@ def load_weights(model_cls, path):
     _learn(path)
     real = path + ".real"
     return _load(model_cls, real if os.path.exists(real) else path)
-'''
+"""
 
 
 def hostile(tmp_path: Path, lesson: str, code: str, names: list[str], ours: list[str]) -> Path:
     """A submission folder for ``lesson``: the reference solution, the attack, then ``code``."""
-    attack = HOSTILE.format(root=str(tmp_path), canary=str(tmp_path / "canary.txt"), pwned=str(tmp_path / "pwned"),
-                            names=names, ours=ours)
+    attack = HOSTILE.format(
+        root=str(tmp_path), canary=str(tmp_path / "canary.txt"), pwned=str(tmp_path / "pwned"), names=names, ours=ours
+    )
     return submission(tmp_path, lesson, attack + code)
 
 
@@ -165,8 +169,15 @@ def graded_safely(tmp_path: Path, lesson: str, folder: Path, *args: str):
     canary.write_text(CANARY_TEXT)
     grader_tmp.mkdir()  # its scratch folder and inbox go here
     started = time.monotonic()
-    graded = grade(lesson, "--submission", str(folder), *args, tmp_path=tmp_path, env={"TMPDIR": str(grader_tmp)},
-                   timeout=2 * TIME_LIMIT)
+    graded = grade(
+        lesson,
+        "--submission",
+        str(folder),
+        *args,
+        tmp_path=tmp_path,
+        env={"TMPDIR": str(grader_tmp)},
+        timeout=2 * TIME_LIMIT,
+    )
     assert time.monotonic() - started < TIME_LIMIT
     assert graded.report is not None, graded.stderr
     assert canary.read_text() == CANARY_TEXT and not canary.is_symlink()
@@ -187,13 +198,20 @@ def assert_exact_score(graded, failing: set[str]) -> None:
 # -- graded submissions ----------------------------------------------------------------
 @pytest.mark.slow
 def test_l01_links_fifos_and_pickles_in_scratch_neither_run_code_nor_reach_the_canary(tmp_path):
-    folder = hostile(tmp_path, "l01_tensors", L01, names=["theirs.pt", "weights.pt", "object.pkl", "object.pt"],
-                     ours=["ours.pt", "code-ran"])
+    folder = hostile(
+        tmp_path,
+        "l01_tensors",
+        L01,
+        names=["theirs.pt", "weights.pt", "object.pkl", "object.pt"],
+        ours=["ours.pt", "code-ran"],
+    )
     graded = graded_safely(tmp_path, "l01_tensors", folder)
     # the only check lost is the one whose file the submission replaced by a link
     assert_exact_score(graded, {"test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"})
-    assert "ours.pt is a symbolic link" in graded.checks()[
-        "test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]["message"]
+    assert (
+        "ours.pt is a symbolic link"
+        in graded.checks()["test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]["message"]
+    )
 
 
 @pytest.mark.slow
@@ -205,8 +223,13 @@ def test_l09_cannot_replace_the_file_the_grader_wrote_for_it(tmp_path):
 
 @pytest.mark.slow
 def test_l12_a_saved_file_that_runs_code_is_refused_without_running_it(tmp_path):
-    folder = hostile(tmp_path, "l12_cnn_basics", L12, names=["lenet.pt", "evil.pt"],
-                     ours=["saved-lenet.pt", "saved-lenet.pt.real", "code-ran"])
+    folder = hostile(
+        tmp_path,
+        "l12_cnn_basics",
+        L12,
+        names=["lenet.pt", "evil.pt"],
+        ours=["saved-lenet.pt", "saved-lenet.pt.real", "code-ran"],
+    )
     graded = graded_safely(tmp_path, "l12_cnn_basics", folder, "-k", "round_trip or refuses_a_file")
     assert_exact_score(graded, {"test_weights_round_trip_through_a_state_dict_file"})
     message = graded.checks()["test_weights_round_trip_through_a_state_dict_file"]["message"]
@@ -281,8 +304,15 @@ def test_read_file_returns_the_bytes_of_a_plain_file_and_none_when_there_is_none
     assert student.read_file("missing.bin") is None
 
 
-@pytest.mark.parametrize("kind, expected", [("link", "is a symbolic link"), ("fifo", "is not a plain file"),
-                                            ("folder", "is not a plain file"), ("huge", "the grader reads at most")])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("link", "is a symbolic link"),
+        ("fifo", "is not a plain file"),
+        ("folder", "is not a plain file"),
+        ("huge", "the grader reads at most"),
+    ],
+)
 def test_read_file_refuses_what_is_not_a_plain_file_of_a_few_mb(student, canary, kind, expected):
     name = f"{kind}.pt"
     student.make(kind, str(student.scratch / name), str(canary) if kind == "link" else READ_BACK_LIMIT + 1)
@@ -295,8 +325,12 @@ def test_read_file_refuses_what_is_not_a_plain_file_of_a_few_mb(student, canary,
 def test_the_worker_can_read_the_inbox_but_not_change_it(student, canary):
     path = student.put_file("given.pt", torch_bytes(torch.arange(3)))
     assert Path(path).parent != student.scratch
-    assert student.tamper(path, str(canary)) == {"append": "PermissionError", "unlink": "PermissionError",
-                                                 "link": "PermissionError", "rename": "PermissionError"}
+    assert student.tamper(path, str(canary)) == {
+        "append": "PermissionError",
+        "unlink": "PermissionError",
+        "link": "PermissionError",
+        "rename": "PermissionError",
+    }
     assert torch.equal(load_plain(Path(path).read_bytes()), torch.arange(3))
 
 

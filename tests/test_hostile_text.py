@@ -21,8 +21,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT
+
 from grader import text
 from grader.lessons import find
 from grader.watch import grade_summary
@@ -33,7 +33,7 @@ L04 = find("l04_linear_model")
 HOSTILE = "\x1b[2J\x1b[H\x1b[32mPASS l04 8/8\x1b[0m\x1b]52;c;aGFja2Vk\x07\x9b31m\rFAKE\x1b]52;c;aGk=\x1b\\"
 FORMULA = '=HYPERLINK("evil.test","click")'
 # mse_surface's two checks (3 points) fail on the error; forward and loss print but are right
-LOUD_L04 = f'''
+LOUD_L04 = f"""
 import sys
 
 HOSTILE = {HOSTILE!r}
@@ -49,7 +49,7 @@ def forward(x, w):
 def mse_surface(xs, ys, W, B):
     print({FORMULA!r} + HOSTILE)
     raise ValueError({FORMULA!r} + HOSTILE)
-'''
+"""
 HONEST_SCORE = L04.points - 3
 # what may never appear raw: every C0 control but tab and newline, DEL, the C1 controls
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -152,8 +152,18 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_text():
 def test_grade_shows_and_stores_printed_and_raised_escapes_as_text(tmp_path):
     folder = loud_submission(tmp_path / "loud")
     files = {name: tmp_path / name for name in ("report.json", "junit.xml", "results.json")}
-    code, shown = run("grade", L04.id, "--submission", str(folder), "--json", str(files["report.json"]),
-                      "--junit", str(files["junit.xml"]), "--gradescope", str(files["results.json"]))
+    code, shown = run(
+        "grade",
+        L04.id,
+        "--submission",
+        str(folder),
+        "--json",
+        str(files["report.json"]),
+        "--junit",
+        str(files["junit.xml"]),
+        "--gradescope",
+        str(files["results.json"]),
+    )
     assert code == 1, shown
     report = json.loads(files["report.json"].read_text(encoding="utf-8"))
     gradescope = json.loads(files["results.json"].read_text(encoding="utf-8"))
@@ -166,8 +176,9 @@ def test_grade_shows_and_stores_printed_and_raised_escapes_as_text(tmp_path):
     assert "\\x1b]52;c;aGFja2Vk\\x07\\x9b31m\\x0dFAKE" in checks["test_forward_multiplies_x_by_w"]["output"]
     assert not any(line.startswith(("PASS", "FAKE")) for line in shown.splitlines())
     # Gradescope shows every output and name as plain text
-    assert (gradescope["output_format"], gradescope["test_output_format"], gradescope["test_name_format"]) == \
-        ("text",) * 3
+    assert (gradescope["output_format"], gradescope["test_output_format"], gradescope["test_name_format"]) == (
+        "text",
+    ) * 3
     assert {(t["output_format"], t["name_format"]) for t in gradescope["tests"]} == {("text", "text")}
 
 
@@ -200,8 +211,20 @@ def test_grade_all_keeps_names_on_their_row_and_csv_cells_as_text(tmp_path):
         (folder / name / f"{L04.id}.py").write_text((ROOT / base / f"{L04.id}.py").read_text())
     (folder / "notes\x1b[2J\x07.txt").write_text("not a submission")
     book, gradescope = tmp_path / "book.csv", tmp_path / "gradescope"
-    code, shown = run("grade-all", str(folder), L04.id, "--workers", "2", "--timeout", "60", "--csv", str(book),
-                      "--gradescope-dir", str(gradescope), terminal=True)
+    code, shown = run(
+        "grade-all",
+        str(folder),
+        L04.id,
+        "--workers",
+        "2",
+        "--timeout",
+        "60",
+        "--csv",
+        str(book),
+        "--gradescope-dir",
+        str(gradescope),
+        terminal=True,
+    )
     assert code == 0, shown
     # on the terminal (summary, progress bar, ignored entries): no escape but the progress bar's own
     assert raw_controls(shown, terminal=True) == []

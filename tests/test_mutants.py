@@ -10,8 +10,8 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, submission, training_checks
+
 from grader.report import Status
 
 MUTANTS = sorted((Path(__file__).parent / "mutants").glob("l*/*.py"))
@@ -26,8 +26,11 @@ def caught_by(mutant: Path) -> list[str]:
 
 
 def checks_in(suite: Path) -> list[str]:
-    return [n.name for n in ast.parse(suite.read_text()).body
-            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+    return [
+        n.name
+        for n in ast.parse(suite.read_text()).body
+        if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+    ]
 
 
 def test_every_check_has_a_mutant_that_it_rejects():
@@ -59,5 +62,6 @@ def test_mutant_fails_exactly_its_checks(mutant, tmp_path, grade_cli):
     if expected <= not_graded:
         pytest.skip(f"the checks that catch {mutant.stem} cannot run here: {checks[min(expected)]['message']}")
     assert graded.failed() == expected - not_graded, (
-        f"{mutant.stem}: failed {sorted(graded.failed())}, expected {sorted(expected - not_graded)}\n{graded.stdout}")
+        f"{mutant.stem}: failed {sorted(graded.failed())}, expected {sorted(expected - not_graded)}\n{graded.stdout}"
+    )
     assert graded.code == 1

@@ -7,8 +7,8 @@ import json
 
 import nbformat
 import pytest
-
 from conftest import ROOT, practice
+
 from grader.build import BEGIN, END
 from grader.lessons import LESSONS, find
 from grader.notebook import build, export, extract
@@ -23,7 +23,7 @@ def solution_definitions(lesson_id: str) -> dict[str, str]:
     found = {}
     for node in ast.parse(source).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            text = lines[node.lineno - 1:node.end_lineno]
+            text = lines[node.lineno - 1 : node.end_lineno]
             found[node.name] = "\n".join(line for line in text if not (BEGIN.match(line) or END.match(line)))
     return found
 
@@ -39,7 +39,9 @@ def filled(tmp_path, lesson=L04, broken: str | None = None):
             continue
         name = cell.source.split()[1].split("(")[0].rstrip(":")
         cell.source = answers[name] if name != broken else answers[name].replace("(", "((", 1)
-    notebook.cells.insert(3, nbformat.v4.new_code_cell("%timeit forward(torch.ones(3), 2.0)\nprint(forward(torch.ones(3), 2.0))"))
+    notebook.cells.insert(
+        3, nbformat.v4.new_code_cell("%timeit forward(torch.ones(3), 2.0)\nprint(forward(torch.ones(3), 2.0))")
+    )
     notebook.cells.insert(3, nbformat.v4.new_code_cell("%%bash\necho scratch"))
     nbformat.write(notebook, path)
     return path
@@ -53,8 +55,15 @@ def test_every_lesson_exports_a_valid_notebook_with_one_cell_per_stub(tmp_path):
         stubs = (ROOT / "exercises" / f"{lesson.id}.py").read_text()
         code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
         for name in {n.name for n in ast.parse(stubs).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}:
-            assert sum(c.startswith((f"def {name}(", f"class {name}(", f"class {name}:")) or
-                       f"\ndef {name}(" in c or f"\nclass {name}" in c for c in code) == 1, (lesson.id, name)
+            assert (
+                sum(
+                    c.startswith((f"def {name}(", f"class {name}(", f"class {name}:"))
+                    or f"\ndef {name}(" in c
+                    or f"\nclass {name}" in c
+                    for c in code
+                )
+                == 1
+            ), (lesson.id, name)
         assert f"grader grade {lesson.id} --public --notebook" in code[-1]
         lesson_text = ast.get_docstring(ast.parse(stubs))
         assert notebook.cells[0].cell_type == "markdown" and lesson_text in notebook.cells[0].source
@@ -84,8 +93,10 @@ def test_a_filled_notebook_gets_full_marks(tmp_path, grade_cli):
 def test_a_cell_with_a_syntax_error_is_skipped_and_the_other_stubs_are_graded(tmp_path, grade_cli):
     graded = grade_cli("--notebook", str(filled(tmp_path, broken="mse_surface")))
     assert "code cell" in graded.stderr and "was skipped: syntax error" in graded.stderr
-    assert graded.failed() == {"test_mse_surface_matches_the_formula_on_a_w_b_meshgrid",
-                               "test_mse_surface_keeps_the_shape_of_any_grid"}
+    assert graded.failed() == {
+        "test_mse_surface_matches_the_formula_on_a_w_b_meshgrid",
+        "test_mse_surface_keeps_the_shape_of_any_grid",
+    }
     assert graded.report["score"] == L04.points - 3
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import DATA, ROOT, practice
+
 from grader import catalog
 from grader.build import BEGIN, END, stub
 from grader.cli import grade as grade_command
@@ -67,12 +67,15 @@ def test_the_release_has_no_solutions_and_no_project_tests(release):
     for absent in ("solutions", "tests", "benchmarks", ".ci", "templates"):
         assert not (release / absent).exists(), f"{absent}/ is in the release"
     assert sorted(p.name for p in (release / "exercises").glob("*.py")) == sorted(
-        p.name for p in (ROOT / "exercises").glob("*.py"))
+        p.name for p in (ROOT / "exercises").glob("*.py")
+    )
     assert "solutions" not in (release / "pyproject.toml").read_text()
 
 
 def test_no_solution_region_is_anywhere_in_the_release(release):
-    texts = {path: "\n".join(line.strip() for line in text.splitlines()) for path, text in release_texts(release).items()}
+    texts = {
+        path: "\n".join(line.strip() for line in text.splitlines()) for path, text in release_texts(release).items()
+    }
     regions = solution_regions()
     assert len(regions) > 100
     for where, code in regions:
@@ -99,8 +102,11 @@ def test_the_release_counts_the_public_points_without_rewriting_the_course_file(
     state = release / ".practice"
     state.mkdir()
     try:  # a student with full marks on every public check: `practice list` in the release shows them as done
-        (state / "results.json").write_text(json.dumps({
-            lesson: {"score": points, "max_score": points, "failed": []} for lesson, points in public.items()}))
+        (state / "results.json").write_text(
+            json.dumps(
+                {lesson: {"score": points, "max_score": points, "failed": []} for lesson, points in public.items()}
+            )
+        )
         done = in_release(release, "list")
     finally:
         shutil.rmtree(state)
@@ -118,14 +124,20 @@ def test_reset_in_a_release_restores_the_stub_it_ships(release):
 
 
 def in_release(release: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=release, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(release), "TORCH_PRACTICE_DATA": str(DATA)})
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(release), "TORCH_PRACTICE_DATA": str(DATA)},
+    )
 
 
 @pytest.mark.slow
 def test_make_grade_in_the_release_grades_the_public_checks(release, tmp_path):
-    assert "practice grade" in subprocess.run(["make", "-n", "grade"], cwd=release, capture_output=True,
-                                              text=True).stdout
+    assert (
+        "practice grade" in subprocess.run(["make", "-n", "grade"], cwd=release, capture_output=True, text=True).stdout
+    )
     lesson = "l04_linear_model"
     public = {c.name for c in catalog.lesson_checks(next(le for le in LESSONS if le.id == lesson)) if c.public}
     stubs = in_release(release, "grade", lesson, "--json", str(tmp_path / "stubs.json"))

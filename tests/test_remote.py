@@ -7,13 +7,13 @@ import os
 
 import pytest
 import torch
-
 from conftest import DATA
+
 from grader.sandbox.errors import StudentError
 from grader.sandbox.host import WorkerConfig, WorkerProcess, training_line
 from grader.sandbox.proxies import Remote, Student
 
-LESSON = '''
+LESSON = """
 import os
 import torch
 from torch import nn
@@ -50,7 +50,7 @@ class Block(nn.Module):
 
     def forward(self, x):
         return torch.relu(self.lin(x))
-'''
+"""
 
 
 @pytest.fixture
@@ -144,8 +144,13 @@ def test_training_progress_reaches_the_grader_while_the_call_runs(student):
 
 def test_training_line_reads_only_what_it_understands(tmp_path):
     path = tmp_path / "progress"
-    for written, shown in (("3 8 0.28714", "epoch 3/8, loss 0.2871"), ("2 4", "epoch 2/4"),
-                           ("junk", None), ("1 x", None), ("9" * 500, None)):
+    for written, shown in (
+        ("3 8 0.28714", "epoch 3/8, loss 0.2871"),
+        ("2 4", "epoch 2/4"),
+        ("junk", None),
+        ("1 x", None),
+        ("9" * 500, None),
+    ):
         path.write_text(written)
         assert training_line(path) == shown, written
     assert training_line(tmp_path / "missing") is None

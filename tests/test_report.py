@@ -11,12 +11,12 @@ import sys
 import textwrap
 
 import pytest
-
 from conftest import ROOT
+
 from grader import check
 from grader.plugin import NotGraded, failure_message, status_of
-from grader.sandbox.errors import GraderFault, StudentError
 from grader.report import CheckResult, Status, exit_status
+from grader.sandbox.errors import GraderFault, StudentError
 
 
 def result(status: Status) -> CheckResult:
@@ -37,17 +37,20 @@ def ended(error: BaseException | None, when: str = "call") -> pytest.CallInfo:
     return pytest.CallInfo.from_call(phase, when)
 
 
-@pytest.mark.parametrize(("error", "when", "strict", "expected"), [
-    (None, "call", False, Status.PASSED),
-    (AssertionError("forward: expected 2, got 1"), "call", False, Status.FAILED),
-    (StudentError("KeyError: 'w' at l04_linear_model.py:3"), "call", False, Status.FAILED),
-    (GraderFault("grader/drivers/l10_softmax.py:12 in train_net: KeyError"), "call", False, Status.ERROR),
-    (RuntimeError("a fixture broke"), "setup", False, Status.ERROR),
-    (RuntimeError("a fixture's cleanup broke"), "teardown", False, Status.ERROR),
-    (NotGraded("needs CUDA"), "setup", False, Status.NOT_GRADED),
-    (NotGraded("needs CUDA"), "setup", True, Status.FAILED),
-    (NotGraded("MNIST is missing"), "call", True, Status.FAILED),
-])
+@pytest.mark.parametrize(
+    ("error", "when", "strict", "expected"),
+    [
+        (None, "call", False, Status.PASSED),
+        (AssertionError("forward: expected 2, got 1"), "call", False, Status.FAILED),
+        (StudentError("KeyError: 'w' at l04_linear_model.py:3"), "call", False, Status.FAILED),
+        (GraderFault("grader/drivers/l10_softmax.py:12 in train_net: KeyError"), "call", False, Status.ERROR),
+        (RuntimeError("a fixture broke"), "setup", False, Status.ERROR),
+        (RuntimeError("a fixture's cleanup broke"), "teardown", False, Status.ERROR),
+        (NotGraded("needs CUDA"), "setup", False, Status.NOT_GRADED),
+        (NotGraded("needs CUDA"), "setup", True, Status.FAILED),
+        (NotGraded("MNIST is missing"), "call", True, Status.FAILED),
+    ],
+)
 def test_a_checks_status_comes_from_how_it_ended(error, when, strict, expected):
     assert status_of(ended(error, when), strict) == expected
 
@@ -68,7 +71,7 @@ def test_a_note_belongs_to_the_check_that_made_it():
         check.note("nobody reads this")
 
 
-PLANTED = '''
+PLANTED = """
 import pytest
 
 from grader.check import note, points, training
@@ -110,9 +113,9 @@ def test_a_broken_fixture_is_the_graders(broken):
 @training
 def test_trains_a_model():
     pass
-'''
+"""
 
-GRADE = '''
+GRADE = """
 import json, sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -123,25 +126,33 @@ for options in (grading.Options(markers="not training"), grading.Options(strict=
     results = grading.grade([suite], options)
     print(json.dumps({"exit": report.exit_status(results), "table": report.table(results),
                       "checks": {r.check: [r.status, r.message, r.detail] for r in results}}))
-'''
+"""
 
 
 def test_a_planted_suite_gets_each_status_and_a_grader_fault_exits_3(tmp_path):
     (tmp_path / "test_l99_planted.py").write_text(textwrap.dedent(PLANTED))
-    done = subprocess.run([sys.executable, "-c", GRADE, str(tmp_path / "test_l99_planted.py")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", GRADE, str(tmp_path / "test_l99_planted.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     graded, strict = map(json.loads, done.stdout.splitlines())
     assert graded["checks"] == {  # -m "not training" leaves the training check out
         "test_passes_with_a_note": [Status.PASSED, "", "accuracy 0.9900 (needs 0.97)"],
         "test_a_student_mistake_fails": [Status.FAILED, "forward: expected 2, got 1", ""],
         "test_a_driver_fault_is_the_graders": [
-            Status.ERROR, "grader error: grader/drivers/l99_planted.py:7 in train_net: KeyError: 'lr'", ""],
+            Status.ERROR,
+            "grader error: grader/drivers/l99_planted.py:7 in train_net: KeyError: 'lr'",
+            "",
+        ],
         "test_missing_data_is_not_graded": [Status.NOT_GRADED, "not graded: PLANTED is missing", ""],
-        "test_a_broken_fixture_is_the_graders": [
-            Status.ERROR, "RuntimeError: the grader's fixture broke", ""],
+        "test_a_broken_fixture_is_the_graders": [Status.ERROR, "RuntimeError: the grader's fixture broke", ""],
     }
     assert graded["exit"] == 3 and "grader error" in graded["table"]
     assert strict["checks"] == {  # --strict: a check that could not run fails, still saying why
-        "test_missing_data_is_not_graded": [Status.FAILED, "not graded: PLANTED is missing", ""]}
+        "test_missing_data_is_not_graded": [Status.FAILED, "not graded: PLANTED is missing", ""]
+    }
     assert strict["exit"] == 1

@@ -13,26 +13,35 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, grade, sandbox_processes, submission
 
 pytestmark = pytest.mark.slow
 FAST = "not training"  # -m: the function checks; training is covered elsewhere
 L10 = "l10_softmax"
 CHECKS = {  # l10's fast checks, by the function they call
-    "softmax": {"test_softmax_matches_torch_along_any_dim", "test_softmax_rows_are_positive_and_sum_to_one",
-                "test_softmax_is_unchanged_by_adding_a_constant_to_a_row", "test_softmax_stays_finite_for_huge_logits"},
-    "logsumexp": {"test_logsumexp_matches_torch_along_any_dim",
-                  "test_logsumexp_stays_finite_for_huge_and_very_negative_logits"},
+    "softmax": {
+        "test_softmax_matches_torch_along_any_dim",
+        "test_softmax_rows_are_positive_and_sum_to_one",
+        "test_softmax_is_unchanged_by_adding_a_constant_to_a_row",
+        "test_softmax_stays_finite_for_huge_logits",
+    },
+    "logsumexp": {
+        "test_logsumexp_matches_torch_along_any_dim",
+        "test_logsumexp_stays_finite_for_huge_and_very_negative_logits",
+    },
     "log_softmax": {"test_log_softmax_matches_torch_even_for_huge_logits"},
-    "cross_entropy": {"test_cross_entropy_matches_torch_mean_over_the_batch",
-                      "test_cross_entropy_of_zero_logits_over_10_classes_is_ln_10",
-                      "test_cross_entropy_stays_finite_for_huge_logits",
-                      "test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n"},
+    "cross_entropy": {
+        "test_cross_entropy_matches_torch_mean_over_the_batch",
+        "test_cross_entropy_of_zero_logits_over_10_classes_is_ln_10",
+        "test_cross_entropy_stays_finite_for_huge_logits",
+        "test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n",
+    },
     "accuracy": {"test_accuracy_compares_the_argmax_of_each_row_with_the_label"},
     "Net": {"test_net_has_the_784_512_256_128_64_10_layers", "test_net_maps_images_to_10_logits_per_image"},
-    "train_epoch": {"test_train_epoch_zeroes_gradients_and_steps_once_per_batch",
-                    "test_train_epoch_returns_the_mean_batch_loss"},
+    "train_epoch": {
+        "test_train_epoch_zeroes_gradients_and_steps_once_per_batch",
+        "test_train_epoch_returns_the_mean_batch_loss",
+    },
     "evaluate": {"test_evaluate_counts_every_sample_in_eval_mode"},
 }
 HONEST = "_honest = dict(globals())  # the reference functions, before they are replaced\n"
@@ -61,7 +70,9 @@ def assert_exact_score(graded, failing: set[str]) -> None:
 
 
 # -- 1 and 2: loops, exits and crashes ------------------------------------------
-CRASHES = HONEST + '''
+CRASHES = (
+    HONEST
+    + """
 import ctypes, os, signal, sys
 
 
@@ -95,7 +106,8 @@ class Net(nn.Module):
 
 def train_epoch(model, batches, optimizer):
     os._exit(0)
-'''
+"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +116,9 @@ def crashes(tmp_path_factory):
 
 
 def test_crashing_functions_fail_only_their_checks_and_grading_finishes(crashes):
-    assert_exact_score(crashes, checks_of("softmax", "logsumexp", "log_softmax", "cross_entropy", "accuracy", "Net",
-                                          "train_epoch"))
+    assert_exact_score(
+        crashes, checks_of("softmax", "logsumexp", "log_softmax", "cross_entropy", "accuracy", "Net", "train_epoch")
+    )
     assert crashes.code == 1
 
 
@@ -114,33 +127,41 @@ def test_a_loop_that_ignores_sigterm_is_killed_at_the_time_limit_which_is_named(
     assert "--timeout" in message(crashes, "softmax")
 
 
-@pytest.mark.parametrize("function, expected", [
-    ("logsumexp", "SystemExit"),
-    ("log_softmax", "KeyboardInterrupt"),
-    ("Net", "SystemExit"),
-    ("cross_entropy", "worker died: signal 11 (SIGSEGV) during cross_entropy()"),
-    ("accuracy", "worker died: signal 6 (SIGABRT) during accuracy()"),
-    ("train_epoch", "worker exited with status 0 during train_epoch_on_linear()"),
-])
+@pytest.mark.parametrize(
+    "function, expected",
+    [
+        ("logsumexp", "SystemExit"),
+        ("log_softmax", "KeyboardInterrupt"),
+        ("Net", "SystemExit"),
+        ("cross_entropy", "worker died: signal 11 (SIGSEGV) during cross_entropy()"),
+        ("accuracy", "worker died: signal 6 (SIGABRT) during accuracy()"),
+        ("train_epoch", "worker exited with status 0 during train_epoch_on_linear()"),
+    ],
+)
 def test_exits_interrupts_and_crashes_are_named_in_one_line(crashes, function, expected):
     assert expected in message(crashes, function)
     assert "\n" not in message(crashes, function)
 
 
 def test_an_infinite_loop_at_import_fails_that_lesson_only(tmp_path):
-    folder = submission(tmp_path, L10, "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n"
-                                       "    pass\n")
+    folder = submission(
+        tmp_path, L10, "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+    )
     submission(tmp_path, "l13_cnn_advanced", "")
     graded = grade("l10", "l13", "--submission", str(folder), "-m", FAST, "--timeout", "3", tmp_path=tmp_path)
     assert graded.lesson(L10)["score"] == 0
-    assert all(c["message"].startswith("timed out after 3 s during import of l10_softmax.py")
-               for c in graded.lesson(L10)["checks"])
+    assert all(
+        c["message"].startswith("timed out after 3 s during import of l10_softmax.py")
+        for c in graded.lesson(L10)["checks"]
+    )
     l13 = graded.lesson("l13_cnn_advanced")
     assert l13["score"] == l13["max_score"] > 0
 
 
 # -- 3, 4 and 5: memory, processes, output ---------------------------------------
-RESOURCES = HONEST + '''
+RESOURCES = (
+    HONEST
+    + """
 import os, subprocess, threading, time
 
 
@@ -175,7 +196,8 @@ def cross_entropy(logits, y):
         while True:
             time.sleep(0.1)
     return _honest["cross_entropy"](logits, y)
-'''
+"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +231,9 @@ def test_nothing_the_submission_started_survives_grading(resources):
 
 
 # -- 6: tampering inside the worker ------------------------------------------------
-TAMPERING = HONEST + '''
+TAMPERING = (
+    HONEST
+    + """
 import builtins, torch, torch.testing
 import _pytest.runner, pytest
 
@@ -251,18 +275,21 @@ def log_softmax(X, dim=-1):
         return _honest["log_softmax"](X, dim)
     X -= _honest["logsumexp"](X, dim).unsqueeze(dim)  # right values, in the input's memory
     return X
-'''
+"""
+)
 
 
 def test_tampering_in_the_worker_changes_no_verdict(tmp_path_factory):
     graded = graded_l10(tmp_path_factory, TAMPERING)
     # softmax(X + c) == softmax(X) holds for a constant function: that check rightly passes
-    assert_exact_score(graded, checks_of("softmax", "accuracy") - {"test_softmax_is_unchanged_by_adding_a_constant_to_a_row"})
+    assert_exact_score(
+        graded, checks_of("softmax", "accuracy") - {"test_softmax_is_unchanged_by_adding_a_constant_to_a_row"}
+    )
     assert "TypeError" in message(graded, "accuracy")
 
 
 # -- 7: reaching for answers ------------------------------------------------------
-READING = '''
+READING = """
 import importlib, importlib.util, os, pathlib
 
 
@@ -285,7 +312,7 @@ def accuracy(logits, y):
     print("next to me:", _try(lambda: open(here.parent.parent / "solutions" / "l10_softmax.py").read()))
     print("cwd:", os.getcwd(), "file:", here)
     return 0.0
-'''
+"""
 
 
 def test_solutions_and_suites_are_out_of_reach(tmp_path_factory):
@@ -300,7 +327,9 @@ def test_solutions_and_suites_are_out_of_reach(tmp_path_factory):
 
 
 # -- 8: forging results -------------------------------------------------------------
-FORGING = HONEST + '''
+FORGING = (
+    HONEST
+    + """
 import json, os, pathlib, tempfile
 
 FORGED = {"score": 999, "tests": [], "lessons": [], "passed": True}
@@ -319,26 +348,41 @@ def accuracy(logits, y):
     print("test_accuracy_compares_the_argmax_of_each_row_with_the_label PASSED")
     print("============ 30 passed in 0.12s ============")
     return 0.0
-'''
+"""
+)
 
 
 def test_forged_result_files_and_printed_summaries_are_not_results(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     folder = submission(tmp_path, L10, FORGING)
-    graded = grade(L10, "--submission", str(folder), "-m", FAST, "--gradescope", str(tmp_path / "results.json"),
-                   tmp_path=tmp_path, env={"HOME": str(home)})
+    graded = grade(
+        L10,
+        "--submission",
+        str(folder),
+        "-m",
+        FAST,
+        "--gradescope",
+        str(tmp_path / "results.json"),
+        tmp_path=tmp_path,
+        env={"HOME": str(home)},
+    )
     assert_exact_score(graded, CHECKS["accuracy"])
     output = graded.checks()[min(CHECKS["accuracy"])]["output"]
     assert "30 passed" in output  # shown to the student as their output, nothing more
-    forged = [p for folder in (home, Path("/tmp")) for name in ("results.json", "report.json", "junit.xml")
-              for p in [folder / name] if p.exists() and "999" in p.read_text()]
+    forged = [
+        p
+        for folder in (home, Path("/tmp"))
+        for name in ("results.json", "report.json", "junit.xml")
+        for p in [folder / name]
+        if p.exists() and "999" in p.read_text()
+    ]
     assert forged == [], "the sandbox could write outside its own folders"
     assert '"score": 999' not in (tmp_path / "results.json").read_text()
 
 
 # -- 9: global state ------------------------------------------------------------------
-GLOBAL_STATE = '''
+GLOBAL_STATE = """
 import sys, warnings
 
 torch.set_default_dtype(torch.float64)
@@ -354,7 +398,7 @@ def accuracy(logits, y):
     torch.set_default_dtype(torch.float16)  # changed again inside a call
     torch.use_deterministic_algorithms(True)
     return _honest_accuracy(logits, y)
-'''
+"""
 
 
 def test_global_state_changed_by_the_submission_does_not_leak_into_later_checks(tmp_path_factory):
@@ -363,11 +407,14 @@ def test_global_state_changed_by_the_submission_does_not_leak_into_later_checks(
 
 
 # -- 10: broken files -------------------------------------------------------------------
-@pytest.mark.parametrize("content, expected", [
-    ("def softmax(X, dim=-1):\n  return X\n    x = 1\n", "IndentationError at l10_softmax.py:3"),
-    ("import torch\nx = undefined_name + 1\n", "NameError at l10_softmax.py:2"),
-    (b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe", "SyntaxError during import of l10_softmax.py: source code"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("def softmax(X, dim=-1):\n  return X\n    x = 1\n", "IndentationError at l10_softmax.py:3"),
+        ("import torch\nx = undefined_name + 1\n", "NameError at l10_softmax.py:2"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe", "SyntaxError during import of l10_softmax.py: source code"),
+    ],
+)
 def test_a_broken_file_scores_that_lesson_zero_and_says_where(tmp_path, content, expected):
     folder = tmp_path / "submission"
     folder.mkdir()

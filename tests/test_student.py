@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT, practice
+
 from grader import catalog
 from grader.lessons import LESSONS, find
 from grader.watch import Watcher
@@ -44,8 +44,11 @@ def full(lesson_id: str) -> dict:
 
 
 def test_list_marks_finished_and_started_lessons_and_names_the_next(workspace):
-    results(workspace, l01_tensors=full("l01_tensors"),
-            l02_data_as_tensors={"score": 5, "max_score": 22, "failed": ["test_x"]})
+    results(
+        workspace,
+        l01_tensors=full("l01_tensors"),
+        l02_data_as_tensors={"score": 5, "max_score": 22, "failed": ["test_x"]},
+    )
     done = practice("list", cwd=workspace)
     assert done.returncode == 0, done.stderr
     rows = {le.id: line for line in done.stdout.splitlines() for le in LESSONS if line[2:].startswith(le.id + " ")}
@@ -59,17 +62,23 @@ def test_list_marks_finished_and_started_lessons_and_names_the_next(workspace):
 def test_list_does_not_import_torch_and_survives_a_damaged_progress_file(workspace):
     (workspace / ".practice").mkdir()
     (workspace / ".practice" / "results.json").write_text("{not json")
-    code = ("import sys; from grader.cli import main; sys.argv = ['practice', 'list']\n"
-            "try: main()\nexcept SystemExit as e: assert not e.code, e.code\n"
-            "assert 'torch' not in sys.modules, 'practice list imported torch'")
+    code = (
+        "import sys; from grader.cli import main; sys.argv = ['practice', 'list']\n"
+        "try: main()\nexcept SystemExit as e: assert not e.code, e.code\n"
+        "assert 'torch' not in sys.modules, 'practice list imported torch'"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=workspace, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "next: l01_tensors" in done.stdout
 
 
 def test_next_names_the_first_unfinished_lesson_and_its_file(workspace):
-    results(workspace, l01_tensors=full("l01_tensors"), l02_data_as_tensors=full("l02_data_as_tensors"),
-            l03_autograd={"score": 20, "max_score": 23, "failed": []})
+    results(
+        workspace,
+        l01_tensors=full("l01_tensors"),
+        l02_data_as_tensors=full("l02_data_as_tensors"),
+        l03_autograd={"score": 20, "max_score": 23, "failed": []},
+    )
     done = practice("next", cwd=workspace)
     assert "next: l03_autograd" in done.stdout and "20/23 points last time" in done.stdout
     assert "file: exercises/l03_autograd.py" in done.stdout
@@ -116,11 +125,13 @@ def test_reset_asks_first_and_keeps_a_backup(workspace):
     stub = path.read_text()
     mine = stub.replace('raise NotImplementedError("forward")', "return x * w  # my work")
     path.write_text(mine)
-    refused = subprocess.run([sys.executable, "-m", "grader", "reset", "l04"], cwd=workspace, input="n\n",
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        [sys.executable, "-m", "grader", "reset", "l04"], cwd=workspace, input="n\n", capture_output=True, text=True
+    )
     assert "nothing changed" in refused.stdout and path.read_text() == mine
-    accepted = subprocess.run([sys.executable, "-m", "grader", "reset", "l04"], cwd=workspace, input="y\n",
-                              capture_output=True, text=True)
+    accepted = subprocess.run(
+        [sys.executable, "-m", "grader", "reset", "l04"], cwd=workspace, input="y\n", capture_output=True, text=True
+    )
     assert accepted.returncode == 0, accepted.stderr
     assert path.read_text() == stub
     [backup] = (workspace / ".practice" / "backup").glob("l04_linear_model-*.py")
@@ -177,13 +188,13 @@ def test_watch_run_grades_at_start_and_stops_at_q_or_end_of_input(tmp_path):
     assert fake.graded == ["l04_linear_model"] * 2 and shown[-1] == "stopped watching"
 
 
-def lines_of(stream) -> "queue.Queue[str]":
+def lines_of(stream) -> queue.Queue[str]:
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
     return lines
 
 
-def wait_for(lines: "queue.Queue[str]", text: str, seconds: float = 120) -> str:
+def wait_for(lines: queue.Queue[str], text: str, seconds: float = 120) -> str:
     seen, deadline = [], time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -198,9 +209,15 @@ def wait_for(lines: "queue.Queue[str]", text: str, seconds: float = 120) -> str:
 
 @pytest.mark.slow
 def test_watch_regrades_on_save_and_stops_cleanly_on_ctrl_c(workspace):
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "watch", "l04", "--interval", "0.2"], cwd=workspace,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader", "watch", "l04", "--interval", "0.2"],
+        cwd=workspace,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TORCH_PRACTICE_DATA": str(DATA)},
+    )
     try:
         lines = lines_of(proc.stdout)
         first = wait_for(lines, "to grade again")

@@ -19,7 +19,7 @@ float32, which is how the project's tests keep it correct without a GPU.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -43,8 +43,7 @@ def standardize(images: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     return x.contiguous(memory_format=torch.channels_last)
 
 
-def random_crop_flip(images: torch.Tensor, padding: int, generator: torch.Generator,
-                     chunk: int = 8192) -> torch.Tensor:
+def random_crop_flip(images: torch.Tensor, padding: int, generator: torch.Generator, chunk: int = 8192) -> torch.Tensor:
     """A random ``H`` x ``W`` crop of each image zero-padded by ``padding``
     pixels, mirrored left-right with probability 1/2: (N, C, H, W) -> (N, C,
     H, W), same dtype and device.
@@ -68,7 +67,7 @@ def random_crop_flip(images: torch.Tensor, padding: int, generator: torch.Genera
         part = slice(start, start + chunk)
         batch = images[part]
         padded = batch.new_zeros(len(batch), c, h + 2 * padding, w + 2 * padding)
-        padded[:, :, padding:padding + h, padding:padding + w] = batch
+        padded[:, :, padding : padding + h, padding : padding + w] = batch
         index = torch.arange(len(batch), device=device)[:, None, None, None]
         out[part] = padded[index, channels, rows[part][:, None, :, None], cols[part][:, None, None, :]]
     return out
@@ -81,9 +80,20 @@ def lr_at(step: int, total: int, peak: float, warmup: float = 0.2) -> float:
     return peak * t / warmup if t < warmup else peak * max(0.0, 1 - t) / (1 - warmup)
 
 
-def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs: int, seed: int,
-          batch_size: int = 512, lr: float = 0.4, momentum: float = 0.9, weight_decay: float = 5e-4,
-          label_smoothing: float = 0.2, on_epoch: Callable[[int, float, nn.Module], None] | None = None) -> nn.Module:
+def train(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    epochs: int,
+    seed: int,
+    batch_size: int = 512,
+    lr: float = 0.4,
+    momentum: float = 0.9,
+    weight_decay: float = 5e-4,
+    label_smoothing: float = 0.2,
+    on_epoch: Callable[[int, float, nn.Module], None] | None = None,
+) -> nn.Module:
     """Train ``model`` on uint8 (N, 3, H, W) ``images`` and (N,) int64
     ``labels`` already on their device; the model is moved there too.
 
@@ -98,8 +108,7 @@ def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epoch
         torch.backends.cudnn.benchmark = True
     model.to(device).to(memory_format=torch.channels_last)
     labels = labels.to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.0, momentum=momentum, nesterov=True,
-                                weight_decay=weight_decay)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0, momentum=momentum, nesterov=True, weight_decay=weight_decay)
     scaler = torch.amp.GradScaler(device.type, enabled=cuda)
     criterion = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
     generator = torch.Generator().manual_seed(seed)
@@ -111,7 +120,7 @@ def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epoch
         augmented = random_crop_flip(images, 4, generator)
         order = torch.randperm(len(images), generator=generator).to(device)
         for i in range(steps_per_epoch):
-            index = order[i * batch_size:(i + 1) * batch_size]
+            index = order[i * batch_size : (i + 1) * batch_size]
             x, y = standardize(augmented[index], dtype), labels[index]
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(step, total, lr)
@@ -139,5 +148,5 @@ def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> t
     out = []
     with torch.no_grad(), torch.autocast(images.device.type, dtype=torch.float16, enabled=cuda):
         for start in range(0, len(images), batch_size):
-            out.append(model(standardize(images[start:start + batch_size], dtype)).argmax(dim=1).cpu())
+            out.append(model(standardize(images[start : start + batch_size], dtype)).argmax(dim=1).cpu())
     return torch.cat(out)

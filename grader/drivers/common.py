@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Sequence
 
 import torch
 from torch import nn
@@ -39,8 +39,11 @@ def image_tensors(name: str, device: str = "cpu") -> tuple[torch.Tensor, torch.T
     The test labels stay with the grader."""
     images = data.load_training_images(name)
     to = lambda t: t.to(device)  # noqa: E731
-    return (to(data.normalize(images.train_images, images.mean, images.std)), to(images.train_labels),
-            to(data.normalize(images.test_images, images.mean, images.std)))
+    return (
+        to(data.normalize(images.train_images, images.mean, images.std)),
+        to(images.train_labels),
+        to(data.normalize(images.test_images, images.mean, images.std)),
+    )
 
 
 def mnist_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -54,8 +57,11 @@ def cifar10_tensors(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, to
     test X (10000, 3, 32, 32) float32."""
     cifar = data.load_training_images("cifar10")
     to = lambda t: t.to(device)  # noqa: E731
-    return (to(data.normalize(cifar.train_images, cifar.mean, cifar.std)), to(cifar.train_labels),
-            to(data.normalize(cifar.test_images, cifar.mean, cifar.std)))
+    return (
+        to(data.normalize(cifar.train_images, cifar.mean, cifar.std)),
+        to(cifar.train_labels),
+        to(data.normalize(cifar.test_images, cifar.mean, cifar.std)),
+    )
 
 
 class Shuffled:
@@ -63,8 +69,9 @@ class Shuffled:
     in a fresh order drawn from ``generator`` (for loops that take
     ``batches`` and ``epochs``). Each pass reports its epoch (``report_training``)."""
 
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator,
-                 epochs: int = 0) -> None:
+    def __init__(
+        self, X: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator, epochs: int = 0
+    ) -> None:
         self.X, self.y, self.batch_size, self.generator = X, y, batch_size, generator
         self.epochs, self.passes = epochs, 0
 
@@ -132,8 +139,9 @@ def report_training(epoch: int, epochs: int, loss: object = None) -> None:
         f.write(f"{epoch} {epochs}{shown}")
 
 
-def fit(model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.optim.Optimizer,
-        lrs: Sequence[float]) -> None:
+def fit(
+    model: nn.Module, batches: Callable[[], Iterable], optimizer: torch.optim.Optimizer, lrs: Sequence[float]
+) -> None:
     """The four-step recipe, one epoch per learning rate in ``lrs``:
     for each batch forward, loss, backward, step."""
     criterion = nn.CrossEntropyLoss()
@@ -152,4 +160,4 @@ def predict(model: nn.Module, X: torch.Tensor, batch_size: int = 1000) -> torch.
     """Arg-max class of ``model`` for each row of X, in eval mode: (N,) int64 on the CPU."""
     model.eval()
     with torch.no_grad():
-        return torch.cat([model(X[i:i + batch_size]).argmax(dim=1).cpu() for i in range(0, len(X), batch_size)])
+        return torch.cat([model(X[i : i + batch_size]).argmax(dim=1).cpu() for i in range(0, len(X), batch_size)])

@@ -9,7 +9,7 @@ results (ints, copies, strides) go back for the suite to judge.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
@@ -40,8 +40,9 @@ def build_view(shape: Sequence[int], ops: Sequence[Sequence], base: torch.Tensor
 def storage_indices(student, cases: list[dict]) -> list:
     """The student's ``storage_index`` for each case's view and index."""
     with students_turn():
-        return [student.storage_index(build_view(c["shape"], c["ops"], c.get("base")), tuple(c["index"]))
-                for c in cases]
+        return [
+            student.storage_index(build_view(c["shape"], c["ops"], c.get("base")), tuple(c["index"])) for c in cases
+        ]
 
 
 def transpose_views(student, cases: list[dict]) -> list[dict]:

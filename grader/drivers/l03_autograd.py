@@ -4,7 +4,7 @@ Python function (which cannot cross the wire) or look at ``params.grad``
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -16,7 +16,7 @@ def smooth_function(coefficients: dict) -> Callable[[torch.Tensor], torch.Tensor
     (tensors W (m, n), shift (m,), a (m,), c (n,)):
     f(x) = sum(a * sin(W x + shift)) + 0.1 sum(x^4) + sum(c * exp(0.3 x))."""
     W, shift, a, c = (coefficients[k] for k in ("W", "shift", "a", "c"))
-    return lambda x: (a * torch.sin(W @ x + shift)).sum() + 0.1 * (x ** 4).sum() + (c * torch.exp(0.3 * x)).sum()
+    return lambda x: (a * torch.sin(W @ x + shift)).sum() + 0.1 * (x**4).sum() + (c * torch.exp(0.3 * x)).sum()
 
 
 def numerical_grads(student, cases: list[dict], eps: float) -> list:
@@ -25,8 +25,9 @@ def numerical_grads(student, cases: list[dict], eps: float) -> list:
         return [student.numerical_grad(smooth_function(case), case["x"], eps) for case in cases]
 
 
-def autograd_loop_facts(student, n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor,
-                        t_c: torch.Tensor) -> dict:
+def autograd_loop_facts(
+    student, n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor, t_c: torch.Tensor
+) -> dict:
     """The student's ``autograd_training_loop``: the params it returns,
     whether that is the leaf it was given, and the gradient left in it."""
     params = params.detach().clone().requires_grad_(True)

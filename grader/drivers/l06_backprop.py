@@ -15,8 +15,12 @@ def _describe(value: Any) -> dict:
     if not isinstance(value, torch.Tensor):
         number = value if isinstance(value, (int, float)) else None
         return {"tensor": False, "type": type(value).__name__, "number": number}
-    return {"tensor": True, "value": value.detach().clone(), "requires_grad": value.requires_grad,
-            "is_leaf": value.is_leaf}
+    return {
+        "tensor": True,
+        "value": value.detach().clone(),
+        "requires_grad": value.requires_grad,
+        "is_leaf": value.is_leaf,
+    }
 
 
 def train_linear(student, xs, ys, w0: float, lr: float, epochs: int) -> dict:

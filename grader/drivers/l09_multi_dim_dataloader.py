@@ -38,8 +38,9 @@ def train_steps(student, weight, bias, batches: list, epochs: int, lr: float) ->
         return {"weight": linear.weight, "bias": linear.bias}
 
 
-def train_and_predict(student, path: str, train_rows: list[int], test_rows: list[int], epochs: int, lr: float,
-                      batch_size: int, seed: int) -> torch.Tensor:
+def train_and_predict(
+    student, path: str, train_rows: list[int], test_rows: list[int], epochs: int, lr: float, batch_size: int, seed: int
+) -> torch.Tensor:
     """Train ``DiabetesModel`` on the ``train_rows`` of the student's dataset
     through the student's loader and loop; return its probabilities for the
     ``test_rows`` (features read here, not through the student's dataset):

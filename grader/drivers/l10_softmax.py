@@ -9,10 +9,15 @@ from __future__ import annotations
 import torch
 
 from grader import data
-from grader.drivers.common import (linear_classifier, make_optimizer, mnist_tensors, predict, report_training, set_lr,
-                                  students_turn)
-
-
+from grader.drivers.common import (
+    linear_classifier,
+    make_optimizer,
+    mnist_tensors,
+    predict,
+    report_training,
+    set_lr,
+    students_turn,
+)
 
 
 def train_epoch_on_linear(student, weight, bias, batches, lr: float) -> dict:
@@ -30,8 +35,9 @@ def evaluate_linear(student, weight, bias, batches) -> float:
         return student.evaluate(linear_classifier(weight, bias, dropout=0.5), batches)
 
 
-def train_mnist(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
-                momentum: float = 0.0) -> torch.Tensor:
+def train_mnist(
+    student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int, momentum: float = 0.0
+) -> torch.Tensor:
     """Train the student's ``Net`` with the student's ``train_epoch`` on MNIST,
     one epoch per learning rate in ``lrs``; return its predicted classes for
     the 10,000 test images, (10000,) int64."""

@@ -45,8 +45,9 @@ def train_scratch_mlp(student, *, lrs: list[float], batch_size: int, seed: int, 
                 optimizer.step()
             report_training(epoch, len(lrs), loss.item())
         with torch.no_grad():
-            return torch.cat([student.mlp_forward(X_test[i:i + 1000], params).argmax(dim=1)
-                              for i in range(0, len(X_test), 1000)])
+            return torch.cat(
+                [student.mlp_forward(X_test[i : i + 1000], params).argmax(dim=1) for i in range(0, len(X_test), 1000)]
+            )
 
 
 def dropout_twice(student, *, X: torch.Tensor, dropout: float) -> list[torch.Tensor]:
@@ -73,8 +74,9 @@ def dropout_mlp_outputs(student, *, X: torch.Tensor, sizes: tuple, dropouts: tup
         return {"outputs": outputs, "state_dict": dict(model.state_dict())}
 
 
-def train_dropout_mlp(student, *, sizes: tuple, dropouts: tuple, lrs: list[float], batch_size: int,
-                      seed: int) -> torch.Tensor:
+def train_dropout_mlp(
+    student, *, sizes: tuple, dropouts: tuple, lrs: list[float], batch_size: int, seed: int
+) -> torch.Tensor:
     """The student's ``DropoutMLP`` trained on Fashion-MNIST with SGD (train
     mode), evaluated in eval mode: (10000,) int64 test-set classes."""
     X, y, X_test = image_tensors("fashion_mnist")

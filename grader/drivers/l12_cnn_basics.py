@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import torch
 
-from grader.drivers.common import (Shuffled, cifar10_tensors, linear_classifier, lr_per_epoch, make_optimizer,
-                                  mnist_tensors, predict, students_turn)
+from grader.drivers.common import (
+    Shuffled,
+    cifar10_tensors,
+    linear_classifier,
+    lr_per_epoch,
+    make_optimizer,
+    mnist_tensors,
+    predict,
+    students_turn,
+)
 from grader.drivers.files import read_file  # noqa: F401 - run by Student.read_file
-
-
 
 
 def train_linear(student, weight, bias, batches, epochs: int, lr: float) -> dict:
@@ -54,8 +60,18 @@ def load_file(student, path: str) -> dict:
         return student.load_weights(student.LeNet, path).state_dict()
 
 
-def _train(student, net: str, tensors, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
-           momentum: float, device: str) -> dict:
+def _train(
+    student,
+    net: str,
+    tensors,
+    *,
+    optimizer: str,
+    lrs: list[float],
+    batch_size: int,
+    seed: int,
+    momentum: float,
+    device: str,
+) -> dict:
     X, y, X_test = tensors
     with students_turn():
         model = getattr(student, net)()
@@ -66,27 +82,50 @@ def _train(student, net: str, tensors, *, optimizer: str, lrs: list[float], batc
         predictions = predict(model, X_test.to(device))
         with torch.no_grad():
             output_device = str(model(X_test[:2].to(device)).device)
-        return {"predictions": predictions, "losses": losses,
-                "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
+        return {
+            "predictions": predictions,
+            "losses": losses,
+            "devices": sorted({str(p.device) for p in model.parameters()} | {output_device}),
+        }
 
 
-def train_mnist_cnn(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
-                    momentum: float = 0.0, device: str = "cpu") -> dict:
+def train_mnist_cnn(
+    student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int, momentum: float = 0.0, device: str = "cpu"
+) -> dict:
     """Train the student's ``MnistCNN`` with the student's ``train_classifier``
     on MNIST (batches on the CPU), one epoch per learning rate in ``lrs``.
 
     Returns ``predictions``: (10000,) int64 test-set classes, ``losses`` (what
     train_classifier returned) and ``devices``: where the parameters and an
     output lived afterwards."""
-    return _train(student, "MnistCNN", mnist_tensors(), optimizer=optimizer, lrs=lrs, batch_size=batch_size,
-                  seed=seed, momentum=momentum, device=device)
+    return _train(
+        student,
+        "MnistCNN",
+        mnist_tensors(),
+        optimizer=optimizer,
+        lrs=lrs,
+        batch_size=batch_size,
+        seed=seed,
+        momentum=momentum,
+        device=device,
+    )
 
 
-def train_lenet(student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int,
-                momentum: float = 0.0, device: str = "cpu") -> dict:
+def train_lenet(
+    student, *, optimizer: str, lrs: list[float], batch_size: int, seed: int, momentum: float = 0.0, device: str = "cpu"
+) -> dict:
     """Train the student's ``LeNet`` with the student's ``train_classifier`` on
     CIFAR-10 normalised to [-1, 1] (batches on the CPU), one epoch per
     learning rate in ``lrs``. Returns what ``train_mnist_cnn`` returns, for
     the 10,000 CIFAR-10 test images."""
-    return _train(student, "LeNet", cifar10_tensors(), optimizer=optimizer, lrs=lrs, batch_size=batch_size,
-                  seed=seed, momentum=momentum, device=device)
+    return _train(
+        student,
+        "LeNet",
+        cifar10_tensors(),
+        optimizer=optimizer,
+        lrs=lrs,
+        batch_size=batch_size,
+        seed=seed,
+        momentum=momentum,
+        device=device,
+    )

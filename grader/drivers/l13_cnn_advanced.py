@@ -10,8 +10,17 @@ from grader.drivers import cifar_fast
 from grader.drivers.common import fit, make_optimizer, mnist_tensors, predict, students_turn
 
 
-def train_net(student, *, net: str, optimizer: str, lrs: list[float], batch_size: int, seed: int,
-              momentum: float = 0.0, device: str = "cpu") -> dict:
+def train_net(
+    student,
+    *,
+    net: str,
+    optimizer: str,
+    lrs: list[float],
+    batch_size: int,
+    seed: int,
+    momentum: float = 0.0,
+    device: str = "cpu",
+) -> dict:
     """Train ``student.<net>()`` on MNIST on ``device``, one epoch per
     learning rate in ``lrs``.
 
@@ -26,8 +35,10 @@ def train_net(student, *, net: str, optimizer: str, lrs: list[float], batch_size
         predictions = predict(model, X_test)
         with torch.no_grad():
             output_device = str(model(X_test[:2]).device)
-        return {"predictions": predictions,
-                "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
+        return {
+            "predictions": predictions,
+            "devices": sorted({str(p.device) for p in model.parameters()} | {output_device}),
+        }
 
 
 def spread(n: int, size: int | None) -> torch.Tensor:
@@ -36,8 +47,17 @@ def spread(n: int, size: int | None) -> torch.Tensor:
     return torch.arange(n) if size is None else torch.arange(size) * (n // size)
 
 
-def train_cifar_resnet(student, *, epochs: int, seed: int, device: str = "cuda", width: int = 64,
-                       train_size: int | None = None, test_size: int | None = None, **recipe) -> dict:
+def train_cifar_resnet(
+    student,
+    *,
+    epochs: int,
+    seed: int,
+    device: str = "cuda",
+    width: int = 64,
+    train_size: int | None = None,
+    test_size: int | None = None,
+    **recipe,
+) -> dict:
     """Train ``student.CifarResNet(width)`` on CIFAR-10 with the on-device
     pipeline of ``cifar_fast`` (on ``train_size`` training images spread over
     the set, all by default; ``recipe`` overrides its batch size, learning
@@ -54,10 +74,20 @@ def train_cifar_resnet(student, *, epochs: int, seed: int, device: str = "cuda",
     with students_turn():
         model = student.CifarResNet(width)
         seconds = []
-        cifar_fast.train(model, images, cifar.train_labels[train], epochs=epochs, seed=seed,
-                         on_epoch=lambda epoch, elapsed, _: seconds.append(elapsed), **recipe)
+        cifar_fast.train(
+            model,
+            images,
+            cifar.train_labels[train],
+            epochs=epochs,
+            seed=seed,
+            on_epoch=lambda epoch, elapsed, _: seconds.append(elapsed),
+            **recipe,
+        )
         predictions = cifar_fast.predict(model, test_images)
         with torch.no_grad():
             output_device = str(model(cifar_fast.standardize(test_images[:2], torch.float32)).device)
-        return {"predictions": predictions, "seconds": seconds[-1],
-                "devices": sorted({str(p.device) for p in model.parameters()} | {output_device})}
+        return {
+            "predictions": predictions,
+            "seconds": seconds[-1],
+            "devices": sorted({str(p.device) for p in model.parameters()} | {output_device}),
+        }

@@ -18,6 +18,7 @@ HELLO = [1, 0, 2, 2, 3]
 def run_rnn_with_tanh_cell(student, inputs, h0, W_ih, W_hh, b_ih, b_hh) -> torch.Tensor:
     """The student's ``run_rnn`` driving a tanh cell written here, so that
     the check does not depend on the student's ``rnn_cell``."""
+
     def cell(x, h):
         return torch.rnn_tanh_cell(x, h, W_ih, W_hh, b_ih, b_hh)  # torch's own cell: not the student's answer
 
@@ -34,9 +35,11 @@ def cell_gradients(student, *, cell: str, args: list, grad_outputs: list) -> lis
         out = getattr(student, cell)(*args)
         outs = list(out) if isinstance(out, (tuple, list)) else [out]
         if not all(isinstance(o, torch.Tensor) and o.requires_grad for o in outs):
-            raise RuntimeError(f"the result of {cell} does not depend on its inputs through autograd "
-                               "(was .detach(), .item() or .data used?)")
-        return list(torch.autograd.grad(outs, args, grad_outputs[:len(outs)], allow_unused=True))
+            raise RuntimeError(
+                f"the result of {cell} does not depend on its inputs through autograd "
+                "(was .detach(), .item() or .data used?)"
+            )
+        return list(torch.autograd.grad(outs, args, grad_outputs[: len(outs)], allow_unused=True))
 
 
 def _hello_scores(net, model: str) -> torch.Tensor:
@@ -48,7 +51,7 @@ def _hello_scores(net, model: str) -> torch.Tensor:
         hidden = net.init_hidden()
         steps = []
         for t in range(len(HELLO)):
-            hidden = net(one_hot[t:t + 1], hidden)
+            hidden = net(one_hot[t : t + 1], hidden)
             steps.append(hidden)
         return torch.cat(steps)
     if model == "HelloRNN":
@@ -73,8 +76,13 @@ def train_hello_with_restarts(student, *, model: str, seeds: list[int], epochs: 
             with torch.no_grad():
                 scores = _hello_scores(net, model)
             predicted = "".join(IDX2CHAR[i] for i in scores.argmax(dim=1).tolist())
-            attempts.append({"seed": seed, "returned": returned if isinstance(returned, str) else repr(returned)[:40],
-                             "predicted": predicted})
+            attempts.append(
+                {
+                    "seed": seed,
+                    "returned": returned if isinstance(returned, str) else repr(returned)[:40],
+                    "predicted": predicted,
+                }
+            )
             if returned == predicted == "ohlol":
                 break
         return attempts

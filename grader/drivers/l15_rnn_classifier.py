@@ -66,18 +66,28 @@ def _predict(model: nn.Module, names: list[str], batch_size: int = 1024) -> list
     model.eval()
     with torch.no_grad():
         for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+            chunk = order[start : start + batch_size]
             lengths = torch.tensor([len(names[i]) for i in chunk])
             padded = torch.zeros(len(chunk), int(lengths[0]), dtype=torch.long)
             for row, i in enumerate(chunk):
-                padded[row, :len(names[i])] = torch.tensor([ord(c) for c in names[i]])
+                padded[row, : len(names[i])] = torch.tensor([ord(c) for c in names[i]])
             for i, p in zip(chunk, model(padded, lengths).argmax(dim=1).tolist()):
                 predictions[i] = p
     return predictions
 
 
-def train_and_predict(student, *, train_path: str, names: list[str], hidden_size: int, n_layers: int, epochs: int,
-                      batch_size: int, lr: float, seed: int) -> dict:
+def train_and_predict(
+    student,
+    *,
+    train_path: str,
+    names: list[str],
+    hidden_size: int,
+    n_layers: int,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+) -> dict:
     """Train the student's bidirectional ``RNNClassifier`` with the student's
     ``train_classifier`` on ``NameDataset(train_path)``; return the country it
     predicts for each of ``names`` (the test file's names: the grader keeps
@@ -98,10 +108,13 @@ def train_and_predict(student, *, train_path: str, names: list[str], hidden_size
             country_list = list(train.country_list)
             model = student.RNNClassifier(N_CHARS, hidden_size, len(country_list), n_layers, True)
             generator = torch.Generator().manual_seed(seed)
-            losses = student.train_classifier(model, train, epochs=epochs, batch_size=batch_size, lr=lr,
-                                              generator=generator)
+            losses = student.train_classifier(
+                model, train, epochs=epochs, batch_size=batch_size, lr=lr, generator=generator
+            )
             predictions = _predict(model, names)
         finally:
             torch.set_num_threads(threads)
-        return {"countries": [country_list[p] if 0 <= p < len(country_list) else "?" for p in predictions],
-                "losses": [float(x) for x in losses]}
+        return {
+            "countries": [country_list[p] if 0 <= p < len(country_list) else "?" for p in predictions],
+            "losses": [float(x) for x in losses],
+        }

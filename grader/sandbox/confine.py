@@ -27,8 +27,9 @@ import errno
 import os
 import resource
 import signal
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 # linux/landlock.h
 _CREATE_RULESET, _ADD_RULE, _RESTRICT_SELF = 444, 445, 446  # same numbers on every architecture
@@ -46,14 +47,28 @@ BIND_TCP, CONNECT_TCP = 1 << 0, 1 << 1  # handled_access_net, ABI 4+: handled wi
 
 READ = EXECUTE | READ_FILE | READ_DIR
 # Everything but device nodes: a root worker with MAKE_BLOCK could read the raw disk.
-WRITE = READ | WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_DIR | MAKE_REG | MAKE_SOCK | MAKE_FIFO | MAKE_SYM \
-    | REFER | TRUNCATE
+WRITE = (
+    READ
+    | WRITE_FILE
+    | REMOVE_DIR
+    | REMOVE_FILE
+    | MAKE_DIR
+    | MAKE_REG
+    | MAKE_SOCK
+    | MAKE_FIFO
+    | MAKE_SYM
+    | REFER
+    | TRUNCATE
+)
 DEVICES = READ | WRITE_FILE | IOCTL_DEV  # /dev/null, /dev/urandom, the GPU's device files
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -97,8 +112,9 @@ def confine_files(read: Iterable[Path], write: Iterable[Path], devices: Iterable
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     handled = HANDLED_BY_ABI[max(v for v in HANDLED_BY_ABI if v <= abi)]
-    attr = _RulesetAttr(handled, BIND_TCP | CONNECT_TCP if abi >= 4 else 0,
-                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
+    attr = _RulesetAttr(
+        handled, BIND_TCP | CONNECT_TCP if abi >= 4 else 0, SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
+    )
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8  # older kernels reject fields they do not know
     ruleset = libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0)
     if ruleset < 0:
@@ -142,19 +158,32 @@ class EnvAllowList(NamedTuple):
 
 
 WORKER_ENV = EnvAllowList(
-    names=frozenset({
-        "PATH",  # where the programs a submission may start are found
-        "LANG", "LANGUAGE", "TZ",  # how text, numbers and dates are read and printed (with LC_*)
-        "LD_LIBRARY_PATH",  # some installations find the CUDA and BLAS libraries torch loads through it
-    }),
+    names=frozenset(
+        {
+            "PATH",  # where the programs a submission may start are found
+            "LANG",
+            "LANGUAGE",
+            "TZ",  # how text, numbers and dates are read and printed (with LC_*)
+            "LD_LIBRARY_PATH",  # some installations find the CUDA and BLAS libraries torch loads through it
+        }
+    ),
     prefixes=(
         "LC_",  # the locale
         # thread counts and CPU detection of the math libraries; older OpenBLAS builds crash
         # on some CPUs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
-        "OMP_", "GOMP_", "KMP_", "MKL_", "OPENBLAS_", "NVPL_",
-        "CUDA_", "NVIDIA_", "CUBLAS_", "CUDNN_",  # which GPUs the worker sees, where CUDA is installed
+        "OMP_",
+        "GOMP_",
+        "KMP_",
+        "MKL_",
+        "OPENBLAS_",
+        "NVPL_",
+        "CUDA_",
+        "NVIDIA_",
+        "CUBLAS_",
+        "CUDNN_",  # which GPUs the worker sees, where CUDA is installed
         # torch's own settings (allocator, threads, determinism) and the grader's TORCH_PRACTICE_*
-        "PYTORCH_", "TORCH_",
+        "PYTORCH_",
+        "TORCH_",
     ),
 )
 
@@ -225,8 +254,10 @@ def deny_sockets() -> bool:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     prog = _SockFprog(len(_FILTER), _FILTER)
-    return (libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
-            and libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0)
+    return (
+        libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+        and libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
+    )
 
 
 # -- a root grader's worker runs as a uid of its own -----------------------------------

@@ -34,7 +34,6 @@ class GraderFault(Exception):
     "error" and ``practice grade`` exits 3."""
 
 
-
 GRADER_LOCATION = re.compile(r"grader/[\w/]+\.py:\d+ \([\w<>]+\)")  # what a worker's "where" may say of grader code
 
 

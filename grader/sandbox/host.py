@@ -21,10 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from grader import data, submission
 from grader.drivers.common import TRAINING_FILE
@@ -135,13 +136,21 @@ class WorkerProcess:
                 cwd=self._tmp / "cwd",  # outside the repository: no relative path to solutions/
                 start_new_session=True,  # its own process group, killed as a whole
                 preexec_fn=self._prepare_child,
-                env=confine.worker_environment({
-                    "PYTHONHASHSEED": "0", "CUBLAS_WORKSPACE_CONFIG": ":4096:8", MARKER: "1",
-                    "HOME": str(self._tmp / "tmp"), "USER": "student", "LOGNAME": "student",  # none of the grader's
-                    "TMPDIR": str(self._tmp / "tmp"), "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
-                    TRAINING_FILE: str(self._tmp / "training"),
-                    # the cache the grader prepared, wherever the worker's HOME and uid would look
-                    "TORCH_PRACTICE_CACHE": str(data.cache_dir(self.config.data_root))}),
+                env=confine.worker_environment(
+                    {
+                        "PYTHONHASHSEED": "0",
+                        "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
+                        MARKER: "1",
+                        "HOME": str(self._tmp / "tmp"),
+                        "USER": "student",
+                        "LOGNAME": "student",  # none of the grader's
+                        "TMPDIR": str(self._tmp / "tmp"),
+                        "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
+                        TRAINING_FILE: str(self._tmp / "training"),
+                        # the cache the grader prepared, wherever the worker's HOME and uid would look
+                        "TORCH_PRACTICE_CACHE": str(data.cache_dir(self.config.data_root)),
+                    }
+                ),
             )
         reaper.track(self._proc.pid)
         theirs.close()
@@ -168,8 +177,10 @@ class WorkerProcess:
             self.close()
             raise
         if self.config.confine and not confined:
-            warn_once("note: this kernel has no Landlock, so graded code can read any file you can "
-                       "(see README, Security model)")
+            warn_once(
+                "note: this kernel has no Landlock, so graded code can read any file you can "
+                "(see README, Security model)"
+            )
         load = {"op": "load", "lesson": self.config.lesson, "path": str(lesson_copy)}
         try:
             self._exchange(load, self.config.call_timeout, f"import of {self.config.path.name}")
@@ -283,8 +294,10 @@ class WorkerProcess:
         try:
             reply = loads(blob)
         except Unreadable as exc:
-            raise StudentError(f"{what} returned data the grader cannot read: {exc} (only tensors, numbers, "
-                               "strings, lists, tuples and dicts cross the sandbox)") from None
+            raise StudentError(
+                f"{what} returned data the grader cannot read: {exc} (only tensors, numbers, "
+                "strings, lists, tuples and dicts cross the sandbox)"
+            ) from None
         if not isinstance(reply, dict) or type(reply.get("ok")) is not bool:
             raise StudentError(f"{what}: garbled reply from the worker")
         if not reply["ok"]:

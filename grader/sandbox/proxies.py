@@ -12,9 +12,10 @@ also run in the worker. Every request goes through the grader's
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
@@ -188,8 +189,10 @@ class Student:
         message = {"op": "driver", "name": "read_file", "kwargs": {"path": str(path), "limit": READ_BACK_LIMIT}}
         blob = ask(self._worker, message, None, f"reading back {name}")
         if blob is not None and (type(blob) is not bytes or len(blob) > READ_BACK_LIMIT):
-            raise StudentError(f"reading back {name}: the sandbox sent something other than the file's bytes "
-                               f"(at most {READ_BACK_LIMIT >> 20} MB)")
+            raise StudentError(
+                f"reading back {name}: the sandbox sent something other than the file's bytes "
+                f"(at most {READ_BACK_LIMIT >> 20} MB)"
+            )
         return blob
 
     def take_output(self) -> str:

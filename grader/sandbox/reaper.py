@@ -77,4 +77,3 @@ def _with_descendants(roots: list[int], parents: dict[int, int]) -> list[int]:
         frontier = [pid for pid, parent in parents.items() if parent in frontier]
         found += frontier
     return found
-

@@ -59,19 +59,53 @@ CONTAINERS = (list, tuple, dict, collections.OrderedDict)
 # What torch.save writes for plain data with pickle protocol 2; anything else
 # (BUILD sets attributes, STACK_GLOBAL hides a name, ...) is refused unread.
 OPCODES = {
-    "PROTO", "STOP", "MARK", "GLOBAL", "REDUCE", "BINPERSID", "BINPUT", "LONG_BINPUT", "BINGET", "LONG_BINGET",
-    "NONE", "NEWTRUE", "NEWFALSE", "BININT", "BININT1", "BININT2", "LONG1", "LONG4", "BINFLOAT", "BINUNICODE",
-    "EMPTY_TUPLE", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "EMPTY_LIST", "APPEND", "APPENDS",
-    "EMPTY_DICT", "SETITEM", "SETITEMS",
+    "PROTO",
+    "STOP",
+    "MARK",
+    "GLOBAL",
+    "REDUCE",
+    "BINPERSID",
+    "BINPUT",
+    "LONG_BINPUT",
+    "BINGET",
+    "LONG_BINGET",
+    "NONE",
+    "NEWTRUE",
+    "NEWFALSE",
+    "BININT",
+    "BININT1",
+    "BININT2",
+    "LONG1",
+    "LONG4",
+    "BINFLOAT",
+    "BINUNICODE",
+    "EMPTY_TUPLE",
+    "TUPLE",
+    "TUPLE1",
+    "TUPLE2",
+    "TUPLE3",
+    "EMPTY_LIST",
+    "APPEND",
+    "APPENDS",
+    "EMPTY_DICT",
+    "SETITEM",
+    "SETITEMS",
 }
 # The names those instructions may load: a plain tensor, its storage types and
 # dtypes, a device, complex numbers and bytes. Not the sparse, quantized,
 # nested or subclass rebuilders weights_only also allows: some of those
 # allocate what the message declares before anything could check it.
-GLOBALS = {"torch._utils _rebuild_tensor_v2", "collections OrderedDict", "torch device", "__builtin__ complex",
-           "_codecs encode"} | {
-    f"torch {name}" for name, value in vars(torch).items()
-    if isinstance(value, torch.dtype) or (name.endswith("Storage") and isinstance(value, type))}
+GLOBALS = {
+    "torch._utils _rebuild_tensor_v2",
+    "collections OrderedDict",
+    "torch device",
+    "__builtin__ complex",
+    "_codecs encode",
+} | {
+    f"torch {name}"
+    for name, value in vars(torch).items()
+    if isinstance(value, torch.dtype) or (name.endswith("Storage") and isinstance(value, type))
+}
 # The three records that end a torch.save archive: zip64 end of central
 # directory, its locator, and the classic end record (the layout miniz writes).
 ZIP64_END = struct.Struct("<4sQ2H2L4Q")
@@ -140,8 +174,16 @@ def check_tail(blob: bytes) -> None:
     expected = (
         (b"PK\x06\x06", ZIP64_END.size - 12, end64[2], end64[3], 0, 0, end64[7], end64[7], cd_size, cd_offset),
         (b"PK\x06\x07", 0, len(blob) - TAIL, 1),
-        (b"PK\x05\x06", 0, 0, min(end64[7], 0xFFFF), min(end64[7], 0xFFFF), min(cd_size, 0xFFFFFFFF),
-         min(cd_offset, 0xFFFFFFFF), 0),
+        (
+            b"PK\x05\x06",
+            0,
+            0,
+            min(end64[7], 0xFFFF),
+            min(end64[7], 0xFFFF),
+            min(cd_size, 0xFFFFFFFF),
+            min(cd_offset, 0xFFFFFFFF),
+            0,
+        ),
     )
     if (end64, locator, end) != expected or cd_offset + cd_size != len(blob) - TAIL:
         raise Unreadable("not a plain torch.save archive (padded, commented or with two directories)")
@@ -241,7 +283,7 @@ def write_message(fd: int, blob: bytes, deadline: float) -> bool:
         if not _ready(fd, select.POLLOUT, deadline):
             return False
         try:
-            data = data[os.write(fd, data[:1 << 20]):]
+            data = data[os.write(fd, data[: 1 << 20]) :]
         except BlockingIOError:
             continue
     return True

@@ -47,9 +47,9 @@ from torch.overrides import TorchFunctionMode
 from grader import data
 from grader import forbid as forbid_module
 from grader.drivers.common import STUDENTS_FAULT
+from grader.forbid import ForbiddenCall, KernelRefusal, off_limits, pop_mode, push_mode
 from grader.sandbox import confine
 from grader.sandbox.wire import HANDLE, dumps, loads, plain_tensor
-from grader.forbid import ForbiddenCall, KernelRefusal, off_limits, pop_mode, push_mode
 
 BLOCKED_PACKAGES = ("grader", "solutions")
 SCALARS = (bool, int, float, complex, str, bytes)
@@ -322,8 +322,9 @@ class WorkerServer:
         if not isinstance(out, torch.Tensor):
             raise TypeError(f"expected a tensor to differentiate, got {type(out).__name__}")
         if not out.requires_grad:
-            raise RuntimeError("the result does not depend on the inputs through autograd "
-                               "(was .detach(), .item() or .data used?)")
+            raise RuntimeError(
+                "the result does not depend on the inputs through autograd (was .detach(), .item() or .data used?)"
+            )
         out.backward(torch.ones_like(out) if grad_output is None else grad_output)
         params = dict(fn.named_parameters()) if isinstance(fn, torch.nn.Module) else {}
         return {
@@ -346,8 +347,13 @@ class WorkerServer:
             self.clean.restore()
 
     def serve(self) -> None:
-        ops = {"start": self.start, "load": self.load, "call": self.call, "getattr": self.getattr,
-               "driver": self.run_driver}
+        ops = {
+            "start": self.start,
+            "load": self.load,
+            "call": self.call,
+            "getattr": self.getattr,
+            "driver": self.run_driver,
+        }
         while True:
             try:
                 req = loads(self.conn.recv_bytes())

@@ -12,11 +12,11 @@ import torch
 import torch.nn.functional as F
 
 from grader.check import assert_close, assert_shape, expect, fail, hints, points, public
-from grader.suite_helpers import RunsCode
+from grader.drivers import l01_tensors as driver
 from grader.drivers.l01_tensors import build_view
 from grader.sandbox.errors import StudentError
 from grader.sandbox.wire import load_plain, torch_bytes
-from grader.drivers import l01_tensors as driver
+from grader.suite_helpers import RunsCode
 
 POINTS = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]])  # the book's points
 NO_TRANSPOSE = (

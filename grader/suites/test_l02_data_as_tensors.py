@@ -4,7 +4,7 @@ files are parsed here independently (``csv``, ``torchvision.io``) to get the
 expected values."""
 
 import csv
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +12,8 @@ import torch
 from PIL import Image
 
 from grader.check import assert_close, assert_shape, expect, hints, points, public
-from grader.suite_helpers import as_float
 from grader.drivers import l02_data_as_tensors as driver
+from grader.suite_helpers import as_float
 
 # The book's facts about the white wines (DLWPT 4.3), checked by trusted parsing
 # of the mirror's file: 20 bad, 3818 mid, 1060 good wines; the total-sulfur rule
@@ -28,7 +28,7 @@ PUNCTUATION = '.,;:"!?”“_-'
 
 
 # -- trusted parsing of the course files ------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def wine(path: Path) -> tuple[torch.Tensor, torch.Tensor]:
     with open(path, newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))[1:]
@@ -36,7 +36,7 @@ def wine(path: Path) -> tuple[torch.Tensor, torch.Tensor]:
     return table[:, :-1].float(), table[:, -1].long()
 
 
-@lru_cache(maxsize=None)
+@cache
 def hourly_bikes(path: Path) -> torch.Tensor:
     with open(path, newline="") as f:
         rows = list(csv.reader(f))[1:]
@@ -52,7 +52,7 @@ def expected_weather_one_hot(daily: torch.Tensor) -> torch.Tensor:
     return torch.cat([ncl, one_hot], dim=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def austen_lines(path: Path) -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").split("\n"))
 

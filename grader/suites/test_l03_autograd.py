@@ -6,8 +6,8 @@ and were reproduced by the reference implementation in float32."""
 import torch
 
 from grader.check import assert_close, assert_finite, assert_shape, expect, hints, points, public
-from grader.drivers.l03_autograd import smooth_function
 from grader.drivers import l03_autograd as driver
+from grader.drivers.l03_autograd import smooth_function
 
 # The book's thermometer: Celsius and unknown-unit readings.
 T_C = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])

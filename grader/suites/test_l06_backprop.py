@@ -1,14 +1,15 @@
 """Hidden checks for lesson 6 · back propagation. Trusted side: nothing here
 imports student code; ``student`` runs it in the sandbox."""
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
 from grader.check import assert_close, assert_shape, expect, fail, hints, points, public
+from grader.drivers import l06_backprop as driver
 from grader.reference import replay_steps
 from grader.suite_helpers import run_with_hints
-from grader.drivers import l06_backprop as driver
 
 XS = torch.tensor([1.0, 2.0, 3.0])
 YS = torch.tensor([2.0, 4.0, 6.0])

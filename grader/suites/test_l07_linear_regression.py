@@ -5,8 +5,8 @@ import torch
 import torch.nn.functional as F
 
 from grader.check import assert_close, assert_shape, assert_tensor, expect, fail, hints, points, public
-from grader.reference import replay_steps
 from grader.drivers import l07_linear_regression as driver
+from grader.reference import replay_steps
 
 X_SEED = torch.tensor([[1.0], [2.0], [3.0]])
 Y_SEED = torch.tensor([[2.0], [4.0], [6.0]])

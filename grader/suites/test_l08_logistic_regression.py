@@ -1,15 +1,16 @@
 """Hidden checks for lesson 8 · logistic regression. Trusted side: nothing
 here imports student code; ``student`` runs it in the sandbox."""
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
 from grader.check import assert_close, assert_finite, assert_shape, expect, hints, points, public
+from grader.drivers import l08_logistic_regression as driver
 from grader.reference import replay_steps
 from grader.suite_helpers import as_float, run_with_hints
-from grader.drivers import l08_logistic_regression as driver
 
 HOURS = torch.tensor([[1.0], [2.0], [3.0]])
 PASSED = torch.tensor([[0.0], [0.0], [1.0]])

@@ -4,7 +4,8 @@ runs it in the sandbox."""
 
 import gzip
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,9 +25,9 @@ from grader.check import (
     public,
     training,
 )
+from grader.drivers import l09_multi_dim_dataloader as driver
 from grader.reference import replay_steps
 from grader.suite_helpers import run_with_hints
-from grader.drivers import l09_multi_dim_dataloader as driver
 
 ROWS = 759
 HELD_OUT = 159  # rows the accuracy check keeps out of training (held_out_split)

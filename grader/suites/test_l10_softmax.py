@@ -18,8 +18,8 @@ from grader.check import (
     public,
     training,
 )
-from grader.reference import linear_problem, replay_cross_entropy_sgd
 from grader.drivers import l10_softmax as driver
+from grader.reference import linear_problem, replay_cross_entropy_sgd
 
 FROM_SCRATCH = {
     "softmax": ("torch.softmax", "torch.Tensor.softmax", "torch.nn.functional.softmax", "torch.special.softmax"),

@@ -20,9 +20,9 @@ from grader.check import (
     public,
     training,
 )
-from grader.suite_helpers import randn
-from grader.sandbox.errors import StudentError
 from grader.drivers import l11_mlp_regularization as driver
+from grader.sandbox.errors import StudentError
+from grader.suite_helpers import randn
 
 RELU_BUILTINS = (
     "torch.relu",

@@ -6,11 +6,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.check import assert_accuracy, assert_close, expect, fail, gpu, hints, points, public, training
+from grader.drivers import l12_cnn_basics as driver
 from grader.reference import linear_problem, replay_cross_entropy_sgd
-from grader.suite_helpers import randn, RunsCode
 from grader.sandbox.errors import StudentError
 from grader.sandbox.wire import load_plain, torch_bytes
-from grader.drivers import l12_cnn_basics as driver
+from grader.suite_helpers import RunsCode, randn
 
 CONV_FUNCTIONS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution")
 POOL_FUNCTIONS = (

@@ -5,8 +5,8 @@ import torch
 from torch import nn
 
 from grader.check import assert_close, assert_shape, expect, fail, hints, note, points, public, training
-from grader.suite_helpers import randn
 from grader.drivers import l14_rnn_basics as driver
+from grader.suite_helpers import randn
 
 # PyTorch's own cells, off limits inside rnn_cell, lstm_cell and gru_cell
 TORCH_CELLS = (

@@ -41,7 +41,7 @@ N_COUNTRIES = len(COUNTRIES)
 BATCH = [("Nakamura", 10), ("Abe", 3), ("Li", 4), ("O'Neal", 9), ("Jevolojnov,", 15), ("Kim", 12)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_course_file(path: str) -> tuple[list[str], list[str]]:
     with gzip.open(path, "rt", newline="") as f:
         rows = list(csv.reader(f))

@@ -1,4 +1,5 @@
 """add_inplace sets Y.data = Y + X: the caller sees the sum, but in newly allocated memory."""
+
 CAUGHT_BY = ["test_add_inplace_updates_y_in_its_own_memory"]
 
 

@@ -1,4 +1,5 @@
 """broadcast_shape pads the shorter shape on the right (aligns the leading dimensions)."""
+
 CAUGHT_BY = [
     "test_broadcast_shape_matches_torch_on_200_random_pairs",
     "test_broadcast_shape_raises_value_error_naming_the_clashing_sizes",

@@ -1,4 +1,5 @@
 """broadcast_shape hands the work to torch.broadcast_shapes (which raises RuntimeError)."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """broadcast_shape takes the larger size everywhere and never checks compatibility."""
+
 CAUGHT_BY = ["test_broadcast_shape_raises_value_error_naming_the_clashing_sizes"]
 
 

@@ -1,4 +1,5 @@
 """broadcast_shape raises ValueError("shapes do not broadcast") without saying which sizes clash."""
+
 CAUGHT_BY = ["test_broadcast_shape_raises_value_error_naming_the_clashing_sizes"]
 
 

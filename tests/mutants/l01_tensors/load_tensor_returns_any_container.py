@@ -1,4 +1,5 @@
 """save_tensor and load_tensor skip the isinstance checks: dicts of tensors go through."""
+
 import torch
 
 CAUGHT_BY = ["test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor"]

@@ -1,4 +1,5 @@
 """one_hot starts from int64 zeros: right pattern, wrong dtype."""
+
 import torch
 
 CAUGHT_BY = ["test_one_hot_matches_f_one_hot_as_float32"]

@@ -1,4 +1,5 @@
 """one_hot scatters along dim 0: the ones land in column 0 at the label's row."""
+
 import torch
 
 CAUGHT_BY = ["test_one_hot_matches_f_one_hot_as_float32"]

@@ -1,4 +1,5 @@
 """save_tensor saves {"tensor": t} and load_tensor unwraps it: the file is not a plain tensor file."""
+
 import torch
 
 CAUGHT_BY = ["test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]

@@ -1,4 +1,5 @@
 """storage_index starts at 0 instead of t.storage_offset(): wrong for slices and selected rows."""
+
 CAUGHT_BY = ["test_storage_index_matches_storage_offset_on_300_random_views"]
 
 

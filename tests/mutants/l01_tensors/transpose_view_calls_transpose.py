@@ -1,4 +1,5 @@
 """transpose_view hands the work to Tensor.transpose instead of as_strided."""
+
 CAUGHT_BY = ["test_transpose_view_matches_torch_transpose_without_calling_it"]
 
 

@@ -1,4 +1,5 @@
 """transpose_view returns a clone of the strided view: right values and strides, but a copy."""
+
 CAUGHT_BY = ["test_transpose_view_shares_storage_even_with_sliced_inputs"]
 
 

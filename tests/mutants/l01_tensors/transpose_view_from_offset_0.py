@@ -1,4 +1,5 @@
 """transpose_view passes storage_offset=0 to as_strided: wrong for views that start later in the storage."""
+
 CAUGHT_BY = ["test_transpose_view_shares_storage_even_with_sliced_inputs"]
 
 

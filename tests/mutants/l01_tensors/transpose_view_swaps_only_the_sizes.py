@@ -1,4 +1,5 @@
 """transpose_view swaps the sizes but keeps the strides: a reshape, not a transpose."""
+
 CAUGHT_BY = [
     "test_transpose_view_gives_the_books_strides_1_2_and_1_5_20",
     "test_transpose_view_matches_torch_transpose_without_calling_it",

@@ -1,5 +1,6 @@
 """transpose_view uses the .mT property (a transpose by another name) when the
 last two dims are swapped, and as_strided otherwise."""
+
 CAUGHT_BY = ["test_transpose_view_matches_torch_transpose_without_calling_it"]
 
 

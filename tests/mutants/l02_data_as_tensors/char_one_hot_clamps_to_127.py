@@ -1,4 +1,5 @@
 """char_one_hot clamps codes beyond ASCII to 127 instead of mapping them to 0."""
+
 import torch
 
 CAUGHT_BY = ["test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character"]

@@ -1,4 +1,5 @@
 """char_one_hot does not lowercase: 'I' lands at 73 instead of 105."""
+
 import torch
 
 CAUGHT_BY = ["test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character"]

@@ -1,4 +1,5 @@
 """clean_words strips only ASCII punctuation: “Impossible stays a word of its own."""
+
 CAUGHT_BY = ["test_clean_words_gives_the_books_7261_word_vocabulary"]
 
 

@@ -1,4 +1,5 @@
 """clean_words splits on " " only: newlines stay inside words and double spaces give empty words."""
+
 CAUGHT_BY = ["test_clean_words_gives_the_books_7261_word_vocabulary"]
 
 

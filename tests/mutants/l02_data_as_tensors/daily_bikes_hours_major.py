@@ -1,4 +1,5 @@
 """daily_bikes views the table as (24, 730, 17) and swaps: each "day" takes every 730th hour."""
+
 import numpy as np
 import torch
 

@@ -1,4 +1,5 @@
 """daily_bikes takes characters 5-6 of the date: the month, not the day."""
+
 import numpy as np
 import torch
 

@@ -1,4 +1,5 @@
 """image_to_chw goes through torch.tensor, which copies: no longer a view of the image."""
+
 import torch
 
 CAUGHT_BY = ["test_image_to_chw_returns_a_view_of_the_images_memory"]

@@ -1,4 +1,5 @@
 """image_to_chw reshapes (H, W, C) to (C, H, W): the right shape with scrambled pixels."""
+
 import torch
 
 CAUGHT_BY = ["test_image_to_chw_round_trips_bobby"]

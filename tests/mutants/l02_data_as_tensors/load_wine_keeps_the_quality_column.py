@@ -1,4 +1,5 @@
 """load_wine returns all 12 columns as features, the quality included."""
+
 import numpy as np
 import torch
 

@@ -1,4 +1,5 @@
 """load_wine leaves the quality as float32 instead of int64 labels."""
+
 import numpy as np
 import torch
 

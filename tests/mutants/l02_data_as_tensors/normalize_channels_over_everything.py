@@ -1,4 +1,5 @@
 """normalize_channels uses one mean and std for all channels together."""
+
 CAUGHT_BY = ["test_normalize_channels_gives_each_channel_of_the_cats_mean_0_and_std_1"]
 
 

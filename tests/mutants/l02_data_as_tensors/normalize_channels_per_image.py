@@ -1,4 +1,5 @@
 """normalize_channels standardises each channel of each image on its own (dims 2, 3 only)."""
+
 CAUGHT_BY = ["test_normalize_channels_gives_each_channel_of_the_cats_mean_0_and_std_1"]
 
 

@@ -1,4 +1,5 @@
 """quality_masks calls only q > 7 good: the 7s fall out of every mask."""
+
 CAUGHT_BY = ["test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good"]
 
 

@@ -1,4 +1,5 @@
 """with_weather_one_hot scatters at the level itself (1-4) into 4 channels: level 4 is out of range."""
+
 import torch
 
 CAUGHT_BY = ["test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels"]

@@ -1,4 +1,5 @@
 """with_weather_one_hot keeps (N, L, C) and appends the one-hot columns on the last dim."""
+
 import torch
 
 CAUGHT_BY = ["test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels"]

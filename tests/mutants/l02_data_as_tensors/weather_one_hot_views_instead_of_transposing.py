@@ -1,4 +1,5 @@
 """with_weather_one_hot reshapes (N, 24, 17) to (N, 17, 24) with view instead of transposing."""
+
 import torch
 
 CAUGHT_BY = ["test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels"]

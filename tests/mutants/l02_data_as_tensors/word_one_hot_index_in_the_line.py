@@ -1,4 +1,5 @@
 """word_one_hot marks each word's position in the line instead of its index in the vocabulary."""
+
 import torch
 
 CAUGHT_BY = ["test_word_one_hot_marks_each_words_index_in_the_vocabulary"]

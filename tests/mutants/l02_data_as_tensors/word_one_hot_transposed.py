@@ -1,4 +1,5 @@
 """word_one_hot builds (len(vocab), len(words)): one column per word."""
+
 import torch
 
 CAUGHT_BY = ["test_word_one_hot_marks_each_words_index_in_the_vocabulary"]

@@ -1,4 +1,5 @@
 """zscore divides by the population std (n, not n - 1)."""
+
 CAUGHT_BY = ["test_zscore_gives_each_column_mean_0_and_std_1"]
 
 

@@ -1,4 +1,5 @@
 """autograd_training_loop never zeroes params.grad: gradients of all epochs pile up."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """autograd_training_loop reuses the hand-written training_loop: right numbers, no autograd."""
+
 CAUGHT_BY = ["test_autograd_training_loop_zeroes_the_gradient_and_updates_params_in_place"]
 
 

@@ -1,4 +1,5 @@
 """control_flow_f multiplies by 100 when the sum is positive instead of when it is not."""
+
 CAUGHT_BY = [
     "test_control_flow_f_runs_d2ls_doubling_loop",
     "test_control_flow_grad_equals_f_of_a_over_a",

@@ -1,4 +1,5 @@
 """grad_fn divides by 11, the size of the book's data, instead of the number of samples given."""
+
 import torch
 
 CAUGHT_BY = ["test_grad_fn_equals_autograd_in_float64_at_random_points"]

@@ -1,4 +1,5 @@
 """grad_fn drops the factor 2 of d(x^2)/dx: half the true gradient."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """model returns w * t_u and forgets + b (invisible at the book's b = 0)."""
+
 CAUGHT_BY = [
     "test_model_and_loss_give_the_books_initial_loss_1763_8848",
     "test_autograd_training_loop_on_scaled_input_converges_to_the_books_params",

@@ -1,4 +1,5 @@
 """numerical_grad takes the central difference but divides by eps instead of 2 eps."""
+
 import torch
 
 CAUGHT_BY = ["test_numerical_grad_matches_autograd_on_random_smooth_functions"]

@@ -1,4 +1,5 @@
 """numerical_grad uses forward differences (f(x + eps) - f(x)) / eps: an O(eps) error."""
+
 import torch
 
 CAUGHT_BY = ["test_numerical_grad_matches_autograd_on_random_smooth_functions"]

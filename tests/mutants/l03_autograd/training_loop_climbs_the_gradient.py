@@ -1,4 +1,5 @@
 """training_loop adds the gradient (params + lr * grad): gradient ascent."""
+
 CAUGHT_BY = [
     "test_training_loop_with_lr_1e_2_on_raw_t_u_blows_up_within_11_epochs",
     "test_training_loop_with_lr_1e_4_for_100_epochs_gives_0_2327_and_minus_0_0438",

@@ -1,4 +1,5 @@
 """forward adds the weight instead of multiplying: y_hat = x + w."""
+
 CAUGHT_BY = [
     "test_forward_multiplies_x_by_w",
     "test_loss_is_the_squared_error_of_each_sample",

@@ -1,4 +1,5 @@
 """mse_over_w copies the lecture's `l_sum / 3`: right for the seed data only."""
+
 import torch
 
 CAUGHT_BY = ["test_mse_over_w_works_for_any_number_of_samples"]

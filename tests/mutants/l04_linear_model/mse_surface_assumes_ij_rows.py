@@ -1,5 +1,6 @@
 """mse_surface reads the w values from W's first column and the b values from
 B's first row: right only for an "ij" meshgrid."""
+
 import torch
 
 CAUGHT_BY = ["test_mse_surface_keeps_the_shape_of_any_grid"]

@@ -1,4 +1,5 @@
 """cost sums the squared errors instead of averaging them."""
+
 CAUGHT_BY = [
     "test_cost_is_the_mean_squared_error_on_the_seed_data",
     "test_gradient_descent_records_the_cost_then_steps_against_the_gradient",

@@ -1,5 +1,6 @@
 """exponential_moving_average uses the other convention, beta on the running
 average: C'_i = beta * C'_(i-1) + (1 - beta) * C_i."""
+
 import torch
 
 CAUGHT_BY = ["test_exponential_moving_average_follows_the_recurrence"]

@@ -1,4 +1,5 @@
 """exponential_moving_average starts the running average at 0 instead of C_0."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """gradient_descent records the cost after updating w: the history is one step ahead."""
+
 CAUGHT_BY = ["test_gradient_descent_records_the_cost_then_steps_against_the_gradient"]
 
 

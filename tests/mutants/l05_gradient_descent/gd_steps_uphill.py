@@ -1,4 +1,5 @@
 """gradient_descent adds the gradient: w <- w + lr * gradient climbs the cost."""
+
 CAUGHT_BY = [
     "test_gradient_descent_records_the_cost_then_steps_against_the_gradient",
     "test_gradient_descent_converges_to_w_2_on_the_seed_data",

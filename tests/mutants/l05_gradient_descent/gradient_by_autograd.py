@@ -1,4 +1,5 @@
 """gradient lets autograd do the work the lesson asks to do by hand."""
+
 import torch
 
 CAUGHT_BY = ["test_gradient_matches_autograd"]

@@ -1,4 +1,5 @@
 """gradient drops the factor 2 of d/dw (x w - y)^2: half-size steps."""
+
 CAUGHT_BY = [
     "test_gradient_matches_autograd",
     "test_gradient_descent_records_the_cost_then_steps_against_the_gradient",

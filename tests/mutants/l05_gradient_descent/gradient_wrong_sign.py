@@ -1,4 +1,5 @@
 """gradient differentiates (y - x w)^2 but drops the inner minus sign: 2 x (y - x w)."""
+
 CAUGHT_BY = [
     "test_gradient_matches_autograd",
     "test_gradient_descent_records_the_cost_then_steps_against_the_gradient",

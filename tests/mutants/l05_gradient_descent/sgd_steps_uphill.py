@@ -1,4 +1,5 @@
 """stochastic_gradient_descent adds each sample's gradient instead of subtracting it."""
+
 CAUGHT_BY = ["test_sgd_updates_w_after_every_sample", "test_sgd_converges_to_w_2_on_the_seed_data"]
 
 

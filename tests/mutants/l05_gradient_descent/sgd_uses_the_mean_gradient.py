@@ -1,5 +1,6 @@
 """stochastic_gradient_descent loops over the samples but steps once per epoch
 with the mean gradient: batch gradient descent under another name."""
+
 CAUGHT_BY = ["test_sgd_updates_w_after_every_sample"]
 
 

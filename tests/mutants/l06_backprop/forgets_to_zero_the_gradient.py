@@ -1,4 +1,5 @@
 """train_with_autograd never zeroes w.grad: backward() keeps adding to it."""
+
 import torch
 
 CAUGHT_BY = ["test_training_zeroes_the_gradient_after_each_update", "test_training_learns_w_2_on_the_seed_data"]

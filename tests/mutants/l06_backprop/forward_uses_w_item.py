@@ -1,4 +1,5 @@
 """forward multiplies by w.item(): a plain number, so autograd never sees w."""
+
 CAUGHT_BY = [
     "test_forward_keeps_w_in_the_autograd_graph",
     "test_loss_gradient_is_2x_times_the_error",

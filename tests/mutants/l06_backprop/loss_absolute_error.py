@@ -1,4 +1,5 @@
 """loss takes the absolute error |x w - y| instead of its square."""
+
 CAUGHT_BY = [
     "test_loss_gradient_is_2x_times_the_error",
     "test_one_training_step_moves_w_by_minus_lr_times_the_gradient",

@@ -1,4 +1,5 @@
 """train_quadratic zeroes the gradients of w1 and w2 but forgets b's."""
+
 import torch
 
 CAUGHT_BY = ["test_train_quadratic_takes_one_step_per_sample_and_zeroes_every_gradient"]

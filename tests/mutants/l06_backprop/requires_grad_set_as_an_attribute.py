@@ -1,5 +1,6 @@
 """`w.requires_grad_ = True` sets a new attribute instead of calling the method:
 w never requires grad and backward() refuses."""
+
 import torch
 
 CAUGHT_BY = [

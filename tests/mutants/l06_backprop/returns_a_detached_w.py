@@ -1,5 +1,6 @@
 """train_with_autograd returns w.detach(): the value is right, but the result
 no longer requires grad."""
+
 import torch
 
 CAUGHT_BY = ["test_trained_parameters_are_leaves_that_still_require_grad"]

@@ -1,4 +1,5 @@
 """train_with_autograd adds the gradient: w += lr * w.grad climbs the loss."""
+
 import torch
 
 CAUGHT_BY = [

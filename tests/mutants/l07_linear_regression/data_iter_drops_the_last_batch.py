@@ -1,4 +1,5 @@
 """data_iter stops before a batch that would be smaller than batch_size."""
+
 import random
 
 import torch
@@ -10,5 +11,5 @@ def data_iter(batch_size, features, labels):
     indices = list(range(len(features)))
     random.shuffle(indices)
     for i in range(0, len(features) - batch_size + 1, batch_size):
-        batch = torch.tensor(indices[i:i + batch_size])
+        batch = torch.tensor(indices[i : i + batch_size])
         yield features[batch], labels[batch]

@@ -1,5 +1,6 @@
 """data_iter shuffles features and labels with two different permutations:
 each sample gets another sample's label."""
+
 import torch
 
 CAUGHT_BY = [
@@ -11,4 +12,4 @@ CAUGHT_BY = [
 def data_iter(batch_size, features, labels):
     features, labels = features[torch.randperm(len(features))], labels[torch.randperm(len(labels))]
     for i in range(0, len(features), batch_size):
-        yield features[i:i + batch_size], labels[i:i + batch_size]
+        yield features[i : i + batch_size], labels[i : i + batch_size]

@@ -1,4 +1,5 @@
 """fit_linear_model never calls optimizer.zero_grad(): gradients pile up."""
+
 import torch
 from torch import nn
 

@@ -1,4 +1,5 @@
 """fit_linear_model always trains a new LinearModel, ignoring the one it is given."""
+
 import torch
 from torch import nn
 

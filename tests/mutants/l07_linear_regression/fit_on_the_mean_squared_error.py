@@ -1,4 +1,5 @@
 """fit_linear_model keeps MSELoss's default mean instead of reduction='sum'."""
+
 import torch
 from torch import nn
 

@@ -1,4 +1,5 @@
 """LinearModel builds nn.Linear(1, 1, bias=False): y_hat = w x, no b."""
+
 from torch import nn
 
 CAUGHT_BY = ["test_linear_model_is_one_linear_layer_from_1_to_1"]

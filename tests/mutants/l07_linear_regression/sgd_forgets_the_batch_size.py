@@ -1,4 +1,5 @@
 """sgd steps by lr * grad without dividing by the batch size."""
+
 import torch
 
 CAUGHT_BY = ["test_sgd_updates_the_parameters_in_place"]

@@ -1,4 +1,5 @@
 """sgd writes `param = param - ...`: the name is rebound, the parameter never changes."""
+
 import torch
 
 CAUGHT_BY = [

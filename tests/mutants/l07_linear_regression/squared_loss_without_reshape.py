@@ -1,5 +1,6 @@
 """squared_loss subtracts y without reshaping it: a (n,) y against a (n, 1)
 y_hat broadcasts to (n, n)."""
+
 CAUGHT_BY = ["test_squared_loss_is_half_the_squared_error_of_each_sample"]
 
 

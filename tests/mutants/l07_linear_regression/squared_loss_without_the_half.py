@@ -1,4 +1,5 @@
 """squared_loss forgets to halve the squared error."""
+
 CAUGHT_BY = ["test_squared_loss_is_half_the_squared_error_of_each_sample"]
 
 

@@ -1,4 +1,5 @@
 """synthetic_data returns y of shape (n,) instead of (n, 1)."""
+
 import torch
 
 CAUGHT_BY = ["test_synthetic_data_is_x_w_plus_b_plus_noise_of_std_0_01"]

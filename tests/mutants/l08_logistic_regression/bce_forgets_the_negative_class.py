@@ -1,4 +1,5 @@
 """binary_cross_entropy keeps only -y log p: the samples with y = 0 cost nothing."""
+
 CAUGHT_BY = [
     "test_binary_cross_entropy_matches_torch",
     "test_binary_cross_entropy_stays_finite_at_p_0_and_1",

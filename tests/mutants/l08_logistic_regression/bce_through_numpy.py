@@ -1,5 +1,6 @@
 """binary_cross_entropy computes in numpy (p.detach().numpy()): right values,
 but the result is cut off from autograd."""
+
 import numpy as np
 import torch
 

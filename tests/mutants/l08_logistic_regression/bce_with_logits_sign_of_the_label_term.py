@@ -1,4 +1,5 @@
 """bce_with_logits adds z * y where the formula subtracts it."""
+
 import torch
 
 CAUGHT_BY = ["test_bce_with_logits_matches_torch", "test_bce_with_logits_stays_exact_for_logits_of_1e4"]

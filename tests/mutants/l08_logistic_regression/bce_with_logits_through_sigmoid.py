@@ -1,5 +1,6 @@
 """bce_with_logits applies sigmoid, then the clamped BCE: sigmoid(1e4) rounds
 to 1 and the loss of a confident mistake is capped at 100."""
+
 import torch
 
 CAUGHT_BY = ["test_bce_with_logits_stays_exact_for_logits_of_1e4"]

@@ -1,5 +1,6 @@
 """fit_pass_fail turns the labels into int64 class indices, as for
 CrossEntropyLoss: BCELoss refuses them."""
+
 import torch
 from torch import nn
 

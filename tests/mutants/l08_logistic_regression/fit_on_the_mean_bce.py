@@ -1,4 +1,5 @@
 """fit_pass_fail keeps BCELoss's default mean instead of reduction='sum'."""
+
 import torch
 from torch import nn
 

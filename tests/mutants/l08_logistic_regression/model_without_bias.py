@@ -1,4 +1,5 @@
 """LogisticRegressionModel has no bias: p = sigmoid(w x) is 1/2 at x = 0 whatever w is."""
+
 import torch
 from torch import nn
 

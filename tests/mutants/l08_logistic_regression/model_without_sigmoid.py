@@ -1,4 +1,5 @@
 """LogisticRegressionModel returns the logit w x + b and forgets the sigmoid."""
+
 from torch import nn
 
 CAUGHT_BY = [

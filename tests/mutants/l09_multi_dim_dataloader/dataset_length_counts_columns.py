@@ -1,4 +1,5 @@
 """__len__ returns xy.shape[1], the number of columns, instead of the number of rows."""
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset

@@ -1,4 +1,5 @@
 """DiabetesDataset skips a first line as if it were a header: the file has none, so row 0 is lost."""
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset

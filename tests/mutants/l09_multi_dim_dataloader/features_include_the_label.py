@@ -1,5 +1,6 @@
 """DiabetesDataset takes xy[:, 1:] as features: it drops the first feature and feeds the label in
 as a feature."""
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset

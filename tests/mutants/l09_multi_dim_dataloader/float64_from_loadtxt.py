@@ -1,4 +1,5 @@
 """DiabetesDataset keeps np.loadtxt's default float64: the float32 model cannot take it."""
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset

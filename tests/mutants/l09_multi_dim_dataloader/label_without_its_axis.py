@@ -1,5 +1,6 @@
 """DiabetesDataset takes the labels as xy[:, -1], shape (N,), instead of xy[:, [-1]], shape (N, 1):
 batches of labels no longer match the model's (B, 1) output."""
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset

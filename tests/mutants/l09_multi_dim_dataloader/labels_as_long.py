@@ -1,5 +1,6 @@
 """DiabetesDataset turns the labels into int64 class indices, as for CrossEntropyLoss: BCELoss
 wants floats."""
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset

@@ -1,4 +1,5 @@
 """make_loader passes drop_last=True: the smaller last batch is lost."""
+
 from torch.utils.data import DataLoader
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """DiabetesModel goes 8 -> 6 -> 1, without the 6 -> 4 layer."""
+
 import torch
 from torch import nn
 

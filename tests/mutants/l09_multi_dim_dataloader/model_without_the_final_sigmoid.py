@@ -1,4 +1,5 @@
 """DiabetesModel ends with the last Linear layer: logits, not probabilities."""
+
 import torch
 from torch import nn
 

@@ -1,4 +1,5 @@
 """train_diabetes computes the gradients but never calls optimizer.step(): nothing is learned."""
+
 import torch
 from torch import nn
 

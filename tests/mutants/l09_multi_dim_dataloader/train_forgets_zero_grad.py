@@ -1,4 +1,5 @@
 """train_diabetes never calls optimizer.zero_grad(): the gradients of all batches pile up."""
+
 import torch
 from torch import nn
 

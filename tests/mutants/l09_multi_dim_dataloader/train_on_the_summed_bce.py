@@ -1,4 +1,5 @@
 """train_diabetes uses BCELoss(reduction='sum'): steps grow with the batch size."""
+
 import torch
 from torch import nn
 

@@ -1,4 +1,5 @@
 """cross_entropy hands the work to F.cross_entropy."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_cross_entropy_matches_torch_mean_over_the_batch"]

@@ -1,4 +1,5 @@
 """cross_entropy computed on logits.detach(): right value, no gradient."""
+
 import torch
 
 CAUGHT_BY = ["test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n"]

@@ -1,4 +1,5 @@
 """cross_entropy sums over the batch instead of averaging (reduction='sum')."""
+
 CAUGHT_BY = [
     "test_cross_entropy_matches_torch_mean_over_the_batch",
     "test_cross_entropy_of_zero_logits_over_10_classes_is_ln_10",

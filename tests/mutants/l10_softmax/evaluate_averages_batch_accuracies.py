@@ -1,4 +1,5 @@
 """evaluate averages per-batch accuracies: wrong when batches differ in size."""
+
 import torch
 
 CAUGHT_BY = ["test_evaluate_counts_every_sample_in_eval_mode"]

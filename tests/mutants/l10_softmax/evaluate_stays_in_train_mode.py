@@ -1,4 +1,5 @@
 """evaluate forgets model.eval(): dropout stays on while measuring."""
+
 import torch
 
 CAUGHT_BY = ["test_evaluate_counts_every_sample_in_eval_mode"]

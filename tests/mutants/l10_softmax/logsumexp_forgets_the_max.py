@@ -1,4 +1,5 @@
 """logsumexp subtracts the max but never adds it back."""
+
 CAUGHT_BY = [
     "test_logsumexp_matches_torch_along_any_dim",
     "test_logsumexp_stays_finite_for_huge_and_very_negative_logits",

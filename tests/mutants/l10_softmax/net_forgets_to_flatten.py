@@ -1,4 +1,5 @@
 """Net feeds (N, 1, 28, 28) straight into Linear(784, ...) without flattening."""
+
 import torch
 
 CAUGHT_BY = ["test_net_maps_images_to_10_logits_per_image"]

@@ -1,4 +1,5 @@
 """Net skips the 128->64 layer: 784-512-256-128-10."""
+
 import torch
 from torch import nn
 

@@ -1,4 +1,5 @@
 """Net without activations: five Linear layers collapse to one linear model (~92% on MNIST)."""
+
 CAUGHT_BY = ["test_net_reaches_97_percent_test_accuracy_on_mnist"]
 
 

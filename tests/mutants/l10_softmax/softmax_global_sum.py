@@ -1,4 +1,5 @@
 """softmax divides by the sum over the whole tensor, not over each row."""
+
 CAUGHT_BY = [
     "test_softmax_matches_torch_along_any_dim",
     "test_softmax_rows_are_positive_and_sum_to_one",

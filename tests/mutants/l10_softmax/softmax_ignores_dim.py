@@ -1,4 +1,5 @@
 """softmax always normalises the last dimension, whatever `dim` says."""
+
 CAUGHT_BY = ["test_softmax_matches_torch_along_any_dim"]
 
 

@@ -1,4 +1,5 @@
 """softmax as exp / sum without subtracting the max: overflows to inf / inf = NaN."""
+
 CAUGHT_BY = ["test_softmax_stays_finite_for_huge_logits"]
 
 

@@ -1,4 +1,5 @@
 """train_epoch never zeroes the gradients: they pile up from batch to batch."""
+
 from torch import nn
 
 CAUGHT_BY = ["test_train_epoch_zeroes_gradients_and_steps_once_per_batch"]

@@ -1,4 +1,5 @@
 """train_epoch returns the last batch's loss instead of the mean."""
+
 from torch import nn
 
 CAUGHT_BY = ["test_train_epoch_returns_the_mean_batch_loss"]

@@ -1,4 +1,5 @@
 """dropout_layer has no special case for dropout 1: 0 * X / 0 is NaN."""
+
 import torch
 
 CAUGHT_BY = ["test_dropout_0_returns_x_and_dropout_1_returns_zeros"]

@@ -1,5 +1,6 @@
 """dropout_layer checks the rate with d2l's bare assert: it raises, but the
 message does not say which value was wrong."""
+
 import torch
 
 CAUGHT_BY = ["test_dropout_layer_rejects_rates_outside_0_1_naming_the_value"]

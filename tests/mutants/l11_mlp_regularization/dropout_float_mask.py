@@ -1,5 +1,6 @@
 """dropout_layer makes the mask with .float() (as d2l does): a float16 or
 bfloat16 X comes back as float32."""
+
 import torch
 
 CAUGHT_BY = ["test_dropout_keeps_the_dtype_of_x"]

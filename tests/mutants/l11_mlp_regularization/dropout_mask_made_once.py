@@ -1,5 +1,6 @@
 """dropout_layer makes a mask once per shape and rate and reuses it: every
 call drops the same units, so DropoutMLP drops the same ones too."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,5 +1,6 @@
 """dropout_layer draws the mask with torch.rand(X.shape), always on the CPU:
 a CUDA X fails with a device mismatch."""
+
 import torch
 
 CAUGHT_BY = ["test_dropout_makes_its_mask_on_the_device_of_x"]

@@ -1,4 +1,5 @@
 """DropoutMLP applies dropout whatever the mode: evaluation is random too."""
+
 CAUGHT_BY = ["test_dropout_mlp_in_eval_mode_is_the_plain_mlp"]
 
 

@@ -1,5 +1,6 @@
 """DropoutMLP ends with a softmax: CrossEntropyLoss applies another one, the
 gradients nearly vanish and training crawls."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """DropoutMLP never calls dropout_layer: train mode is as deterministic as eval mode."""
+
 CAUGHT_BY = ["test_dropout_mlp_gives_different_outputs_on_two_calls_in_train_mode"]
 
 

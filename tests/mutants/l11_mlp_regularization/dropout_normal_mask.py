@@ -1,5 +1,6 @@
 """dropout_layer draws the mask with randn (normal) instead of rand (uniform):
 far more than a fraction `dropout` of the elements is dropped."""
+
 import torch
 
 CAUGHT_BY = ["test_dropout_zeroes_a_fraction_close_to_the_rate", "test_dropout_preserves_the_mean"]

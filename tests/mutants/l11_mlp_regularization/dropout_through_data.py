@@ -1,5 +1,6 @@
 """dropout_layer multiplies X.data: the values are right, but no gradient
 flows back to X."""
+
 import torch
 
 CAUGHT_BY = ["test_dropout_gradient_is_the_mask_over_1_minus_rate"]

@@ -1,4 +1,5 @@
 """dropout_layer forgets to divide by 1 - dropout: the expectation shrinks."""
+
 import torch
 
 CAUGHT_BY = [

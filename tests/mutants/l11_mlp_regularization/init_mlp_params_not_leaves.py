@@ -1,5 +1,6 @@
 """init_mlp_params sets requires_grad before scaling: W1 and W2 are results
 of a product, not leaves, and an optimizer refuses them."""
+
 import torch
 
 CAUGHT_BY = ["test_init_mlp_params_gives_trainable_784_256_10_parameters"]

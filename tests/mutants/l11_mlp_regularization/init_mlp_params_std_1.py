@@ -1,5 +1,6 @@
 """init_mlp_params forgets the * 0.01: weights of std 1 give logits in the
 hundreds, and SGD at lr 0.1 cannot train the MLP well."""
+
 import torch
 from torch import nn
 
@@ -10,5 +11,9 @@ CAUGHT_BY = [
 
 
 def init_mlp_params(num_inputs, num_hiddens, num_outputs):
-    return [nn.Parameter(torch.randn(num_inputs, num_hiddens)), nn.Parameter(torch.zeros(num_hiddens)),
-            nn.Parameter(torch.randn(num_hiddens, num_outputs)), nn.Parameter(torch.zeros(num_outputs))]
+    return [
+        nn.Parameter(torch.randn(num_inputs, num_hiddens)),
+        nn.Parameter(torch.zeros(num_hiddens)),
+        nn.Parameter(torch.randn(num_hiddens, num_outputs)),
+        nn.Parameter(torch.zeros(num_outputs)),
+    ]

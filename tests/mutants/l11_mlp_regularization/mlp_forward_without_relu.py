@@ -1,4 +1,5 @@
 """mlp_forward forgets the ReLU: two affine layers collapse into one."""
+
 CAUGHT_BY = ["test_mlp_forward_computes_relu_of_x_w1_plus_b1_times_w2_plus_b2"]
 
 

@@ -1,4 +1,5 @@
 """polynomial_features starts at x^1: no column of ones, so no intercept."""
+
 import math
 
 import torch
@@ -10,4 +11,4 @@ CAUGHT_BY = [
 
 
 def polynomial_features(x, degree):
-    return torch.stack([x ** i / math.factorial(i) for i in range(1, degree + 1)], dim=1)
+    return torch.stack([x**i / math.factorial(i) for i in range(1, degree + 1)], dim=1)

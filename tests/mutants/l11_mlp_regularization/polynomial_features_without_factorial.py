@@ -1,4 +1,5 @@
 """polynomial_features forgets to divide by i!: plain powers x^i."""
+
 import torch
 
 CAUGHT_BY = [

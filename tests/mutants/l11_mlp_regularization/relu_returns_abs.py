@@ -1,5 +1,6 @@
 """relu returns abs(x): negatives flip sign instead of becoming 0, in relu
 and in the two MLPs that use it."""
+
 CAUGHT_BY = [
     "test_relu_matches_torch_on_a_grid_with_zero_and_on_random_tensors",
     "test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs",

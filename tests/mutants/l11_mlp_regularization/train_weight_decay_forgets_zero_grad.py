@@ -1,5 +1,6 @@
 """train_weight_decay never zeroes the gradients: they pile up over the
 minibatches and the updates overshoot, so even lambd = 0 cannot fit."""
+
 import torch
 
 CAUGHT_BY = [
@@ -8,9 +9,16 @@ CAUGHT_BY = [
 ]
 
 
-def train_weight_decay(lambd: float, X_train: torch.Tensor, y_train: torch.Tensor, X_test: torch.Tensor,
-                       y_test: torch.Tensor, num_epochs: int = 100, lr: float = 0.003,
-                       batch_size: int = 5) -> dict:
+def train_weight_decay(
+    lambd: float,
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    num_epochs: int = 100,
+    lr: float = 0.003,
+    batch_size: int = 5,
+) -> dict:
     w = torch.normal(0.0, 1.0, size=(X_train.shape[1], 1), dtype=X_train.dtype).requires_grad_()
     b = torch.zeros(1, dtype=X_train.dtype, requires_grad=True)
 
@@ -20,13 +28,15 @@ def train_weight_decay(lambd: float, X_train: torch.Tensor, y_train: torch.Tenso
     for _ in range(num_epochs):
         order = torch.randperm(len(X_train))
         for start in range(0, len(X_train), batch_size):
-            index = order[start:start + batch_size]
+            index = order[start : start + batch_size]
             loss = squared_loss(X_train[index], y_train[index]) + lambd * l2_penalty(w)
             loss.backward()
             with torch.no_grad():
                 for param in (w, b):
                     param -= lr * param.grad
     with torch.no_grad():
-        return {"train_loss": squared_loss(X_train, y_train).item(),
-                "test_loss": squared_loss(X_test, y_test).item(),
-                "w_norm": w.norm().item()}
+        return {
+            "train_loss": squared_loss(X_train, y_train).item(),
+            "test_loss": squared_loss(X_test, y_test).item(),
+            "w_norm": w.norm().item(),
+        }

@@ -1,4 +1,5 @@
 """xavier_uniform_ calls torch.nn.init.xavier_uniform_, which this lesson asks to write by hand."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,5 +1,6 @@
 """xavier_uniform_ samples U(0, a) instead of U(-a, a): all weights positive,
 variance a^2 / 12 instead of a^2 / 3."""
+
 import math
 
 import torch

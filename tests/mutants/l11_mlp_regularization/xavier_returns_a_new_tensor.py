@@ -1,4 +1,5 @@
 """xavier_uniform_ returns a fresh tensor and leaves the weight as it was."""
+
 import math
 
 import torch

@@ -1,5 +1,6 @@
 """xavier_uniform_ fills the weight without torch.no_grad(): an in-place
 change of a parameter that requires grad is refused by autograd."""
+
 import math
 
 CAUGHT_BY = ["test_xavier_uniform_fills_the_weight_in_place"]

@@ -1,5 +1,6 @@
 """xavier_uniform_ uses only fan_in: a = sqrt(6 / fan_in) (and fan_in read
 from shape[0]), so the bound and the variance are wrong for non-square weights."""
+
 import math
 
 import torch

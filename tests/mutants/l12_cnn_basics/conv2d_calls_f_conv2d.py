@@ -1,4 +1,5 @@
 """conv2d_naive calls F.conv2d instead of computing the convolution."""
+
 CAUGHT_BY = ["test_conv2d_naive_matches_f_conv2d_on_random_shapes"]
 
 

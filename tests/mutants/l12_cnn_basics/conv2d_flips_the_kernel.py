@@ -1,5 +1,6 @@
 """conv2d_naive flips the kernel (the textbook convolution); PyTorch's
 convolution, and the lecture's, is a cross-correlation."""
+
 CAUGHT_BY = [
     "test_conv2d_naive_gives_the_lecture_numbers_with_padding_1",
     "test_conv2d_naive_gives_the_lecture_numbers_with_stride_2",

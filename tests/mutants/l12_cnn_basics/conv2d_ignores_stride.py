@@ -1,4 +1,5 @@
 """conv2d_naive slides the window one pixel at a time whatever the stride."""
+
 CAUGHT_BY = [
     "test_conv2d_naive_gives_the_lecture_numbers_with_stride_2",
     "test_conv2d_naive_matches_f_conv2d_on_random_shapes",

@@ -1,5 +1,6 @@
 """conv2d_naive puts all the zero padding after the image (bottom and right)
 instead of p rows and columns on every side."""
+
 CAUGHT_BY = [
     "test_conv2d_naive_gives_the_lecture_numbers_with_padding_1",
     "test_conv2d_naive_matches_f_conv2d_on_random_shapes",
@@ -17,6 +18,6 @@ def conv2d_naive(x, weight, padding=0, stride=1):
     out = x.new_zeros(n, c_out, h_out, w_out)
     for a in range(k):
         for b in range(k):
-            window = x[:, :, a:a + stride * (h_out - 1) + 1:stride, b:b + stride * (w_out - 1) + 1:stride]
+            window = x[:, :, a : a + stride * (h_out - 1) + 1 : stride, b : b + stride * (w_out - 1) + 1 : stride]
             out = out + torch.einsum("nchw,oc->nohw", window, weight[:, :, a, b])
     return out

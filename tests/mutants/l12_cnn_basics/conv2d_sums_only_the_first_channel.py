@@ -1,5 +1,6 @@
 """conv2d_naive uses only the first input channel (right for the lecture's
 single-channel example, wrong for RGB)."""
+
 CAUGHT_BY = [
     "test_conv2d_naive_matches_f_conv2d_on_random_shapes",
     "test_conv2d_naive_gradients_match_f_conv2d",

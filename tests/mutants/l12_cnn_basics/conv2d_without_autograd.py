@@ -1,4 +1,5 @@
 """conv2d_naive computes under torch.no_grad(): right numbers, no gradient."""
+
 CAUGHT_BY = ["test_conv2d_naive_gradients_match_f_conv2d"]
 _conv2d_naive = conv2d_naive
 

@@ -1,5 +1,6 @@
 """conv_output_size forgets to divide by the stride (conv2d_naive, which uses
 it, then computes a stride-1 sized output)."""
+
 CAUGHT_BY = [
     "test_conv_output_size_matches_real_conv_layers",
     "test_conv2d_naive_gives_the_lecture_numbers_with_stride_2",

@@ -1,5 +1,6 @@
 """LeNet flattens channels-first across the batch (permute before reshape):
 shapes are right, but each row mixes features of different images."""
+
 CAUGHT_BY = [
     "test_lenet_computes_conv_pool_conv_pool_and_three_linear_layers",
     "test_lenet_reaches_55_percent_on_cifar10",

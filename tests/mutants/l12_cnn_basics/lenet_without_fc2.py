@@ -1,5 +1,6 @@
 """LeNet skips the 120 -> 84 layer: 400 -> 120 -> 10 (so a LeNet state dict
 no longer loads into it either)."""
+
 CAUGHT_BY = [
     "test_lenet_has_the_cifar_layers",
     "test_lenet_computes_conv_pool_conv_pool_and_three_linear_layers",

@@ -1,4 +1,5 @@
 """load_weights reads the file with weights_only=False (a full unpickle)."""
+
 CAUGHT_BY = ["test_load_weights_refuses_a_file_that_would_run_code"]
 
 

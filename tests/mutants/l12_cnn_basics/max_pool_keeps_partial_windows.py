@@ -1,4 +1,5 @@
 """max_pool2d_naive keeps the partial windows at the edge (ceil instead of floor)."""
+
 import math
 
 CAUGHT_BY = ["test_max_pool2d_naive_matches_f_max_pool2d"]

@@ -1,5 +1,6 @@
 """MnistCNN flattens channels-first across the batch (permute before
 reshape): shapes are right, but each row mixes features of different images."""
+
 CAUGHT_BY = [
     "test_mnist_cnn_pools_twice_and_flattens_320_features",
     "test_mnist_cnn_reaches_98_percent_on_mnist",

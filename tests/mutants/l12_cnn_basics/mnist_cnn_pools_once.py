@@ -1,5 +1,6 @@
 """MnistCNN forgets the second max pooling, so it flattens 20 * 8 * 8 = 1280
 features (and sizes fc to match)."""
+
 CAUGHT_BY = [
     "test_mnist_cnn_has_the_lecture_layers",
     "test_mnist_cnn_pools_twice_and_flattens_320_features",

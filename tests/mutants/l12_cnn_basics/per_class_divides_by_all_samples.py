@@ -1,5 +1,6 @@
 """per_class_accuracy divides each class's correct count by the number of all
 samples instead of the samples of that class."""
+
 CAUGHT_BY = ["test_per_class_accuracy_divides_by_the_samples_of_each_class"]
 
 

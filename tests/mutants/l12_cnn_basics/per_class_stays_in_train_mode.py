@@ -1,4 +1,5 @@
 """per_class_accuracy forgets model.eval(): dropout stays on while evaluating."""
+
 CAUGHT_BY = ["test_per_class_accuracy_divides_by_the_samples_of_each_class"]
 
 

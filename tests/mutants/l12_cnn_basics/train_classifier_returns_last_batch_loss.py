@@ -1,4 +1,5 @@
 """train_classifier reports each epoch's last batch loss instead of the mean."""
+
 CAUGHT_BY = ["test_train_classifier_returns_the_mean_batch_loss_of_each_epoch"]
 
 

@@ -1,5 +1,6 @@
 """CifarResNet flattens the 4x4 map without the global max pool: fc receives
 16 times the features it expects."""
+
 CAUGHT_BY = ["test_cifar_resnet_maps_32x32_images_to_10_logits"]
 
 

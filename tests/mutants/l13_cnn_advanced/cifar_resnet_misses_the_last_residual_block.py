@@ -1,4 +1,5 @@
 """CifarResNet leaves out the residual block of layer3 (a ResNet-7)."""
+
 from torch import nn
 
 CAUGHT_BY = ["test_cifar_resnet_has_the_resnet9_layers"]

@@ -1,5 +1,6 @@
 """CifarResNet keeps its logit scale in a plain tensor attribute: .to('cuda')
 does not move it, so the forward pass mixes devices on a GPU."""
+
 import torch
 
 CAUGHT_BY = ["test_cifar_resnet_reaches_90_percent_on_cifar10_on_cuda"]

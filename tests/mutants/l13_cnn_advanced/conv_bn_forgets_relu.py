@@ -1,4 +1,5 @@
 """conv_bn ends with the BatchNorm: no ReLU."""
+
 from torch import nn
 
 CAUGHT_BY = ["test_conv_bn_is_a_convolution_batch_norm_and_relu"]

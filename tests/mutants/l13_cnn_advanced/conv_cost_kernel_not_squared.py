@@ -1,4 +1,5 @@
 """conv_cost counts the kernel once (k) instead of k * k."""
+
 CAUGHT_BY = ["test_conv_cost_counts_multiply_accumulates"]
 
 

@@ -1,4 +1,5 @@
 """InceptionA concatenates its branches on dim 0 (the batch) instead of channels."""
+
 import torch
 import torch.nn.functional as F
 

@@ -1,4 +1,5 @@
 """InceptionA's pool branch uses max pooling instead of average pooling."""
+
 import torch
 import torch.nn.functional as F
 

@@ -1,4 +1,5 @@
 """InceptionA's 5x5 branch outputs 16 channels instead of 24 (80 in all)."""
+
 from torch import nn
 
 CAUGHT_BY = [

@@ -1,5 +1,6 @@
 """InceptionNet flattens channels-first across the batch (permute before
 reshape): shapes are right, but each row mixes features of different images."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_inception_net_reaches_98_percent_on_mnist"]

@@ -1,4 +1,5 @@
 """InceptionNet forgets the max pool after conv2: the flattened size is not 1408."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_inception_net_maps_images_to_10_logits"]

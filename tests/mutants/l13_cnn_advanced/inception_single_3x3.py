@@ -1,4 +1,5 @@
 """InceptionA's 3x3 branch has one 3x3 convolution instead of two (same output shape)."""
+
 import torch
 import torch.nn.functional as F
 

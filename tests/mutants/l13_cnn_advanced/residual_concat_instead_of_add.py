@@ -1,4 +1,5 @@
 """ResidualBlock concatenates x and F(x) on channels instead of adding them."""
+
 import torch
 import torch.nn.functional as F
 

@@ -1,5 +1,6 @@
 """ResidualBlock keeps its convolutions in a plain Python list: they are not
 registered, so .to('cuda'), .parameters() and state_dict() miss them."""
+
 import torch.nn.functional as F
 from torch import nn
 

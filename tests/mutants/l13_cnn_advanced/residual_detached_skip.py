@@ -1,4 +1,5 @@
 """ResidualBlock adds x.detach(): right values, but no gradient through the skip."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_residual_block_passes_gradient_through_the_skip_connection"]

@@ -1,5 +1,6 @@
 """ResidualBlock keeps a bias in its convolutions even with batch_norm=True
 (wasted parameters: BatchNorm's shift cancels it)."""
+
 from torch import nn
 
 CAUGHT_BY = [

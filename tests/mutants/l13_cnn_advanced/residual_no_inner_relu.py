@@ -1,4 +1,5 @@
 """ResidualBlock skips the ReLU between its two convolutions."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """ResidualBlock returns x + F(x) without the final ReLU."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = [

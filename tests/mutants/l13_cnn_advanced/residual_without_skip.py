@@ -1,4 +1,5 @@
 """ResidualBlock forgets the skip connection: relu(conv2(relu(conv1(x))))."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = [

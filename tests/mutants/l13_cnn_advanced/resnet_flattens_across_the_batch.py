@@ -1,5 +1,6 @@
 """ResNet flattens channels-first across the batch (permute before reshape):
 shapes are right, but each row mixes features of different images."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_resnet_reaches_98_percent_on_mnist"]

@@ -1,4 +1,5 @@
 """ResNet forgets the max pool after conv2: the flattened size is not 512."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_resnet_maps_images_to_10_logits"]

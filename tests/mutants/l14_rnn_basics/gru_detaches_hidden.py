@@ -1,4 +1,5 @@
 """gru_cell keeps the old state out of the graph in the final mix: z * h.detach()."""
+
 import torch
 
 CAUGHT_BY = ["test_gru_cell_gradients_match_torch"]

@@ -1,5 +1,6 @@
 """gru_cell applies the reset gate to h before the matmul (the original
 paper's variant), not to (h W_hn^T + b_hn) as PyTorch does."""
+
 import torch
 
 CAUGHT_BY = ["test_gru_cell_matches_torch_gru_cell_with_copied_weights", "test_gru_cell_gradients_match_torch"]
@@ -10,5 +11,5 @@ def gru_cell(x, h, W_ih, W_hh, b_ih, b_hh):
     i_r, i_z, i_n = (x @ W_ih.T + b_ih).chunk(3, dim=1)
     h_r, h_z, _ = (h @ W_hh.T + b_hh).chunk(3, dim=1)
     r, z = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
-    n = torch.tanh(i_n + (r * h) @ W_hh[2 * H:].T + b_hh[2 * H:])
+    n = torch.tanh(i_n + (r * h) @ W_hh[2 * H :].T + b_hh[2 * H :])
     return (1 - z) * n + z * h

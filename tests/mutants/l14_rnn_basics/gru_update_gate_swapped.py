@@ -1,4 +1,5 @@
 """gru_cell mixes with the update gate the other way round: z * n + (1 - z) * h."""
+
 import torch
 
 CAUGHT_BY = ["test_gru_cell_matches_torch_gru_cell_with_copied_weights", "test_gru_cell_gradients_match_torch"]

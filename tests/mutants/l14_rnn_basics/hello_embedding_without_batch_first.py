@@ -1,4 +1,5 @@
 """HelloEmbedding builds its RNN without batch_first=True, though x is (batch, seq_len)."""
+
 from torch import nn
 
 CAUGHT_BY = [

@@ -1,5 +1,6 @@
 """hello_logits gives HelloRNN the one-hot sequence as (batch=1, seq_len=5, 4):
 nn.RNN then reads 5 sequences of one step each, and forgets the history."""
+
 import torch
 
 CAUGHT_BY = ["test_hello_rnn_model_reaches_ohlol"]

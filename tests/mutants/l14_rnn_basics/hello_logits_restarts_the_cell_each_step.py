@@ -1,5 +1,6 @@
 """hello_logits starts every RNNCell step from init_hidden(): no memory, so the
 two 'l's of "hello" cannot map to different letters."""
+
 import torch
 
 CAUGHT_BY = ["test_hello_rnn_cell_model_reaches_ohlol"]

@@ -1,4 +1,5 @@
 """HelloRNNCell returns softmax of the new hidden state (CrossEntropyLoss applies it already)."""
+
 import torch
 
 CAUGHT_BY = ["test_hello_rnn_cell_model_takes_one_rnn_cell_step"]

@@ -1,4 +1,5 @@
 """HelloRNN returns the RNN output as it is, (seq_len, batch, hidden), not (seq_len * batch, hidden)."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """HelloRNN starts from a random hidden state instead of zeros."""
+
 import torch
 
 CAUGHT_BY = ["test_hello_rnn_model_runs_torch_rnn_from_zeros"]

@@ -1,4 +1,5 @@
 """HelloRNNCell.init_hidden returns (1, batch, hidden), the shape nn.RNN wants, not RNNCell."""
+
 import torch
 
 CAUGHT_BY = ["test_hello_rnn_cell_init_hidden_is_zeros_of_batch_by_hidden"]

@@ -1,4 +1,5 @@
 """lstm_cell takes the previous cell state out of the graph (c.detach())."""
+
 import torch
 
 CAUGHT_BY = ["test_lstm_cell_gradients_match_torch"]

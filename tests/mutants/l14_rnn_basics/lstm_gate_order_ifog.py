@@ -1,4 +1,5 @@
 """lstm_cell reads the gates in the order i, f, o, g instead of PyTorch's i, f, g, o."""
+
 import torch
 
 CAUGHT_BY = ["test_lstm_cell_matches_torch_lstm_cell_with_copied_weights", "test_lstm_cell_gradients_match_torch"]

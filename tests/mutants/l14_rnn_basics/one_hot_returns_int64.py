@@ -1,4 +1,5 @@
 """one_hot_sequence returns F.one_hot as it is: int64 rows an RNN cannot take."""
+
 import torch.nn.functional as F
 
 CAUGHT_BY = ["test_one_hot_sequence_gives_float_rows_with_a_single_one"]

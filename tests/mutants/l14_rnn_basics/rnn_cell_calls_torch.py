@@ -1,4 +1,5 @@
 """rnn_cell hands the work to PyTorch's own cell instead of writing it."""
+
 import torch
 
 CAUGHT_BY = ["test_rnn_cell_matches_torch_rnn_cell_with_copied_weights"]

@@ -1,5 +1,6 @@
 """rnn_cell cuts the hidden state out of the graph (h.detach()): right values,
 no gradient back through time."""
+
 import torch
 
 CAUGHT_BY = ["test_rnn_cell_gradients_match_torch"]

@@ -1,4 +1,5 @@
 """run_rnn never carries the hidden state: every step starts from h0."""
+
 import torch
 
 CAUGHT_BY = ["test_run_rnn_matches_torch_rnn_with_one_layer", "test_run_rnn_output_depends_on_the_history"]

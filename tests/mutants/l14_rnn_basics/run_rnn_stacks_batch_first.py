@@ -1,4 +1,5 @@
 """run_rnn stacks the hidden states on dim 1: (batch, seq_len, hidden)."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,5 +1,6 @@
 """RNNClassifier's Linear takes hidden_size inputs even when bidirectional,
 and so only the last direction's final state reaches it."""
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence

@@ -1,6 +1,7 @@
 """RNNClassifier feeds fc the GRU output at the last padded time step instead
 of the final hidden state: zeros for the forward direction of every name
 shorter than the longest, and the backward direction after one character."""
+
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 

@@ -1,5 +1,6 @@
 """RNNClassifier runs the GRU over the padded batch without packing it: the
 zeros after each name change its final hidden state."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """NameDataset keeps the countries in set order: country_list is not sorted."""
+
 # evaluate then scores the fixed model against other ids than the course's sorted ones
 CAUGHT_BY = [
     "test_name_dataset_has_18_sorted_countries_with_inverse_lookups",

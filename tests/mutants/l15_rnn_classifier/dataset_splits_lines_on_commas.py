@@ -1,5 +1,6 @@
 """NameDataset splits each line on ',' instead of using the csv module: a name
 that contains a comma ("Jevolojnov,") loses it."""
+
 import gzip
 
 CAUGHT_BY = ["test_name_dataset_reads_every_name_of_the_training_file"]

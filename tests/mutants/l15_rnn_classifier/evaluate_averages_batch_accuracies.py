@@ -1,4 +1,5 @@
 """evaluate averages the accuracies of the batches: wrong when the last batch is smaller."""
+
 import torch
 
 CAUGHT_BY = ["test_evaluate_counts_every_name_in_eval_mode"]

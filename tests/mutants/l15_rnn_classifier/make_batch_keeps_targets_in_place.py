@@ -1,5 +1,6 @@
 """make_batch sorts the names by length but leaves the targets in the original
 order: every name is trained on another name's country."""
+
 import torch
 
 CAUGHT_BY = [

@@ -1,4 +1,5 @@
 """name_to_indices lowercases the name first: "Abe" -> [97, 98, 101]."""
+
 CAUGHT_BY = [
     "test_name_to_indices_gives_the_ascii_codes",
     "test_make_batch_pads_with_zeros_and_sorts_by_length_longest_first",

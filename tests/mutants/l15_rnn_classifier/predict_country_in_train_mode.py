@@ -1,4 +1,5 @@
 """predict_country forgets model.eval(): dropout still changes the scores."""
+
 import torch
 
 CAUGHT_BY = ["test_predict_country_names_the_top_scoring_country"]
