@@ -49,11 +49,10 @@ def replay_fit(
     w: float, b: float, epochs: int, lr: float, reduction: str = "sum", zero_grad: bool = True
 ) -> torch.Tensor:
     """(w, b) after ``epochs`` SGD steps on the pass/fail data (trusted)."""
-    step = lambda weight, bias: F.binary_cross_entropy(
-        torch.sigmoid(HOURS * weight + bias),
-        PASSED,  # noqa: E731
-        reduction=reduction,
-    )
+
+    def step(weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        return F.binary_cross_entropy(torch.sigmoid(HOURS * weight + bias), PASSED, reduction=reduction)
+
     return torch.stack(replay_steps([w, b], [step] * epochs, lr, zero_grad))
 
 
