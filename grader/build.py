@@ -99,7 +99,7 @@ def stub(lesson_id: str, root: Path = ROOT) -> str:
     return (root / "grader" / "stubs" / f"{lesson_id}.py").read_text(encoding="utf-8")
 
 
-def build(root: Path = ROOT) -> list[Path]:
+def build_exercises(root: Path = ROOT) -> list[Path]:
     """Write ``exercises/*.py`` from ``solutions/*.py``; return the files written."""
     files = render(root)
     (root / "exercises").mkdir(exist_ok=True)

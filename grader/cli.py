@@ -323,12 +323,11 @@ def from_notebook(path: Path, lessons: tuple[str, ...], folder: Path, max_file_s
     return lesson_file
 
 
-@main.command()
+@main.command("build")
 @click.option("--check", is_flag=True, help="Only report whether exercises/ is up to date; exit 1 if not.")
-def build(check: bool) -> None:
+def build_command(check: bool) -> None:
     """Regenerate exercises/ from solutions/ (solution regions become stubs)."""
-    from grader.build import MarkerError, stale
-    from grader.build import build as build_exercises
+    from grader.build import MarkerError, build_exercises, stale
 
     if not (ROOT / "solutions").is_dir():
         fail("there is no solutions/ folder to build from (a student release has none)")

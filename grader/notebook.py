@@ -71,7 +71,7 @@ def _chunks(source: str) -> list[tuple[bool, str]]:
     return chunks
 
 
-def build(lesson: Lesson) -> nbformat.NotebookNode:
+def lesson_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     """The notebook of one lesson, built from its stubs in ``exercises/``."""
     source = (ROOT / "exercises" / f"{lesson.id}.py").read_text(encoding="utf-8")
     text = ast.get_docstring(ast.parse(source), clean=True) or lesson.title
@@ -100,7 +100,7 @@ def export(lesson: Lesson, out_dir: Path) -> Path:
     """Write ``out_dir/<lesson>.ipynb`` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{lesson.id}.ipynb"
-    notebook = build(lesson)
+    notebook = lesson_notebook(lesson)
     nbformat.validate(notebook)
     path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
     return path

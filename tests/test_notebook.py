@@ -11,7 +11,7 @@ from conftest import ROOT, practice
 
 from grader.build import BEGIN, END
 from grader.lessons import LESSONS, find
-from grader.notebook import build, export, extract
+from grader.notebook import export, extract, lesson_notebook
 
 L04 = find("l04_linear_model")
 
@@ -72,7 +72,7 @@ def test_every_lesson_exports_a_valid_notebook_with_one_cell_per_stub(tmp_path):
 def test_export_is_deterministic(tmp_path):
     first = export(L04, tmp_path / "a").read_bytes()
     assert first == export(L04, tmp_path / "b").read_bytes()
-    assert nbformat.writes(build(L04)) in first.decode()
+    assert nbformat.writes(lesson_notebook(L04)) in first.decode()
 
 
 def test_extract_keeps_definitions_and_drops_magics_and_scratch(tmp_path):
