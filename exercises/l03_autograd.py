@@ -101,10 +101,14 @@ def autograd_training_loop(
 ) -> torch.Tensor:
     """The same gradient descent with autograd computing the gradient.
 
-    params: (2,) float leaf tensor with ``requires_grad=True``, updated in
-    place. Each epoch: zero ``params.grad`` (when it exists), forward,
-    ``loss_fn``, ``backward``, then update inside ``torch.no_grad()``.
-    Returns params itself; ``params.grad`` keeps the last epoch's gradient.
+    params: (2,) float leaf tensor with ``requires_grad=True``. Each epoch:
+    zero ``params.grad`` (when it exists), forward, ``loss_fn``,
+    ``backward``, then update either in place inside ``torch.no_grad()``
+    (``params -= learning_rate * params.grad``; ``params.grad`` then keeps
+    the last epoch's gradient) or as a fresh leaf, as the book does:
+    ``params = (params - learning_rate * params.grad).detach().requires_grad_()``.
+    Returns the (2,) params after ``n_epochs`` updates: a leaf with
+    ``requires_grad=True``, ready for another ``backward``.
     """
     raise NotImplementedError("autograd_training_loop")
 

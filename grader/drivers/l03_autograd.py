@@ -29,8 +29,16 @@ def autograd_loop_facts(
     student, n_epochs: int, learning_rate: float, params: torch.Tensor, t_u: torch.Tensor, t_c: torch.Tensor
 ) -> dict:
     """The student's ``autograd_training_loop``: the params it returns,
-    whether that is the leaf it was given, and the gradient left in it."""
+    whether that is the leaf it was given or else a fresh leaf that requires
+    grad (the book's ``.detach().requires_grad_()`` idiom), and the gradient
+    left in the leaf it was given."""
     params = params.detach().clone().requires_grad_(True)
     with students_turn():
         out = student.autograd_training_loop(n_epochs, learning_rate, params, t_u, t_c)
-        return {"params": out, "same_leaf": out is params, "grad": params.grad}
+        is_tensor = isinstance(out, torch.Tensor)
+        return {
+            "params": out,
+            "same_leaf": out is params,
+            "trainable_leaf": is_tensor and out.is_leaf and out.requires_grad,
+            "grad": params.grad,
+        }

@@ -5,7 +5,7 @@ and were reproduced by the reference implementation in float32."""
 
 import torch
 
-from grader.check import assert_close, assert_finite, assert_shape, expect, hints, points, public
+from grader.check import assert_close, assert_finite, assert_shape, expect, fail, hints, points, public
 from grader.drivers import l03_autograd as driver
 from grader.drivers.l03_autograd import smooth_function
 
@@ -247,36 +247,46 @@ def test_autograd_training_loop_on_scaled_input_converges_to_the_books_params(st
 
 @hints(
     "backward() adds into params.grad instead of overwriting it.",
-    "Zero params.grad before each backward (when it is not None), and update params in place inside torch.no_grad().",
+    "Zero params.grad before each backward (when it is not None) and update params in place inside torch.no_grad(); "
+    "or make each new params a fresh leaf: (params - learning_rate * params.grad).detach().requires_grad_().",
 )
 @points(2)
-def test_autograd_training_loop_zeroes_the_gradient_and_updates_params_in_place(student):
+def test_autograd_training_loop_zeroes_the_gradient_and_returns_a_trainable_leaf(student):
     facts = student.run_driver(
         driver.autograd_loop_facts, n_epochs=2, learning_rate=1e-4, params=START, t_u=T_U, t_c=T_C, time_limit=30
     )
-    first = START - 1e-4 * reference_grad(START, T_U, T_C)
+    first_grad = reference_grad(START, T_U, T_C)
+    first = START - 1e-4 * first_grad
     expected_grad = reference_grad(first, T_U, T_C)
+    got = assert_shape(facts["params"], (2,), "autograd_training_loop(2 epochs, lr 1e-4)")
     expect(
-        facts["same_leaf"],
-        "autograd_training_loop should update params in place and return it",
-        hint="inside torch.no_grad(): params -= learning_rate * params.grad",
+        facts["same_leaf"] or facts["trainable_leaf"],
+        "autograd_training_loop should return params as a leaf that requires grad (the tensor it was given, "
+        "updated in place, or a fresh leaf), ready for the next backward()",
+        hint="update in place inside torch.no_grad(), or (params - learning_rate * params.grad).detach()"
+        ".requires_grad_()",
     )
-    expect(
-        facts["grad"] is not None,
-        "params.grad is empty after autograd_training_loop",
-        hint="loss.backward() fills params.grad: use it, not grad_fn",
-    )
-    assert_close(
-        facts["grad"],
-        expected_grad,
-        "params.grad after the 2nd epoch (the 2nd epoch's gradient alone)",
-        rtol=1e-4,
-        atol=1e-3,
-        hint="zero params.grad before each backward(): gradients accumulate",
-    )
-    assert_close(
-        facts["params"], first - 1e-4 * expected_grad, "params after 2 epochs at lr 1e-4", rtol=1e-5, atol=1e-6
-    )
+    if facts["grad"] is None:
+        fail("params.grad is empty after autograd_training_loop", hint="loss.backward() fills params.grad: use it")
+    if facts["same_leaf"]:  # updated in place: the given leaf keeps the last epoch's gradient
+        assert_close(
+            facts["grad"],
+            expected_grad,
+            "params.grad after the 2nd epoch (the 2nd epoch's gradient alone)",
+            rtol=1e-4,
+            atol=1e-3,
+            hint="zero params.grad before each backward(): gradients accumulate",
+        )
+    else:  # a fresh leaf each epoch: the given leaf received the 1st epoch's gradient only
+        assert_close(
+            facts["grad"],
+            first_grad,
+            "params.grad of the params given (the 1st epoch's gradient)",
+            rtol=1e-4,
+            atol=1e-3,
+            hint="take the gradient from loss.backward(), not from grad_fn",
+        )
+    assert_close(got, first - 1e-4 * expected_grad, "params after 2 epochs at lr 1e-4", rtol=1e-5, atol=1e-6)
 
 
 # -- more autograd ------------------------------------------------------------
