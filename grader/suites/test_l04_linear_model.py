@@ -3,7 +3,7 @@ imports student code; ``student`` runs it in the sandbox."""
 
 import torch
 
-from grader.check import assert_close, assert_shape, expect, hints, points, public
+from grader.check import assert_close, assert_shape, expect, fail, hints, points, public
 
 # the seed data: hours studied -> points, y = 2x
 XS = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
@@ -22,6 +22,21 @@ def surface(xs: torch.Tensor, ys: torch.Tensor, W: torch.Tensor, B: torch.Tensor
     """MSE of x * w + b at every grid point, one point at a time (trusted)."""
     flat = [((xs * w + b - ys) ** 2).mean() for w, b in zip(W.flatten().tolist(), B.flatten().tolist())]
     return torch.stack(flat).reshape(W.shape) if flat else torch.zeros(W.shape, dtype=xs.dtype)
+
+
+def reject_a_fixed_divisor(got, expected: torch.Tensor, n: int, what: str) -> None:
+    """Fail naming the divisor when ``got`` is the sum of the squared errors
+    over ``n`` samples divided by a fixed number other than ``n`` (the
+    lecture's ``l_sum / 3``, or a plain sum), so that the message blames the
+    mean and not the grid."""
+    if not isinstance(got, torch.Tensor) or got.shape != expected.shape or not got.is_floating_point():
+        return  # the comparison with expected that follows says what is wrong
+    total = got.double().sum().item()
+    if total > 0:
+        k = round(n * expected.sum().item() / total)
+        if k != n and k >= 1 and torch.allclose(got.double() * k, expected * n, rtol=1e-6, atol=1e-9):
+            wrong = "sums the squared errors" if k == 1 else f"divides the sum of the squared errors by {k}"
+            fail(f"{what} {wrong}: the mean should divide by the number of samples, {n} here", hint=MEAN)
 
 
 @public
@@ -81,8 +96,10 @@ def test_mse_over_w_works_for_any_number_of_samples(student):
         xs, ys = random_data(n, seed=n)
         ws = torch.linspace(-1.0, 3.0, k, dtype=torch.float64)
         expected = torch.stack([((xs * w - ys) ** 2).mean() for w in ws])
+        got = student.mse_over_w(xs, ys, ws)
+        reject_a_fixed_divisor(got, expected, n, f"mse_over_w on {n} samples and {k} candidates")
         assert_close(
-            student.mse_over_w(xs, ys, ws),
+            got,
             expected,
             f"mse_over_w on {n} samples and {k} candidates",
             hint="the lecture divides by 3 because it has 3 samples: divide by len(xs)",
@@ -122,9 +139,11 @@ def test_mse_surface_keeps_the_shape_of_any_grid(student):
         ("a 3-axis grid", W.reshape(5, 3, 3), B.reshape(5, 3, 3)),
     ]
     for what, W_, B_ in cases:
+        got, expected = student.mse_surface(xs, ys, W_, B_), surface(xs, ys, W_, B_)
+        reject_a_fixed_divisor(got, expected, len(xs), f"mse_surface of {len(xs)} samples on {what}")
         assert_close(
-            student.mse_surface(xs, ys, W_, B_),
-            surface(xs, ys, W_, B_),
+            got,
+            expected,
             f"mse_surface on {what}",
             hint="broadcast the grid against the samples, e.g. W[..., None] * xs + B[..., None], "
             "and average over that last axis; do not assume W's rows hold w",
