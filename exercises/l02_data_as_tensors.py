@@ -81,6 +81,10 @@ def precision_recall(predicted: torch.Tensor, actual: torch.Tensor) -> tuple[flo
     predicted, actual: (N,) bool, each with at least one True. Returns
     (precision, recall) as Python floats: true positives divided by the
     predicted positives, and by the actual positives.
+
+    The quick-learning deck swaps the two (it divides by the actual
+    positives for precision); the book's definitions above are the right
+    ones and the ones checked.
     """
     raise NotImplementedError("precision_recall")
 
@@ -103,6 +107,8 @@ def with_weather_one_hot(daily: torch.Tensor) -> torch.Tensor:
     24) float32: the 17 columns as channels (dim 1) over the 24 hours
     (dim 2), followed by 4 channels that one-hot encode the weather
     situation (column 9, levels 1-4: level k sets channel 17 + k - 1).
+    Every hour gets its own one-hot: the quick-learning deck's version sets
+    only hour 0 of each day, which is wrong; the other 23 hours need theirs.
     """
     raise NotImplementedError("with_weather_one_hot")
 

@@ -2,7 +2,7 @@
 
 import torch
 
-CAUGHT_BY = ["test_image_to_chw_round_trips_bobby"]
+CAUGHT_BY = ["test_image_to_chw_round_trips_bobby", "test_image_to_chw_returns_a_view_of_the_images_memory"]
 
 
 def image_to_chw(img):
