@@ -282,6 +282,9 @@ def test_broadcast_shape_matches_torch_on_200_random_pairs(student):
 )
 @points(1)
 def test_broadcast_shape_raises_value_error_naming_the_clashing_sizes(student):
+    for a, b, expected in [((5, 3, 4), (3, 1), (5, 3, 4)), ((2, 1), (1, 6), (2, 6))]:  # it must work before it refuses
+        got = as_shape(student.broadcast_shape(a, b), f"broadcast_shape({a}, {b})")
+        expect(got == expected, f"broadcast_shape({a}, {b}) should be {expected}, got {got}")
     rng = random.Random(4)
     cases = [((5, 3, 4), (7, 4), (3, 7)), ((2, 3), (2, 4), (3, 4))]
     for _ in range(20):
@@ -367,10 +370,11 @@ def test_one_hot_matches_f_one_hot_as_float32(student):
 # -- saving and loading ---------------------------------------------------
 # Files go in and out through Student.put_file and Student.read_file only: the grader never opens a path in the
 # scratch folder, where the student's code could plant a link or a FIFO under any name.
-@points(1)
-def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
+def assert_save_tensor_works(student, name: str) -> None:
+    """save_tensor writes a file ``name`` that a plain ``torch.load(weights_only=True)`` reads back as the tensor
+    (a fresh name per check: the scratch folder is shared, and an old file must not stand in for a new one)."""
     t = torch.randn(3, 5, generator=torch.Generator().manual_seed(7), dtype=torch.float64)
-    ours = student.scratch / "ours.pt"  # the only folder the sandbox may write to
+    ours = student.scratch / name  # the only folder the sandbox may write to
     student.save_tensor(t, str(ours))
     blob = student.read_file(ours.name)
     expect(blob is not None, f"save_tensor(t, path) wrote nothing at {ours}")
@@ -379,12 +383,29 @@ def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
     except ValueError as exc:
         fail(f"the file save_tensor wrote is not a plain tensor file: {exc}", hint="torch.save(t, path)")
     assert_close(saved, t, "torch.load(weights_only=True) of the file save_tensor wrote", hint="torch.save(t, path)")
-    theirs = student.put_file("theirs.pt", torch_bytes(torch.arange(6).reshape(2, 3)))
-    assert_close(student.load_tensor(theirs), torch.arange(6).reshape(2, 3), "load_tensor of a saved int tensor")
+
+
+def assert_load_tensor_works(student, name: str) -> None:
+    """load_tensor reads back a file ``name`` that ``torch.save`` wrote from a plain tensor."""
+    theirs = student.put_file(name, torch_bytes(torch.arange(6).reshape(2, 3)))
+    assert_close(
+        student.load_tensor(theirs),
+        torch.arange(6).reshape(2, 3),
+        "load_tensor of a saved int tensor",
+        hint="torch.load(path, weights_only=True)",
+    )
+
+
+@points(1)
+def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
+    assert_save_tensor_works(student, "ours.pt")
+    assert_load_tensor_works(student, "theirs.pt")
 
 
 @points(1)
 def test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor(student):
+    assert_save_tensor_works(student, "ours-before-refusing.pt")  # a refusal counts only from working functions
+    assert_load_tensor_works(student, "theirs-before-refusing.pt")
     weights = {"w": torch.ones(2)}
     error, _ = raised(student.save_tensor, weights, str(student.scratch / "dict.pt"))
     expect(error is not None, "save_tensor({'w': tensor}) should raise TypeError: the format is one tensor per file")
@@ -407,6 +428,7 @@ def test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor(student):
 )
 @points(2)
 def test_load_tensor_refuses_a_file_that_would_run_code(student):
+    assert_load_tensor_works(student, "plain.pt")  # a refusal counts only from a load_tensor that loads a tensor
     marker = student.scratch / "code-ran"  # the payload creates it where the sandbox may write
     payload = RunsCode(str(marker))
     files = {"object.pkl": pickle.dumps(payload), "object.pt": torch_bytes(payload)}  # a plain pickle, a torch file

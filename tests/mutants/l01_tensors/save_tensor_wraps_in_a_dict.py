@@ -2,7 +2,10 @@
 
 import torch
 
-CAUGHT_BY = ["test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]
+CAUGHT_BY = [
+    "test_save_tensor_and_load_tensor_round_trip_through_a_torch_file",
+    "test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor",
+]
 
 
 def save_tensor(t, path):
