@@ -72,3 +72,45 @@ def test_memory_sizes_are_read_like_a_person_writes_them(value, expected):
 def test_a_bad_memory_size_is_bad_input():
     done = practice("grade", "l10", "--memory", "lots")
     assert done.returncode == 2 and "'lots' is not a memory size like 16G" in done.stderr
+
+
+class CollectedChecks:
+    """A pytest plugin that keeps the names of the checks left after selection."""
+
+    names: list[str] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.names = [item.name for item in session.items]
+
+
+def selected_checks(lesson: str, select: str) -> list[str]:
+    """The checks `practice grade LESSON -k SELECT` grades: collected, not run (no worker starts)."""
+    from grader import grading
+    from grader.lessons import find
+
+    collected = CollectedChecks()
+    args = grading.pytest_args([find(lesson)], grading.Options(select=select))
+    code = pytest.main([*args, "--collect-only"], plugins=[collected, grading.Options(select=select)])
+    assert code in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
+    return collected.names
+
+
+def test_k_selects_checks_by_their_own_names_not_by_the_module_name():
+    from grader.lessons import find
+
+    softmax = selected_checks("l10", "softmax")
+    assert softmax and all("softmax" in name for name in softmax)  # not every check of test_l10_softmax.py
+    assert "test_net_reaches_97_percent_test_accuracy_on_mnist" not in softmax
+    classifier = selected_checks("l15", "classifier")
+    assert classifier and all("classifier" in name for name in classifier)
+    assert len(classifier) < len(selected_checks("l15", "test"))  # every check's name starts with test
+    assert selected_checks("l15", find("l15").id) == []  # the lesson is chosen by LESSONS, not by -k
+    assert selected_checks("l10", "softmax and not training") == softmax
+    assert selected_checks("l10", "SOFTMAX and not log") == [name for name in softmax if "log" not in name]
+    assert selected_checks("l10", "training") == ["test_net_reaches_97_percent_test_accuracy_on_mnist"]
+
+
+def test_a_malformed_selection_is_bad_input():
+    done = practice("grade", "l10", "-k", "softmax and (")
+    assert done.returncode == 2
+    assert "-k 'softmax and (' is not a valid expression" in done.stderr and "Traceback" not in done.stderr
