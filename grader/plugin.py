@@ -114,8 +114,8 @@ def lesson_source(config: pytest.Config, lesson: str) -> tuple[Path, bytes, str 
     graded (None when it can): missing, a link, not a regular file, too large."""
     folder, name = lesson_file(config, lesson)
     path = folder / name
-    if path.stem != lesson:  # a single file submitted for another lesson
-        return path, b"", f"{lesson}.py is missing from {path}"
+    if path.stem != lesson:  # the one path named is no file, or a file named for another lesson
+        return path, b"", submission.not_the_lesson_file(folder, name, f"{lesson}.py")
     try:
         return path, submission.read(folder, name, options(config).max_file_size), None
     except submission.Refused as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from conftest import ROOT, practice
 
@@ -114,3 +117,22 @@ def test_a_malformed_selection_is_bad_input():
     done = practice("grade", "l10", "-k", "softmax and (")
     assert done.returncode == 2
     assert "-k 'softmax and (' is not a valid expression" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_fifo_or_a_device_named_as_the_submission_is_called_what_it_is(tmp_path, grade_cli):
+    os.mkfifo(tmp_path / "homework")
+    for path, sentence in [
+        (tmp_path / "homework", "homework is a named pipe (FIFO), not a regular file"),
+        (Path("/dev/null"), "null is a device, not a regular file"),
+    ]:
+        graded = grade_cli("l04", "--submission", str(path), "-k", "forward_multiplies")
+        assert graded.code == 1, graded.stderr
+        (check,) = graded.checks().values()
+        assert check["message"].startswith(sentence) and "missing" not in check["message"]
+    (tmp_path / "l05_gradient_descent.py").write_text("")
+    graded = grade_cli("l04", "--submission", str(tmp_path / "l05_gradient_descent.py"), "-k", "forward_multiplies")
+    (check,) = graded.checks().values()
+    assert check["message"] == "l05_gradient_descent.py is not l04_linear_model.py: " + (
+        "a single submitted file is graded as the lesson it is named after"
+    )
