@@ -128,3 +128,24 @@ def test_a_training_check_shows_its_progress_on_a_terminal():
     assert re.search(
         r"scratch mlp reaches 82 percent on fashion mnist \(4 pts\): accuracy 0\.\d{4} \(needs 0\.82\)", done.stdout
     )
+
+
+@pytest.mark.slow
+def test_printed_warnings_name_the_lesson_file_not_the_sandbox_copy(tmp_path, grade_cli):
+    folder = submission(
+        tmp_path,
+        "l04_linear_model",
+        "import warnings\n"
+        "def forward(x, w):\n"
+        "    warnings.warn('w is not used yet')\n"
+        "    (torch.ones(1, requires_grad=True) * 2).grad  # torch warns: .grad of a non-leaf tensor\n"
+        "    return x * w + 1\n",
+    )
+    graded = grade_cli("--submission", str(folder), "l04", "-k", "forward")
+    assert graded.code == 1
+    (check,) = graded.checks().values()
+    assert "torch-practice-" not in check["output"] and str(ROOT) not in check["output"]  # they ate the excerpt
+    lines = (folder / "l04_linear_model.py").read_text().splitlines()
+    number = lines.index("    warnings.warn('w is not used yet')") + 1
+    assert f"l04_linear_model.py:{number}: UserWarning: w is not used yet" in check["output"]
+    assert "UserWarning: The .grad attribute of a Tensor that is not a leaf" in graded.stdout
