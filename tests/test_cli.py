@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -136,3 +140,29 @@ def test_a_fifo_or_a_device_named_as_the_submission_is_called_what_it_is(tmp_pat
     assert check["message"] == "l05_gradient_descent.py is not l04_linear_model.py: " + (
         "a single submitted file is graded as the lesson it is named after"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_watch_stopped_by_a_signal_removes_its_folders(tmp_path, stop):
+    """Stopped while it grades: the watch folder goes, and so do the grading run's sandboxes."""
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "grader", "watch", "l04_linear_model"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,  # kept open: watch waits for keys
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # its folders, and its grading run's, land here
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("torch-practice-[!w]*")):  # a sandbox: grading has begun
+            assert time.monotonic() < deadline and watch.poll() is None, "watch never started grading"
+            time.sleep(0.05)
+        assert list(tmp_path.glob("torch-practice-watch-*"))
+        watch.send_signal(stop)
+        watch.wait(60)
+    finally:
+        watch.kill()
+        watch.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
