@@ -151,7 +151,7 @@ def test_printed_warnings_name_the_lesson_file_not_the_sandbox_copy(tmp_path, gr
     graded = grade_cli("--submission", str(folder), "l04", "-k", "forward")
     assert graded.code == 1
     (check,) = graded.checks().values()
-    assert "torch-practice-" not in check["output"] and str(ROOT) not in check["output"]  # they ate the excerpt
+    assert "torch-practice-" not in check["output"]  # the sandbox's path ate most of the excerpt
     lines = (folder / "l04_linear_model.py").read_text().splitlines()
     number = lines.index("    warnings.warn('w is not used yet')") + 1
     assert f"l04_linear_model.py:{number}: UserWarning: w is not used yet" in check["output"]
