@@ -50,8 +50,9 @@ def grade_summary(lesson: Lesson, extra: tuple[str, ...] = ()) -> str:
         )
         try:
             stdout, stderr = child.communicate()
-        except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: the grading stops before its folder goes
-            stop_child(child)
+        except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: the grading stops before its folder goes
+            # a Ctrl-C on the terminal reached the child as well; stopping_on_signals names its signal
+            stop_child(child, interrupted_too=isinstance(exc, KeyboardInterrupt) and not exc.args)
             raise
         if not report.exists():  # bad input or a broken grader: its own message says why
             return text.clean((stderr or stdout).strip())
@@ -62,19 +63,21 @@ def grade_summary(lesson: Lesson, extra: tuple[str, ...] = ()) -> str:
 STOP_GRACE = 10.0  # seconds a stopped grading run gets to remove its sandboxes
 
 
-def stop_child(child: subprocess.Popen) -> None:
-    """Stop a ``practice grade`` run: a Ctrl-C on the terminal reached it too, so it first
-    gets a moment to end alone; then SIGINT, which it handles as Ctrl-C (pytest unwinds,
-    each sandbox removes its folders); SIGKILL only if that does not end it either."""
-    for ask in (None, signal.SIGINT, signal.SIGKILL):
+def stop_child(child: subprocess.Popen, interrupted_too: bool) -> None:
+    """Stop a ``practice grade`` run with SIGINT, which it handles as Ctrl-C (pytest
+    unwinds, each sandbox removes its folders), and SIGKILL only if that does not end
+    it. A child the terminal's Ctrl-C reached too (``interrupted_too``) first gets the
+    time to end alone: a second SIGINT would cut its unwinding short."""
+    asks = [None, signal.SIGINT, signal.SIGKILL] if interrupted_too else [signal.SIGINT, signal.SIGKILL]
+    for ask in asks:
         if ask is not None:
             child.send_signal(ask)
         try:
-            child.wait(1.0 if ask is None else STOP_GRACE)
+            child.wait(STOP_GRACE)
             return
         except subprocess.TimeoutExpired:
             continue
-        except KeyboardInterrupt:  # a second Ctrl-C: no more waiting
+        except KeyboardInterrupt:  # one more Ctrl-C: no more waiting
             child.kill()
             child.wait()
             raise
