@@ -5,7 +5,18 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.check import assert_accuracy, assert_close, expect, fail, gpu, hints, points, public, training
+from grader.check import (
+    assert_accuracy,
+    assert_close,
+    describe,
+    expect,
+    fail,
+    gpu,
+    hints,
+    points,
+    public,
+    training,
+)
 from grader.drivers import l12_cnn_basics as driver
 from grader.reference import linear_problem, replay_cross_entropy_sgd
 from grader.sandbox.errors import StudentError
@@ -332,11 +343,22 @@ def test_per_class_accuracy_divides_by_the_samples_of_each_class(student):
     y = torch.tensor([0] * 4 + [1] * 16 + [2] * 8 + [3] * 12)  # unbalanced, so the totals differ
     y = y[torch.randperm(40, generator=g)]
     batches = [(X[:16], y[:16]), (X[16:23], y[16:23]), (X[23:], y[23:])]
-    got = student.run_driver(
+    out = student.run_driver(
         driver.per_class_on_linear, weight=W, bias=b, batches=batches, num_classes=4, time_limit=30
     )
+    got = out["accuracy"]
     predicted = (X @ W.T + b).argmax(dim=1)
     expected = torch.stack([(predicted[y == c] == c).double().mean() for c in range(4)])
+    comparable = isinstance(got, torch.Tensor) and got.shape == expected.shape and got.is_floating_point()
+    if out["train_mode_calls"] and not (comparable and torch.allclose(got.double(), expected, 1e-6, 1e-6)):
+        # the verdict is the comparison; the recorded mode only names the likely cause
+        shown = [round(v, 4) for v in got.tolist()] if comparable else describe(got)
+        fail(
+            f"per_class_accuracy ran the model in train mode ({out['train_mode_calls']} forward calls): the model "
+            f"holds a dropout layer, which drops inputs at random until model.eval(), so the accuracies came out "
+            f"{shown}, expected {[round(v, 4) for v in expected.tolist()]}",
+            hint="call model.eval() before evaluating: dropout and batch norm behave differently in train mode",
+        )
     assert_close(
         got,
         expected,
