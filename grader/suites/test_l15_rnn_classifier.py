@@ -22,6 +22,7 @@ from grader.check import (
     hints,
     points,
     public,
+    shape_check,
     training,
 )
 from grader.drivers import l15_rnn_classifier as driver
@@ -236,6 +237,12 @@ def test_classifier_output_does_not_depend_on_the_padding_length(student):
     short = assert_shape(
         model(*batch_of(SORTED_NAMES, 11)), (5, N_COUNTRIES), "RNNClassifier(128, 8, 18, 2)(padded, lengths)"
     )
+    # scores that ignore the names ignore the padding too: a freshly initialised GRU tells 5 names apart
+    expect(
+        short.is_floating_point() and bool((short[1:] != short[0]).any()),
+        f"RNNClassifier(128, 8, 18, 2) gave the same scores to the 5 different names {SORTED_NAMES}",
+        hint="the scores come from fc applied to the GRU's final hidden state of each name",
+    )
     for width in (20, 30):
         assert_close(
             model(*batch_of(SORTED_NAMES, width)),
@@ -251,6 +258,7 @@ def test_classifier_output_does_not_depend_on_the_padding_length(student):
     "A bidirectional GRU returns one final hidden state per direction.",
     "nn.Linear(hidden_size * n_directions, output_size), with n_directions = 2 when bidirectional.",
 )
+@shape_check  # fc's and the output's shapes only: the both-directions check tests the values
 @points(1)
 def test_bidirectional_classifier_doubles_the_linear_input(student):
     for layers in (1, 2):
