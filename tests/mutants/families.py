@@ -81,6 +81,8 @@ def _constant_like(value):
         return type(value)(_constant_like(v) for v in value)
     if isinstance(value, dict):
         return {k: _constant_like(v) for k, v in value.items()}
+    if _inspect.isgenerator(value):
+        return (_constant_like(v) for v in value)
     return value  # a model, a dataset, a loader, None: its own methods are constant already
 
 
