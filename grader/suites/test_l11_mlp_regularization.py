@@ -23,7 +23,7 @@ from grader.check import (
 )
 from grader.drivers import l11_mlp_regularization as driver
 from grader.sandbox.errors import StudentError
-from grader.suite_helpers import randn
+from grader.suite_helpers import as_float, randn
 
 RELU_BUILTINS = (
     "torch.relu",
@@ -206,7 +206,7 @@ def train_weight_decay(student, lambd: float) -> dict:
         isinstance(out, dict) and {"train_loss", "test_loss", "w_norm"} <= set(out),
         f"train_weight_decay should return a dict with train_loss, test_loss and w_norm, got {out!r}"[:300],
     )
-    values = {k: float(out[k]) for k in ("train_loss", "test_loss", "w_norm")}
+    values = {k: as_float(out[k], f"train_weight_decay({lambd})[{k!r}]") for k in ("train_loss", "test_loss", "w_norm")}
     expect(all(math.isfinite(v) for v in values.values()), f"train_weight_decay({lambd}) returned {values}")
     return values
 

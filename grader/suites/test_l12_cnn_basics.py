@@ -22,7 +22,7 @@ from grader.drivers import l12_cnn_basics as driver
 from grader.reference import linear_problem, replay_cross_entropy_sgd
 from grader.sandbox.errors import StudentError
 from grader.sandbox.wire import load_plain, torch_bytes
-from grader.suite_helpers import RunsCode, randn
+from grader.suite_helpers import RunsCode, as_float, randn
 
 CONV_FUNCTIONS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.convolution")
 POOL_FUNCTIONS = (
@@ -327,10 +327,8 @@ def test_train_classifier_returns_the_mean_batch_loss_of_each_epoch(student):
         f"train_classifier(..., epochs=2, ...) should return 2 numbers, one per epoch; got {got!r}",
     )
     for epoch, (g, e) in enumerate(zip(got, expected)):
-        expect(
-            abs(float(g) - e) < 1e-6,
-            f"epoch {epoch}: train_classifier returned {float(g):.6f}, the mean batch loss is {e:.6f}",
-        )
+        g = as_float(g, f"train_classifier's loss of epoch {epoch}")
+        expect(abs(g - e) < 1e-6, f"epoch {epoch}: train_classifier returned {g:.6f}, the mean batch loss is {e:.6f}")
 
 
 @hints(
