@@ -212,7 +212,12 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
     help="Memory for the process running your code, e.g. 8G or none (default 16G; none with CUDA).",
 )
 @max_file_size_option
-@click.option("-k", "select", help="Only checks whose name matches this pytest -k expression.")
+@click.option(
+    "-k",
+    "select",
+    help='Only checks whose own name matches this pytest -k expression: "softmax", '
+    '"loss and not training" (words match parts of check names, and the markers training, public, gpu).',
+)
 @click.option(
     "-m",
     "markers",
@@ -261,6 +266,12 @@ def grade(
         chosen = pick_lessons(lessons, submission)
 
         from grader import grading, report  # torch and pytest load here, not for `practice list`
+
+        if select:
+            try:
+                grading.keyword_expression(select)
+            except ValueError as exc:
+                fail(str(exc))
 
         options = grading.Options(
             impl="solutions" if solutions else "exercises",

@@ -32,6 +32,13 @@ ADVICE: list[tuple[str, str]] = [
         "the model and its input are on different devices: move the model once and every batch (X, y) with .to(device)",
     ),
     (
+        # a CUDA build without a GPU or driver; a CPU-only build; a GPU hidden by CUDA_VISIBLE_DEVICES
+        r"Found no NVIDIA driver on your system|Torch not compiled with CUDA enabled|No CUDA GPUs are available",
+        'this machine has no GPU, and the code asks for one: do not hard-code torch.device("cuda"); use the '
+        'device you are given (model.to(device), X.to(device)), or torch.device("cuda" if '
+        'torch.cuda.is_available() else "cpu")',
+    ),
+    (
         r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
         "a Linear layer (or @) got inputs of the wrong width: its in_features must equal the last dimension of "
         "its input (flatten images with x.view(len(x), -1) first?)",

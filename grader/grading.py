@@ -8,11 +8,13 @@ that gathers the ``CheckResult`` the plugin attaches to each check's report.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import pytest
+from _pytest.mark.expression import Expression  # what pytest -k itself uses
 
 from grader.lessons import SUITES, Lesson
 from grader.report import CheckResult, Status
@@ -37,7 +39,7 @@ class Options:
     call_timeout: float = 10.0  # seconds per call into student code
     memory_limit: int | None = None  # bytes per worker; None: the plugin's default, 0: no limit
     max_file_size: int = MAX_FILE_BYTES  # bytes a lesson file may have; larger ones are refused
-    select: str | None = None  # pytest -k expression over check names
+    select: str | None = None  # a pytest -k expression over check names (``selects``), not module names
     markers: str | None = None  # pytest -m expression over markers: "not training" skips the trainings
     public_only: bool = False  # only the checks marked public
     verbose: bool = False
@@ -84,6 +86,32 @@ class Collector:
             self.broken_suites.append(f"{report.nodeid}\n{report.longreprtext}")
 
 
+SELECTABLE_MARKERS = ("gpu", "public", "training")  # marker names -k matches besides the check's own name
+
+
+def keyword_expression(select: str) -> Expression:
+    """``select`` (``-k softmax``, ``-k "loss and not training"``) compiled with
+    pytest's own expression language; ``ValueError`` says what is wrong with it."""
+    try:
+        return Expression.compile(select)
+    except SyntaxError as exc:  # what pytest 9 raises for a malformed expression
+        raise ValueError(f"-k {select!r} is not a valid expression: {exc.msg} (at column {exc.offset})") from None
+
+
+def selects(expression: Expression, check: str, markers: Iterable[str] = ()) -> bool:
+    """Whether ``-k`` selects a check: each word of the expression must be a part of
+    the check's name (``softmax`` matches ``test_softmax_rows_sum_to_one``; any case)
+    or of one of its ``SELECTABLE_MARKERS``. The lesson is chosen by name, not by -k."""
+    names = [check.lower(), *(m for m in markers if m in SELECTABLE_MARKERS)]
+
+    def matches(word: str, /, **kwargs: object) -> bool:
+        if kwargs:
+            raise ValueError("-k takes names, not name(argument=...)")
+        return any(word.lower() in name for name in names)
+
+    return expression.evaluate(matches)
+
+
 def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
     """pytest's own arguments: the suites, how pytest runs and which checks it selects
     (``-k``, ``-m``). The grader's options are not among them: they travel as ``options``."""
@@ -100,8 +128,8 @@ def pytest_args(lessons: list[Lesson], options: Options) -> list[str]:
     ]
     if not options.verbose:
         args += ["-p", "no:terminal"]
-    if options.select:
-        args += ["-k", options.select]
+    # -k is not pytest's: pytest would match the module's name too, so that `-k softmax`
+    # selected every check of test_l10_softmax.py. The plugin applies it (``selects``).
     markers = [
         f"({expression})" for expression in ("public" if options.public_only else None, options.markers) if expression
     ]

@@ -12,7 +12,7 @@ student's code printed and the check's notes.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,7 +20,7 @@ import pytest
 import torch
 
 from grader import check, data, submission, text
-from grader.grading import Options, attach
+from grader.grading import Options, attach, keyword_expression, selects
 from grader.lessons import BY_ID, ROOT
 from grader.report import CheckResult, Status
 from grader.sandbox.errors import GraderFault, StudentError
@@ -71,10 +71,28 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     reap_orphans()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("points") is None:
             raise pytest.UsageError(f"{item.nodeid} has no @points(n)")
+    if options(config).select:  # -k: by the check's own name, not its module's (grading.selects)
+        try:
+            expression = keyword_expression(options(config).select)
+            deselect_unless(config, items, lambda item: selects(expression, item.name, marker_names(item)))
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+def marker_names(item: pytest.Item) -> list[str]:
+    return [mark.name for mark in item.iter_markers()]
+
+
+def deselect_unless(config: pytest.Config, items: list[pytest.Item], keep: Callable[[pytest.Item], bool]) -> None:
+    """Drop the items ``keep`` refuses, telling pytest (its -v account counts them as deselected)."""
+    kept = [item for item in items if keep(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def lesson_id(item: pytest.Item | pytest.FixtureRequest) -> str:
@@ -97,8 +115,8 @@ def lesson_source(config: pytest.Config, lesson: str) -> tuple[Path, bytes, str 
     graded (None when it can): missing, a link, not a regular file, too large."""
     folder, name = lesson_file(config, lesson)
     path = folder / name
-    if path.stem != lesson:  # a single file submitted for another lesson
-        return path, b"", f"{lesson}.py is missing from {path}"
+    if path.stem != lesson:  # the one path named is no file, or a file named for another lesson
+        return path, b"", submission.not_the_lesson_file(folder, name, f"{lesson}.py")
     try:
         return path, submission.read(folder, name, options(config).max_file_size), None
     except submission.Refused as exc:

@@ -102,6 +102,12 @@ def exit_status(results: list[CheckResult]) -> int:
 MARKS = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.NOT_GRADED: "--", Status.ERROR: "ERROR"}
 
 
+# characters shown of each printed line, as of a failure message's line: a torch warning
+# ("l03_autograd.py:12: UserWarning: The .grad attribute ... won't be populated during
+# autograd.backward()") keeps its reason; the full excerpt is in the JSON report
+OUTPUT_LINE_WIDTH = 200
+
+
 def table(results: list[CheckResult], verbose: bool = False) -> str:
     """The score table, then one block per failed or not-graded check."""
     lessons = by_lesson(results)
@@ -125,7 +131,10 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
         lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)}){detail}")
         lines += [f"      {line}" for line in r.message.splitlines()]
         if r.output.strip() and r.status != Status.PASSED:
-            out = [line if len(line) <= 100 else line[:100] + "..." for line in r.output.strip().splitlines()]
+            out = [
+                line if len(line) <= OUTPUT_LINE_WIDTH else line[:OUTPUT_LINE_WIDTH] + "..."
+                for line in r.output.strip().splitlines()
+            ]
             lines.append("      your code printed: " + " | ".join(out[:3]) + (" | ..." if len(out) > 3 else ""))
     return "\n".join(lines)
 

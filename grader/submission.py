@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 # Bytes a lesson file or a notebook may have. The largest reference solution
@@ -58,6 +59,17 @@ def read(folder: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
 def check(folder: Path, name: str, limit: int = MAX_FILE_BYTES) -> None:
     """Refuse ``folder/name`` as ``read`` would, without reading it."""
     os.close(_open(folder, name, limit, want_folder=False))
+
+
+def not_the_lesson_file(folder: Path, name: str, lesson_file: str) -> str:
+    """Why ``folder/name``, the one path a teacher named, cannot be graded as
+    ``lesson_file``: what it is when it is no regular file (``null is a device, not a
+    regular file``, a FIFO, a link), else that it is named after something else."""
+    try:
+        check(folder, name, limit=sys.maxsize)  # only its kind matters here, not its size
+    except Refused as exc:
+        return str(exc)
+    return f"{name} is not {lesson_file}: a single submitted file is graded as the lesson it is named after"
 
 
 def check_folder(folder: Path, name: str) -> None:

@@ -6,17 +6,24 @@ including Docker and WSL mounts and network drives, where file events are
 often lost. Keys (then Enter): ``n`` next lesson, ``h`` a hint, ``g`` or an
 empty line grades again, ``q`` quits; Ctrl-C quits too. Watch never moves on
 by itself: a finished lesson waits for ``n``.
+
+SIGTERM and SIGHUP (a closed terminal, ``kill``) stop watch as Ctrl-C does,
+unwinding every ``with`` block: the grading run in progress is asked to stop
+(``stop_child``) and the ``torch-practice-watch-*`` folder is removed.
 """
 
 from __future__ import annotations
 
 import json
 import select
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -33,17 +40,67 @@ def grade_summary(lesson: Lesson, extra: tuple[str, ...] = ()) -> str:
     What it says may quote the student's code, so it is shown as clean text."""
     with tempfile.TemporaryDirectory(prefix="torch-practice-watch-") as tmp:
         report = Path(tmp) / "report.json"
-        done = subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
             cwd=ROOT,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             errors="replace",
         )
+        try:
+            stdout, stderr = child.communicate()
+        except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: the grading stops before its folder goes
+            # a Ctrl-C on the terminal reached the child as well; stopping_on_signals names its signal
+            stop_child(child, interrupted_too=isinstance(exc, KeyboardInterrupt) and not exc.args)
+            raise
         if not report.exists():  # bad input or a broken grader: its own message says why
-            return text.clean((done.stderr or done.stdout).strip())
+            return text.clean((stderr or stdout).strip())
         result = json.loads(report.read_text(encoding="utf-8"))
     return text.clean(summarise(lesson, result))
+
+
+STOP_GRACE = 10.0  # seconds a stopped grading run gets to remove its sandboxes
+
+
+def stop_child(child: subprocess.Popen, interrupted_too: bool) -> None:
+    """Stop a ``practice grade`` run with SIGINT, which it handles as Ctrl-C (pytest
+    unwinds, each sandbox removes its folders), and SIGKILL only if that does not end
+    it. A child the terminal's Ctrl-C reached too (``interrupted_too``) first gets the
+    time to end alone: a second SIGINT would cut its unwinding short."""
+    asks = [None, signal.SIGINT, signal.SIGKILL] if interrupted_too else [signal.SIGINT, signal.SIGKILL]
+    for ask in asks:
+        if ask is not None:
+            child.send_signal(ask)
+        try:
+            child.wait(STOP_GRACE)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+        except KeyboardInterrupt:  # one more Ctrl-C: no more waiting
+            child.kill()
+            child.wait()
+            raise
+
+
+@contextmanager
+def stopping_on_signals() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise ``KeyboardInterrupt`` as Ctrl-C does,
+    so that every ``with`` block unwinds (Python's default for them is to die on the spot).
+    Only the main thread can set handlers: elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def summarise(lesson: Lesson, report: dict) -> str:
@@ -126,21 +183,26 @@ class Watcher:
             self.echo(f"unknown key {command!r}: n next lesson · h hint · g grade again · q quit")
 
     def run(self, keys: TextIO | None, interval: float = 0.5) -> None:
-        """Grade now, then on every save or key until ``q``, end of input or Ctrl-C."""
-        self.run_grade()
+        """Grade now, then on every save or key until ``q``, end of input, Ctrl-C,
+        SIGTERM or SIGHUP."""
         try:
-            while self.running:
-                if keys is not None and select.select([keys], [], [], interval)[0]:
-                    line = keys.readline()
-                    if line:
-                        self.key(line)
-                    else:
-                        keys = None  # end of input (stdin closed): keep watching the file
-                else:
-                    if keys is None:
-                        time.sleep(interval)
-                if self.running and self.changed():
-                    self.run_grade()
+            with stopping_on_signals():
+                self._loop(keys, interval)
         except KeyboardInterrupt:
             pass
         self.echo("stopped watching")
+
+    def _loop(self, keys: TextIO | None, interval: float) -> None:
+        self.run_grade()
+        while self.running:
+            if keys is not None and select.select([keys], [], [], interval)[0]:
+                line = keys.readline()
+                if line:
+                    self.key(line)
+                else:
+                    keys = None  # end of input (stdin closed): keep watching the file
+            else:
+                if keys is None:
+                    time.sleep(interval)
+            if self.running and self.changed():
+                self.run_grade()

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from conftest import ROOT, practice
 
@@ -72,3 +79,90 @@ def test_memory_sizes_are_read_like_a_person_writes_them(value, expected):
 def test_a_bad_memory_size_is_bad_input():
     done = practice("grade", "l10", "--memory", "lots")
     assert done.returncode == 2 and "'lots' is not a memory size like 16G" in done.stderr
+
+
+class CollectedChecks:
+    """A pytest plugin that keeps the names of the checks left after selection."""
+
+    names: list[str] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.names = [item.name for item in session.items]
+
+
+def selected_checks(lesson: str, select: str) -> list[str]:
+    """The checks `practice grade LESSON -k SELECT` grades: collected, not run (no worker starts)."""
+    from grader import grading
+    from grader.lessons import find
+
+    collected = CollectedChecks()
+    args = grading.pytest_args([find(lesson)], grading.Options(select=select))
+    code = pytest.main([*args, "--collect-only"], plugins=[collected, grading.Options(select=select)])
+    assert code in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
+    return collected.names
+
+
+def test_k_selects_checks_by_their_own_names_not_by_the_module_name():
+    from grader.lessons import find
+
+    softmax = selected_checks("l10", "softmax")
+    assert softmax and all("softmax" in name for name in softmax)  # not every check of test_l10_softmax.py
+    assert "test_net_reaches_97_percent_test_accuracy_on_mnist" not in softmax
+    classifier = selected_checks("l15", "classifier")
+    assert classifier and all("classifier" in name for name in classifier)
+    assert len(classifier) < len(selected_checks("l15", "test"))  # every check's name starts with test
+    assert selected_checks("l15", find("l15").id) == []  # the lesson is chosen by LESSONS, not by -k
+    assert selected_checks("l10", "softmax and not training") == softmax
+    assert selected_checks("l10", "SOFTMAX and not log") == [name for name in softmax if "log" not in name]
+    assert selected_checks("l10", "training") == ["test_net_reaches_97_percent_test_accuracy_on_mnist"]
+
+
+def test_a_malformed_selection_is_bad_input():
+    done = practice("grade", "l10", "-k", "softmax and (")
+    assert done.returncode == 2
+    assert "-k 'softmax and (' is not a valid expression" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_fifo_or_a_device_named_as_the_submission_is_called_what_it_is(tmp_path, grade_cli):
+    os.mkfifo(tmp_path / "homework")
+    for path, sentence in [
+        (tmp_path / "homework", "homework is a named pipe (FIFO), not a regular file"),
+        (Path("/dev/null"), "null is a device, not a regular file"),
+    ]:
+        graded = grade_cli("l04", "--submission", str(path), "-k", "forward_multiplies")
+        assert graded.code == 1, graded.stderr
+        (check,) = graded.checks().values()
+        assert check["message"].startswith(sentence) and "missing" not in check["message"]
+    (tmp_path / "l05_gradient_descent.py").write_text("")
+    graded = grade_cli("l04", "--submission", str(tmp_path / "l05_gradient_descent.py"), "-k", "forward_multiplies")
+    (check,) = graded.checks().values()
+    assert check["message"] == "l05_gradient_descent.py is not l04_linear_model.py: " + (
+        "a single submitted file is graded as the lesson it is named after"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_watch_stopped_by_a_signal_removes_its_folders(tmp_path, stop):
+    """Stopped while it grades: the watch folder goes, and so do the grading run's sandboxes."""
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "grader", "watch", "l04_linear_model"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,  # kept open: watch waits for keys
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # its folders, and its grading run's, land here
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("torch-practice-[!w]*")):  # a sandbox: grading has begun
+            assert time.monotonic() < deadline and watch.poll() is None, "watch never started grading"
+            time.sleep(0.05)
+        assert list(tmp_path.glob("torch-practice-watch-*"))
+        watch.send_signal(stop)
+        watch.wait(60)
+    finally:
+        watch.kill()
+        watch.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

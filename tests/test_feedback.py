@@ -33,6 +33,12 @@ def _two_devices():
         torch.ones(2, device="cuda") + torch.ones(2, device="cpu").expand(3, 2)
 
 
+def _cuda_without_a_gpu():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: asking for CUDA works here")
+    torch.zeros(1, device=torch.device("cuda"))  # "Found no NVIDIA driver ...", or "not compiled with CUDA"
+
+
 def _modified_inplace():
     b = torch.ones(2, requires_grad=True).sigmoid()
     b.mul_(2)
@@ -45,6 +51,7 @@ MISTAKES = {
     r"multi-target not supported": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([[0], [1], [2]])),
     r"Expected target size": lambda: F.cross_entropy(torch.randn(2, 5, 4), torch.zeros(2, 5, dtype=torch.long)),
     r"Expected all tensors to be on the same device": _two_devices,
+    r"Found no NVIDIA driver": _cuda_without_a_gpu,
     r"mat1 and mat2 shapes cannot be multiplied": lambda: nn.Linear(5, 2)(torch.randn(3, 4)),
     r"mat1 and mat2 must have the same dtype": lambda: nn.Linear(2, 2)(torch.ones(1, 2, dtype=torch.float64)),
     r"Trying to backward through the graph a second time": _backward_twice,
@@ -127,4 +134,65 @@ def test_a_training_check_shows_its_progress_on_a_terminal():
     assert re.search(rb"\r\x1b\[K  training l11_mlp_regularization: epoch \d+/\d+, loss \d\.\d{4}", shown), shown
     assert re.search(
         r"scratch mlp reaches 82 percent on fashion mnist \(4 pts\): accuracy 0\.\d{4} \(needs 0\.82\)", done.stdout
+    )
+
+
+@pytest.mark.slow
+def test_printed_warnings_name_the_lesson_file_not_the_sandbox_copy(tmp_path, grade_cli):
+    folder = submission(
+        tmp_path,
+        "l04_linear_model",
+        "import warnings\n"
+        "def forward(x, w):\n"
+        "    warnings.warn('w is not used yet')\n"
+        "    (torch.ones(1, requires_grad=True) * 2).grad  # torch warns: .grad of a non-leaf tensor\n"
+        "    return x * w + 1\n",
+    )
+    graded = grade_cli("--submission", str(folder), "l04", "-k", "forward")
+    assert graded.code == 1
+    (check,) = graded.checks().values()
+    assert "torch-practice-" not in check["output"]  # the sandbox's path ate most of the excerpt
+    lines = (folder / "l04_linear_model.py").read_text().splitlines()
+    number = lines.index("    warnings.warn('w is not used yet')") + 1
+    assert f"l04_linear_model.py:{number}: UserWarning: w is not used yet" in check["output"]
+    grad = [i for i, line in enumerate(lines, 1) if line.endswith("# torch warns: .grad of a non-leaf tensor")][0]
+    # torch's own warning, raised under the grader's forbidden-call mode, names the student's line too
+    assert (
+        f"l04_linear_model.py:{grad}: UserWarning: The .grad attribute of a Tensor that is not a leaf"
+        in (check["output"])
+    )
+    shown = next(line for line in graded.stdout.splitlines() if "your code printed" in line)
+    assert "won't be populated during autograd.backward()" in shown  # the reason survives the table's line width
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver",
+        "Torch not compiled with CUDA enabled",
+        "No CUDA GPUs are available",
+    ],
+)
+def test_asking_for_cuda_without_a_gpu_points_at_the_device_line(message):
+    assert 'do not hard-code torch.device("cuda")' in advice(message)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(torch.cuda.is_available(), reason="on a GPU machine hard-coded CUDA works")
+def test_code_that_hard_codes_cuda_is_told_to_use_the_device_it_is_given(tmp_path, grade_cli):
+    folder = submission(
+        tmp_path,
+        "l12_cnn_basics",
+        "_train_classifier = train_classifier\n"
+        "def train_classifier(model, batches, epochs, optimizer, device='cpu'):\n"
+        "    device = torch.device('cuda')  # copied from a GPU notebook\n"
+        "    return _train_classifier(model, batches, epochs, optimizer, device)\n",
+    )
+    graded = grade_cli("--submission", str(folder), "l12", "-k", "train_classifier_steps")
+    assert graded.code == 1
+    (check,) = graded.checks().values()
+    assert "Found no NVIDIA driver" in check["message"] or "CUDA" in check["message"]
+    assert (
+        'hint: this machine has no GPU, and the code asks for one: do not hard-code torch.device("cuda")'
+        in (check["message"])
     )

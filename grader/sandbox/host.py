@@ -332,7 +332,14 @@ class WorkerProcess:
             data = os.pread(self._output_fd, new, start)
         self._output_pos = size
         if data:
-            self._output.append(data.decode("utf-8", "replace"))
+            self._output.append(self._short_paths(data.decode("utf-8", "replace")))
+
+    def _short_paths(self, text: str) -> str:
+        """``/tmp/torch-practice-x1y2/lesson/l03_autograd.py:12: UserWarning: ...`` (the copy
+        the worker imports) as ``l03_autograd.py:12: ...``, so that the excerpt and the
+        report's line width go to the message. Only shown: no verdict reads the output.
+        Other paths stay as printed (a test reads them to see what the worker can tell)."""
+        return text.replace(f"{self._tmp / 'lesson'}{os.sep}", "")
 
     def take_output(self) -> str:
         """What the student's code printed since the last call, shortened."""

@@ -67,6 +67,25 @@ class RefuseImports(importlib.abc.MetaPathFinder):
         return None
 
 
+def warn_at_the_lesson_line(lesson_file: str) -> None:
+    """Show a warning torch raises inside the ``Forbidding`` mode at the lesson's own
+    line (``l03_autograd.py:12: UserWarning: The .grad attribute ...``): torch names the
+    innermost Python frame, which is the mode's ``__torch_function__`` in this file, so
+    the student would read this file's path and line instead of their own. Display only."""
+    show = warnings.showwarning
+
+    def showwarning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001 - warnings'
+        if filename == __file__:
+            frame = sys._getframe(1)  # noqa: SLF001 - the stack of the code that warned
+            while frame is not None and frame.f_code.co_filename != lesson_file:
+                frame = frame.f_back
+            if frame is not None:
+                filename, lineno, line = lesson_file, frame.f_lineno, None
+        show(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = showwarning
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -300,6 +319,7 @@ class WorkerServer:
         spec = importlib.util.spec_from_file_location(req["lesson"], req["path"])
         module = importlib.util.module_from_spec(spec)
         sys.modules[req["lesson"]] = module
+        warn_at_the_lesson_line(req["path"])
         seed_everything(0)
         spec.loader.exec_module(module)
         self.module = module
