@@ -32,7 +32,7 @@ CASES = [
         "l15_rnn_classifier",
         "classifier_linear_not_doubled",
         "test_classifier_feeds_the_final_hidden_state_of_both_directions_to_fc",
-        ["fc.weight is tensor (18, 7)", "expected shape (18, 14)"],
+        ["bidirectional=True).fc: weight has shape (18, 7), expected (18, 14)"],
     ),
     (
         "l15_rnn_classifier",

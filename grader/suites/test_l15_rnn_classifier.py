@@ -16,7 +16,6 @@ from grader.check import (
     assert_accuracy,
     assert_close,
     assert_shape,
-    describe,
     expect,
     fail,
     hints,
@@ -26,7 +25,7 @@ from grader.check import (
     training,
 )
 from grader.drivers import l15_rnn_classifier as driver
-from grader.suite_helpers import as_float
+from grader.suite_helpers import as_float, as_int, load_weights
 
 TRAIN_ROWS = 13374  # names in names_train
 COUNTRIES = [
@@ -121,13 +120,7 @@ def test_name_dataset_has_18_sorted_countries_with_inverse_lookups(student, cour
         list(got["countries_by_id"]) == expected,
         f"get_country(0..{N_COUNTRIES - 1}) gives {list(got['countries_by_id'])}, expected country_list",
     )
-    # an int or a one-element tensor counts as the id; anything else shows as it is in the message
-    ids = [
-        int(item[1])
-        if isinstance(item[1], int) or (isinstance(item[1], torch.Tensor) and item[1].numel() == 1)
-        else item[1]
-        for item in got["items"]
-    ]
+    ids = [as_int(item[1], f"NameDataset(names_train)[{i}][1] (the country id)") for i, item in enumerate(got["items"])]
     wanted = [expected.index(country) for country in countries]
     expect(
         ids == wanted,
@@ -285,42 +278,6 @@ def test_bidirectional_classifier_doubles_the_linear_input(student):
             )
 
 
-def load_weights_of(module: nn.Module, state_dict: dict, prefix: str, what: str) -> nn.Module:
-    """``module`` holding the student's weights under ``prefix``; fails naming
-    the weights that are missing, unexpected or of the wrong shape (what
-    load_state_dict would only report as its own error)."""
-    given = {k[len(prefix) :]: v for k, v in state_dict.items() if k.startswith(prefix)}
-    wanted = module.state_dict()
-    missing, extra = sorted(set(wanted) - set(given)), sorted(set(given) - set(wanted))
-    expect(
-        not missing and not extra,
-        f"{what}: the lesson's layers have {', '.join(prefix + k for k in wanted)}; "
-        + "; ".join(
-            part
-            for part in (
-                f"yours lack {', '.join(prefix + k for k in missing)}" if missing else "",
-                f"yours also have {', '.join(prefix + k for k in extra)}" if extra else "",
-            )
-            if part
-        ),
-        hint="nn.GRU(hidden_size, hidden_size, n_layers, bidirectional=bidirectional): one set of weights per layer "
-        "and direction",
-    )
-    wrong = [
-        f"{prefix}{k} is {describe(given[k])}, expected shape {tuple(v.shape)}"
-        for k, v in wanted.items()
-        if not isinstance(given[k], torch.Tensor) or given[k].shape != v.shape
-    ]
-    if wrong:
-        fail(
-            f"{what}: {'; '.join(wrong)}",
-            hint="Embedding(input_size, hidden_size), GRU(hidden_size, hidden_size, n_layers, bidirectional=...), "
-            "Linear(hidden_size * n_directions, output_size)",
-        )
-    module.load_state_dict(given)
-    return module
-
-
 def reference_scores(
     state_dict: dict, padded: torch.Tensor, lengths: torch.Tensor, hidden: int, layers: int, bidirectional: bool
 ) -> list[torch.Tensor]:
@@ -328,9 +285,18 @@ def reference_scores(
     directions, both orders of concatenation are accepted."""
     what = f"RNNClassifier(128, {hidden}, {N_COUNTRIES}, n_layers={layers}, bidirectional={bidirectional})"
     directions = 2 if bidirectional else 1
-    embedding = load_weights_of(nn.Embedding(128, hidden), state_dict, "embedding.", what)
-    gru = load_weights_of(nn.GRU(hidden, hidden, layers, bidirectional=bidirectional), state_dict, "gru.", what)
-    fc = load_weights_of(nn.Linear(hidden * directions, N_COUNTRIES), state_dict, "fc.", what)
+    hint = (
+        "Embedding(input_size, hidden_size), GRU(hidden_size, hidden_size, n_layers, bidirectional=...), "
+        "Linear(hidden_size * n_directions, output_size)"
+    )
+
+    def load(module: nn.Module, prefix: str) -> nn.Module:
+        weights = {k[len(prefix) :]: v for k, v in state_dict.items() if k.startswith(prefix)}
+        return load_weights(module, weights, f"{what}.{prefix[:-1]}", hint=hint)
+
+    embedding = load(nn.Embedding(128, hidden), "embedding.")
+    gru = load(nn.GRU(hidden, hidden, layers, bidirectional=bidirectional), "gru.")
+    fc = load(nn.Linear(hidden * directions, N_COUNTRIES), "fc.")
     with torch.no_grad():
         h0 = torch.zeros(layers * directions, len(lengths), hidden)
         _, h = gru(pack_padded_sequence(embedding(padded.t()), lengths), h0)
