@@ -110,9 +110,10 @@ def train_weight_decay(
 def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     """Features x^i / i! for i = 0, 1, ..., degree.
 
-    x: (n,) float. Returns (n, degree + 1) of x's dtype whose column i is
-    x ** i / i! (column 0 is all ones; ``math.factorial`` or
-    ``math.gamma(i + 1)`` gives i!).
+    x: (n,) float. Returns (n, degree + 1) of x's dtype (float64 in, float64
+    out: d2l converts its features to float32, which loses the precision a
+    float64 x was given for) whose column i is x ** i / i! (column 0 is all
+    ones; ``math.factorial`` or ``math.gamma(i + 1)`` gives i!).
     """
     raise NotImplementedError("polynomial_features")
 
@@ -123,8 +124,9 @@ def dropout_layer(X: torch.Tensor, dropout: float) -> torch.Tensor:
     scale the survivors by 1 / (1 - dropout).
 
     X: any shape and float dtype, on any device. ``dropout`` must lie in
-    [0, 1]: otherwise raise ``ValueError`` (or ``AssertionError``) whose
-    message names the value. dropout 1 returns zeros like X; dropout 0 returns
+    [0, 1]: otherwise refuse it loudly, with a ``ValueError`` whose message
+    names the value (d2l's ``assert 0 <= dropout <= 1`` refuses it too, with
+    an ``AssertionError``). dropout 1 returns zeros like X; dropout 0 returns
     X itself. Otherwise draw a fresh uniform mask on every call, on X's device
     and in X's dtype (``torch.rand_like``, or ``device=X.device``), so that the
     result has X's dtype and device and autograd sees mask * X / (1 - dropout).

@@ -202,8 +202,11 @@ def per_class_accuracy(model: nn.Module, batches, num_classes: int) -> torch.Ten
     samples labelled c whose predicted class (the arg-max logit) is c.
 
     ``batches`` yields (X, y) on the CPU (batches may differ in size; every
-    class occurs). Evaluate in eval mode, without tracking gradients, on the
-    device where the model's parameters are. Returns (num_classes,) float on the CPU.
+    class occurs). Evaluate in eval mode (``model.eval()``: the model may
+    hold dropout, lesson 11, which drops inputs at random in train mode, or
+    batch norm, which then uses the batch's statistics), without tracking
+    gradients, on the device where the model's parameters are. Returns
+    (num_classes,) float on the CPU.
     """
     # BEGIN SOLUTION
     device = next(model.parameters()).device

@@ -92,7 +92,9 @@ def make_batch(names, countries) -> tuple[torch.Tensor, torch.Tensor, torch.Tens
     row r holding the ASCII codes of the r-th longest name followed by zeros;
     ``lengths`` (B,), the name lengths in descending order; ``targets`` (B,),
     the country ids reordered the same way. Names of equal length keep their
-    original order.
+    original order: sort with ``lengths.sort(descending=True, stable=True)``
+    (torch's default sort is not stable on the CPU beyond 16 elements; a
+    stable sort also makes batches reproducible).
     """
     # BEGIN SOLUTION
     lengths = torch.tensor([len(name) for name in names], dtype=torch.long)
@@ -181,8 +183,10 @@ def train_classifier(
 
 
 def evaluate(model: nn.Module, dataset, batch_size: int = 1024) -> float:
-    """Accuracy of ``model`` on every name of ``dataset``, in eval mode and
-    without gradients (batches made with ``make_batch``). A Python float."""
+    """Accuracy of ``model`` on every name of ``dataset``, in eval mode
+    (``model.eval()``: the model may hold dropout, lesson 11, which drops
+    inputs at random in train mode) and without gradients (batches made with
+    ``make_batch``). A Python float: the correct predictions over len(dataset)."""
     # BEGIN SOLUTION
     model.eval()
     correct = 0

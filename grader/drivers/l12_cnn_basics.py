@@ -31,11 +31,18 @@ def train_linear(student, weight, bias, batches, epochs: int, lr: float) -> dict
         return {"losses": losses, "weight": model[1].weight, "bias": model[1].bias}
 
 
-def per_class_on_linear(student, weight, bias, batches, num_classes: int) -> torch.Tensor:
+def per_class_on_linear(student, weight, bias, batches, num_classes: int) -> dict:
     """The student's ``per_class_accuracy`` of a linear model behind a dropout
-    layer (which only an evaluation in ``eval()`` mode switches off)."""
+    layer (which only an evaluation in ``eval()`` mode switches off):
+    ``accuracy``, what it returned, and ``train_mode_calls``, how many of the
+    model's forward calls ran in train mode (it only names the likely
+    mistake in a failure message; the verdict compares the accuracies)."""
+    model = linear_classifier(weight, bias, dropout=0.5)
+    modes: list[bool] = []
+    model.register_forward_pre_hook(lambda module, args: modes.append(module.training))
     with students_turn():
-        return student.per_class_accuracy(linear_classifier(weight, bias, dropout=0.5), batches, num_classes)
+        accuracy = student.per_class_accuracy(model, batches, num_classes)
+    return {"accuracy": accuracy, "train_mode_calls": sum(modes)}
 
 
 def save_and_load(student, path: str) -> dict:

@@ -33,29 +33,40 @@ def dataset_summary(student, *, path: str) -> dict:
 class RuleModel(nn.Module):
     """A fixed classifier for checking evaluate and predict_country: it
     scores country (first character + length) % 18 with 1 and every other
-    with 0, behind a dropout layer that only eval() mode switches off."""
+    with 0, behind a dropout layer that only eval() mode switches off.
+    ``train_mode_calls`` counts the forward calls made in train mode: it
+    only names the likely mistake in a failure message (the verdicts
+    compare what the student's code returned)."""
 
     def __init__(self, classes: int = 18) -> None:
         super().__init__()
         self.classes = classes
         self.dropout = nn.Dropout(0.5)
+        self.train_mode_calls = 0
 
     def forward(self, padded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        self.train_mode_calls += int(self.training)
         chosen = (padded[:, 0] + lengths.to(padded.device)) % self.classes
         return self.dropout(nn.functional.one_hot(chosen, self.classes).float())
 
 
-def evaluate_rule_model(student, *, path: str, batch_size: int) -> float:
-    """The student's ``evaluate`` of a ``RuleModel`` (in train mode) on ``NameDataset(path)``."""
+def evaluate_rule_model(student, *, path: str, batch_size: int) -> dict:
+    """The student's ``evaluate`` of a ``RuleModel`` (in train mode) on
+    ``NameDataset(path)``: what it returned (``accuracy``) and the model's
+    ``train_mode_calls``."""
+    model = RuleModel().train()
     with students_turn():
-        return student.evaluate(RuleModel().train(), student.NameDataset(path), batch_size)
+        accuracy = student.evaluate(model, student.NameDataset(path), batch_size)
+    return {"accuracy": accuracy, "train_mode_calls": model.train_mode_calls}
 
 
-def predict_with_rule_model(student, *, names: list[str], country_list: list[str]) -> list:
-    """The student's ``predict_country`` of a ``RuleModel`` (in train mode) for each name."""
+def predict_with_rule_model(student, *, names: list[str], country_list: list[str]) -> dict:
+    """The student's ``predict_country`` of a ``RuleModel`` (in train mode)
+    for each name (``countries``) and the model's ``train_mode_calls``."""
     model = RuleModel(len(country_list)).train()
     with students_turn():
-        return [student.predict_country(model, name, country_list) for name in names]
+        countries = [student.predict_country(model, name, country_list) for name in names]
+    return {"countries": countries, "train_mode_calls": model.train_mode_calls}
 
 
 def _predict(model: nn.Module, names: list[str], batch_size: int = 1024) -> list[int]:

@@ -4,7 +4,18 @@ here imports student code; ``student`` runs it in the sandbox."""
 import torch
 import torch.nn.functional as F
 
-from grader.check import assert_accuracy, assert_close, assert_shape, expect, gpu, hints, points, public, training
+from grader.check import (
+    assert_accuracy,
+    assert_close,
+    assert_shape,
+    expect,
+    gpu,
+    hints,
+    points,
+    public,
+    shape_check,
+    training,
+)
 from grader.drivers import l13_cnn_advanced as driver
 
 INCEPTION_LAYERS = (
@@ -73,6 +84,7 @@ def test_conv_cost_counts_multiply_accumulates(student):
     "16 + 24 + 24 + 24 = 88: keep H and W with padding=1 for the 3x3 and padding=2 for the 5x5 convolutions, then "
     "torch.cat(outputs, dim=1).",
 )
+@shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(2)
 def test_inception_outputs_88_channels_and_keeps_the_spatial_size(student):
     for n, in_channels, h, w in [(2, 10, 12, 12), (1, 20, 4, 4), (3, 1, 7, 9)]:
@@ -80,6 +92,7 @@ def test_inception_outputs_88_channels_and_keeps_the_spatial_size(student):
         assert_shape(block(images(n, in_channels, h, w).float()), (n, 88, h, w), f"InceptionA({in_channels}) output")
 
 
+@shape_check  # the number of parameters only: the values are inception_reference's business
 @points(1)
 def test_inception_has_the_lecture_branches(student):
     c = 10
@@ -134,6 +147,7 @@ def test_inception_computes_the_lecture_branches_for_given_weights(student):
     "The block adds its input to its output, so both need the same shape.",
     "Both convolutions keep the channels and use padding=1 with kernel_size=3.",
 )
+@shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(1)
 def test_residual_block_keeps_the_shape(student):
     for n, c, h, w in [(2, 16, 12, 12), (1, 32, 4, 4), (3, 5, 7, 9)]:
@@ -281,6 +295,7 @@ def resnet9_shapes(w: int) -> list[tuple[int, ...]]:
     )
 
 
+@shape_check  # the parameters' shapes only
 @points(1)
 def test_cifar_resnet_has_the_resnet9_layers(student):
     for width in (4, 16):
@@ -294,6 +309,7 @@ def test_cifar_resnet_has_the_resnet9_layers(student):
         )
 
 
+@shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(1)
 def test_cifar_resnet_maps_32x32_images_to_10_logits(student):
     for width, n in ((4, 3), (64, 2)):
@@ -308,6 +324,7 @@ def test_cifar_resnet_maps_32x32_images_to_10_logits(student):
     "Count the features that reach the last layer.",
     "After the second Inception block there are 88 channels of 4x4: 1408 inputs for fc.",
 )
+@shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(1)
 def test_inception_net_maps_images_to_10_logits(student):
     net = student.InceptionNet()
@@ -315,6 +332,7 @@ def test_inception_net_maps_images_to_10_logits(student):
         assert_shape(net(images(n, 1, 28, 28, seed=n).float()), (n, 10), f"InceptionNet()(X of shape ({n}, 1, 28, 28))")
 
 
+@shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(1)
 def test_resnet_maps_images_to_10_logits(student):
     net = student.ResNet()

@@ -12,8 +12,20 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from grader.check import assert_accuracy, assert_close, assert_shape, expect, hints, points, public, training
+from grader.check import (
+    assert_accuracy,
+    assert_close,
+    assert_shape,
+    expect,
+    fail,
+    hints,
+    points,
+    public,
+    shape_check,
+    training,
+)
 from grader.drivers import l15_rnn_classifier as driver
+from grader.suite_helpers import as_float, as_int, load_weights
 
 TRAIN_ROWS = 13374  # names in names_train
 COUNTRIES = [
@@ -108,7 +120,7 @@ def test_name_dataset_has_18_sorted_countries_with_inverse_lookups(student, cour
         list(got["countries_by_id"]) == expected,
         f"get_country(0..{N_COUNTRIES - 1}) gives {list(got['countries_by_id'])}, expected country_list",
     )
-    ids = [int(item[1]) for item in got["items"]]
+    ids = [as_int(item[1], f"NameDataset(names_train)[{i}][1] (the country id)") for i, item in enumerate(got["items"])]
     wanted = [expected.index(country) for country in countries]
     expect(
         ids == wanted,
@@ -134,43 +146,72 @@ def test_name_to_indices_gives_the_ascii_codes(student):
         )
 
 
+# 24 names (torch.sort is stable on the CPU only up to 16 elements), 6 of each length 3, 4, 5, 6: their order
+# among equal lengths is what make_batch promises to keep
+MANY = [
+    (name, i % N_COUNTRIES)
+    for i, name in enumerate(
+        "Abe Kim Lau Ito Sun Lee Bach Ruiz Ryan Abel Cruz Dunn Adams Baker Moore Ortiz Silva Weber "
+        "Garcia Nguyen Romano Tanaka Wagner Yamada".split()
+    )
+]
+
+
+def sorted_batch(batch: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``batch`` longest name first, names of equal length in their given order (Python's sort is stable)."""
+    return sorted(batch, key=lambda pair: -len(pair[0]))
+
+
 @hints(
-    "Pad every name to the longest one, and sort the batch longest first.",
-    "lengths.sort(descending=True) gives the order; fill the rows of a zero (B, max_len) int64 tensor in that order "
-    "and reorder the targets the same way.",
+    "Pad every name to the longest one, and sort the batch longest first, keeping the order of equal lengths.",
+    "lengths.sort(descending=True, stable=True) gives the order (without stable=True torch may swap equal lengths "
+    "beyond 16 names); fill the rows of a zero (B, max_len) int64 tensor in that order and reorder the targets the "
+    "same way.",
 )
 @points(2)
 def test_make_batch_pads_with_zeros_and_sorts_by_length_longest_first(student):
-    names, countries = [n for n, _ in BATCH], [c for _, c in BATCH]
-    for given in (countries, torch.tensor(countries)):
-        out = student.make_batch(names, given)
-        expect(isinstance(out, (tuple, list)) and len(out) == 3, "make_batch should return (padded, lengths, targets)")
-        longest = max(len(n) for n in names)
-        padded = assert_shape(out[0], (len(names), longest), "padded")
-        lengths, targets = (
-            assert_shape(out[1], (len(names),), "lengths"),
-            assert_shape(out[2], (len(names),), "targets"),
-        )
-        expect(
-            padded.dtype == lengths.dtype == targets.dtype == torch.int64,
-            f"padded, lengths and targets should be int64, got {padded.dtype}, {lengths.dtype}, {targets.dtype}",
-        )
-        expected_lengths = sorted((len(n) for n in names), reverse=True)
-        expect(
-            lengths.tolist() == expected_lengths,
-            f"lengths {lengths.tolist()}, expected {expected_lengths}",
-            hint="pack_padded_sequence needs the batch sorted by length, longest first",
-        )
-        rows = []
-        for row, length in zip(padded.tolist(), lengths.tolist()):
-            expect(all(code == 0 for code in row[length:]), f"row {row} should end in zeros after {length} codes")
-            rows.append("".join(chr(code) for code in row[:length]))
-        pairs = Counter(zip(rows, targets.tolist()))
-        expect(
-            pairs == Counter(BATCH),
-            f"the rows and targets pair up as {sorted(pairs)}, expected {sorted(BATCH)}",
-            hint="reorder the targets with the same permutation as the names; codes go first in each row, zeros after",
-        )
+    for batch in (BATCH, MANY):
+        names, countries = [n for n, _ in batch], [c for _, c in batch]
+        for given in (countries, torch.tensor(countries)):
+            out = student.make_batch(names, given)
+            expect(
+                isinstance(out, (tuple, list)) and len(out) == 3, "make_batch should return (padded, lengths, targets)"
+            )
+            longest = max(len(n) for n in names)
+            padded = assert_shape(out[0], (len(names), longest), f"padded for {len(names)} names")
+            lengths, targets = (
+                assert_shape(out[1], (len(names),), "lengths"),
+                assert_shape(out[2], (len(names),), "targets"),
+            )
+            expect(
+                padded.dtype == lengths.dtype == targets.dtype == torch.int64,
+                f"padded, lengths and targets should be int64, got {padded.dtype}, {lengths.dtype}, {targets.dtype}",
+            )
+            expected_lengths = sorted((len(n) for n in names), reverse=True)
+            expect(
+                lengths.tolist() == expected_lengths,
+                f"lengths {lengths.tolist()}, expected {expected_lengths}",
+                hint="pack_padded_sequence needs the batch sorted by length, longest first",
+            )
+            rows = []
+            for row, length in zip(padded.tolist(), lengths.tolist()):
+                expect(all(code == 0 for code in row[length:]), f"row {row} should end in zeros after {length} codes")
+                rows.append("".join(chr(code) for code in row[:length]))
+            pairs = list(zip(rows, targets.tolist()))
+            expect(
+                Counter(pairs) == Counter(batch),
+                f"the rows and targets pair up as {sorted(pairs)}, expected {sorted(batch)}",
+                hint="reorder the targets with the same permutation as the names; codes go first in each row, "
+                "zeros after",
+            )
+            expected = sorted_batch(batch)
+            expect(
+                pairs == expected,
+                f"names of equal length should keep their order: for {len(names)} names got "
+                f"{[name for name, _ in pairs]}, expected {[name for name, _ in expected]}",
+                hint="sort with lengths.sort(descending=True, stable=True): torch's default sort is not stable "
+                "beyond 16 elements",
+            )
 
 
 # -- the model -----------------------------------------------------------------------
@@ -195,6 +236,12 @@ def test_classifier_output_does_not_depend_on_the_padding_length(student):
     short = assert_shape(
         model(*batch_of(SORTED_NAMES, 11)), (5, N_COUNTRIES), "RNNClassifier(128, 8, 18, 2)(padded, lengths)"
     )
+    # scores that ignore the names ignore the padding too: a freshly initialised GRU tells 5 names apart
+    expect(
+        short.is_floating_point() and bool((short[1:] != short[0]).any()),
+        f"RNNClassifier(128, 8, 18, 2) gave the same scores to the 5 different names {SORTED_NAMES}",
+        hint="the scores come from fc applied to the GRU's final hidden state of each name",
+    )
     for width in (20, 30):
         assert_close(
             model(*batch_of(SORTED_NAMES, width)),
@@ -210,6 +257,7 @@ def test_classifier_output_does_not_depend_on_the_padding_length(student):
     "A bidirectional GRU returns one final hidden state per direction.",
     "nn.Linear(hidden_size * n_directions, output_size), with n_directions = 2 when bidirectional.",
 )
+@shape_check  # fc's and the output's shapes only: the both-directions check tests the values
 @points(1)
 def test_bidirectional_classifier_doubles_the_linear_input(student):
     for layers in (1, 2):
@@ -235,12 +283,17 @@ def reference_scores(
 ) -> list[torch.Tensor]:
     """The lesson's classifier with the student's weights (trusted). For two
     directions, both orders of concatenation are accepted."""
+    what = f"RNNClassifier(128, {hidden}, {N_COUNTRIES}, n_layers={layers}, bidirectional={bidirectional})"
+    directions = 2 if bidirectional else 1
+    hint = (
+        "Embedding(input_size, hidden_size), GRU(hidden_size, hidden_size, n_layers, bidirectional=...), "
+        "Linear(hidden_size * n_directions, output_size)"
+    )
 
     def load(module: nn.Module, prefix: str) -> nn.Module:
-        module.load_state_dict({k[len(prefix) :]: v for k, v in state_dict.items() if k.startswith(prefix)})
-        return module
+        weights = {k[len(prefix) :]: v for k, v in state_dict.items() if k.startswith(prefix)}
+        return load_weights(module, weights, f"{what}.{prefix[:-1]}", hint=hint)
 
-    directions = 2 if bidirectional else 1
     embedding = load(nn.Embedding(128, hidden), "embedding.")
     gru = load(nn.GRU(hidden, hidden, layers, bidirectional=bidirectional), "gru.")
     fc = load(nn.Linear(hidden * directions, N_COUNTRIES), "fc.")
@@ -292,17 +345,39 @@ def rule_country(name: str) -> int:
     return (ord(name[0]) + len(name)) % N_COUNTRIES
 
 
+EVAL_MODE_HINT = (
+    "call model.eval() first: the model you are given may hold dropout (lesson 11), which drops inputs at random in "
+    "train mode"
+)
+
+
+def in_train_mode(what: str, calls: int) -> str:
+    """The sentence naming the likely cause of a wrong answer from a model run in train mode."""
+    return f"{what} ran the model in train mode ({calls} forward calls): its dropout layer dropped inputs at random"
+
+
+@hints(
+    "Evaluation must not be random: switch the model's training behaviour off.",
+    "model.eval(), then count the correct predictions over all batches and divide by len(dataset).",
+)
 @points(1)
 def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
     path = course_file("names_train")  # not names_test: the worker never reads the countries it is scored on
     names, countries = read_course_file(str(path))
     order = sorted(set(countries))
     expected = sum(rule_country(n) == order.index(c) for n, c in zip(names, countries)) / len(names)
-    got = float(student.run_driver(driver.evaluate_rule_model, path=str(path), batch_size=1000, time_limit=60))
+    out = student.run_driver(driver.evaluate_rule_model, path=str(path), batch_size=1000, time_limit=60)
+    got = as_float(out["accuracy"], "evaluate's result (the accuracy)")
+    if abs(got - expected) >= 1e-9 and out["train_mode_calls"]:
+        # the verdict is the comparison; the recorded mode only names the likely cause
+        fail(
+            f"{in_train_mode('evaluate', out['train_mode_calls'])}: it returned {got:.4f}, expected {expected:.4f}",
+            hint=EVAL_MODE_HINT,
+        )
     expect(
         abs(got - expected) < 1e-9,
         f"evaluate of a fixed model on names_train returned {got:.4f}, expected {expected:.4f}",
-        hint="call model.eval() first, and divide the correct count by the number of names, not of batches",
+        hint="divide the number of correct predictions by the number of names, not of batches",
     )
 
 
@@ -314,9 +389,14 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
 def test_predict_country_names_the_top_scoring_country(student):
     country_list = COUNTRIES
     names = ["Nakamura", "Abe", "O'Neal", "Jevolojnov,", "Zhou", "Schmidt"]
-    got = student.run_driver(driver.predict_with_rule_model, names=names, country_list=country_list, time_limit=30)
-    expected = [country_list[rule_country(n)] for n in names]
-    expect(list(got) == expected, f"predict_country of a fixed model gave {list(got)}, expected {expected}")
+    out = student.run_driver(driver.predict_with_rule_model, names=names, country_list=country_list, time_limit=30)
+    got, expected = list(out["countries"]), [country_list[rule_country(n)] for n in names]
+    if got != expected and out["train_mode_calls"]:
+        fail(
+            f"{in_train_mode('predict_country', out['train_mode_calls'])}: it gave {got}, expected {expected}",
+            hint=EVAL_MODE_HINT,
+        )
+    expect(got == expected, f"predict_country of a fixed model gave {got}, expected {expected}")
 
 
 # -- training ------------------------------------------------------------------------
