@@ -17,6 +17,7 @@ from grader.check import (
     training,
 )
 from grader.drivers import l13_cnn_advanced as driver
+from grader.suite_helpers import randn
 
 INCEPTION_LAYERS = (
     "branch1x1",
@@ -262,10 +263,15 @@ def test_conv_bn_is_a_convolution_batch_norm_and_relu(student):
         f"conv_bn(3, 5) should be nn.Sequential(Conv2d(3, 5, 3, padding=1, bias=False), "
         f"BatchNorm2d(5), ReLU()); its state_dict has {shapes}",
     )
+    # known weights, not the stage's own: a stage that ignores its weights must not match itself
+    known = {"0.weight": randn(5, 3, 3, 3, seed=7), "1.weight": 1 + randn(5, seed=8) / 4, "1.bias": randn(5, seed=9)}
+    stage.load_state_dict(known, strict=False)
     stage.train()
     x = images(4, 3, 6, 6, seed=6)
     expected = F.relu(
-        F.batch_norm(F.conv2d(x, sd["0.weight"], padding=1), None, None, sd["1.weight"], sd["1.bias"], training=True)
+        F.batch_norm(
+            F.conv2d(x, known["0.weight"], padding=1), None, None, known["1.weight"], known["1.bias"], training=True
+        )
     )
     assert_close(
         stage(x),

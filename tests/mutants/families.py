@@ -12,7 +12,8 @@ something about every check at once (issues 21 and 24):
   work.
 * the **constant** mutant (``constant_outputs``): the reference with every
   result replaced by a constant of the same form (zeros of the same shape and
-  dtype, ``0.0``, ``0``, ``False``, ``""``). Every check except a
+  dtype, ``0.0``, ``0``, ``False``, ``""``; a returned model gets zero weights
+  and a constant forward). Every check except a
   ``@shape_check`` must reject it.
 """
 
@@ -83,7 +84,13 @@ def _constant_like(value):
         return {k: _constant_like(v) for k, v in value.items()}
     if _inspect.isgenerator(value):
         return (_constant_like(v) for v in value)
-    return value  # a model, a dataset, a loader, None: its own methods are constant already
+    if isinstance(value, torch.nn.Module):  # a model built or loaded (conv_bn, load_weights): zero weights, constant
+        with torch.no_grad():
+            for tensor in [*value.parameters(), *value.buffers()]:
+                tensor.zero_()
+        value.forward = _constantly(value.forward)
+        return value
+    return value  # a dataset, a loader, None: its own methods are constant already
 
 
 def _copied(value):
