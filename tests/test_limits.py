@@ -169,6 +169,11 @@ def test_threads_are_the_usable_cpus_divided_among_the_workers_unless_chosen():
     assert threads.torch_threads(5, 1, {"OMP_NUM_THREADS": "3"}) == 5  # --threads, over the environment
 
 
+def test_the_worker_threads_wait_passively_unless_the_user_chose_a_policy():
+    assert threads.worker_variables(2, {}) == {"OMP_NUM_THREADS": "2", "OMP_WAIT_POLICY": "PASSIVE"}
+    assert threads.worker_variables(1, {"OMP_WAIT_POLICY": "ACTIVE"}) == {"OMP_NUM_THREADS": "1"}
+
+
 def test_the_worker_runs_torch_with_the_chosen_threads(tmp_path, monkeypatch):
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     for chosen, expected in ((None, threads.usable_cpus()), (3, 3)):

@@ -158,9 +158,8 @@ class WorkerProcess:
                         "LOGNAME": "student",  # none of the grader's
                         "TMPDIR": str(self._tmp / "tmp"),
                         "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
-                        # read as torch loads, by OpenMP and by what the worker starts; torch.set_num_threads
-                        # in the worker's start makes sure
-                        "OMP_NUM_THREADS": str(self.config.threads),
+                        # torch.set_num_threads in the worker's start makes sure of the count
+                        **threads.worker_variables(self.config.threads),
                         TRAINING_FILE: str(self._tmp / "training"),
                         # the cache the grader prepared, wherever the worker's HOME and uid would look
                         "TORCH_PRACTICE_CACHE": str(data.cache_dir(self.config.data_root)),

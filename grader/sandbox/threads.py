@@ -7,6 +7,13 @@ gets a deliberate number: the CPUs this process may use, divided among the
 workers that run at the same time, unless the user chose (``--threads N``,
 else ``OMP_NUM_THREADS``). ``practice grade`` runs one worker at a time;
 ``grade-all`` runs ``--workers`` of them.
+
+And the threads wait for work asleep, not spinning (``OMP_WAIT_POLICY=PASSIVE``,
+unless the user set it): OpenMP's default spins a while at each barrier,
+which on cores shared with other work burns the CPU time that the thread it
+waits for needs. Measured on a 2-core machine at a load of about 6, an MLP's
+3000 SGD steps with 2 threads took 252 s and 90 s of CPU time spinning,
+33 s and 11 s passive (1 thread: 15 s and 6 s).
 """
 
 from __future__ import annotations
@@ -39,3 +46,13 @@ def torch_threads(chosen: int | None = None, workers: int = 1, environ: Mapping[
     if chosen:
         return chosen
     return from_environment(environ) or max(1, usable_cpus() // max(1, workers))
+
+
+def worker_variables(threads: int, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The environment variables that set a worker's threads (read as torch and
+    OpenMP load, and by what the worker starts): its thread count, and passive waiting
+    unless the user chose a policy."""
+    chosen = {"OMP_NUM_THREADS": str(threads)}
+    if "OMP_WAIT_POLICY" not in environ:
+        chosen["OMP_WAIT_POLICY"] = "PASSIVE"
+    return chosen
