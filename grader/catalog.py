@@ -1,6 +1,6 @@
 """What a hidden suite declares, read with ``ast`` without importing it (no
 torch, no pytest, instant): its checks, their points, which are ``@public``
-or ``@training``, and their ``@hints``.
+``@training`` or ``@shape_check``, and their ``@hints``.
 
 The suite is the one source of these facts: a lesson's points are the sum of
 its checks' ``@points`` (``Lesson.points`` asks here), and in a student release,
@@ -27,6 +27,7 @@ class Check:
     points: int
     public: bool  # @public: ships in the student release
     training: bool  # @training: trains a model to a threshold (minutes), never public
+    shape_check: bool  # @shape_check: checks only shape, dtype and type (a constant result may pass)
     hints: tuple[str, ...]
     lines: tuple[int, int]  # first line (its first decorator) and last line, 1-based
 
@@ -75,6 +76,7 @@ def checks(source: str) -> list[Check]:
                 points=points[0].value if points and isinstance(points[0], ast.Constant) else 0,
                 public="public" in marks,
                 training="training" in marks,
+                shape_check="shape_check" in marks,
                 hints=hints,
                 lines=(first_line(node), node.end_lineno),
             )

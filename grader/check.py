@@ -22,6 +22,9 @@ from grader.sandbox.proxies import Remote
 gpu = pytest.mark.gpu  # graded only where CUDA is available
 public = pytest.mark.public  # students may run it (it ships in `practice release`); every other check is hidden
 training = pytest.mark.training  # trains a model to a threshold (minutes): never public; `-m "not training"` skips it
+# passes for any result of the right shape, dtype and type: the one kind of check that a constant result (zeros of
+# the right shape) may pass; every other check must reject it (tests/mutants/families.py, the "constant" family)
+shape_check = pytest.mark.shape_check
 
 # (rtol, atol) by dtype, as torch.testing.assert_close uses them
 TOLERANCES = {torch.float64: (1e-7, 1e-7), torch.float32: (1.3e-6, 1e-5)}

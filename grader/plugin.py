@@ -62,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "gpu: graded only where CUDA is available")
     config.addinivalue_line("markers", "public: students may run it; every other check is hidden")
     config.addinivalue_line("markers", "training: trains a model to a threshold (minutes)")
+    config.addinivalue_line("markers", "shape_check: checks only shape, dtype and type; a constant result may pass")
     config.addinivalue_line("markers", "hints(*texts): hints for `practice hint`, vague to specific")
     become_subreaper()  # so that nothing a submission starts can outlive grading
 

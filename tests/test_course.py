@@ -22,18 +22,20 @@ class Marks:
     found = []
 
     def pytest_configure(self, config):
-        for name in ("points", "public", "training", "hints", "gpu"):
+        for name in ("points", "public", "training", "shape_check", "hints", "gpu"):
             config.addinivalue_line("markers", name)
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
-            marks = {{name: item.get_closest_marker(name) for name in ("points", "public", "training", "hints")}}
+            names = ("points", "public", "training", "shape_check", "hints")
+            marks = {{name: item.get_closest_marker(name) for name in names}}
             self.found.append({{
                 "lesson": item.module.__name__.rpartition(".")[2].removeprefix("test_"),
                 "name": item.name,
                 "points": marks["points"].args[0] if marks["points"] else None,
                 "public": marks["public"] is not None,
                 "training": marks["training"] is not None,
+                "shape_check": marks["shape_check"] is not None,
                 "hints": list(marks["hints"].args) if marks["hints"] else [],
             }})
 
@@ -51,11 +53,13 @@ def test_the_catalog_reads_every_check_as_pytest_collects_it():
     collected = json.loads(done.stdout.splitlines()[-1])
     assert collected["code"] == 0, done.stdout
     by_pytest = [
-        (c["lesson"], c["name"], c["points"], c["public"], c["training"], tuple(c["hints"]))
+        (c["lesson"], c["name"], c["points"], c["public"], c["training"], c["shape_check"], tuple(c["hints"]))
         for c in collected["checks"]
     ]
     by_catalog = [
-        (le.id, c.name, c.points, c.public, c.training, c.hints) for le in LESSONS for c in catalog.lesson_checks(le)
+        (le.id, c.name, c.points, c.public, c.training, c.shape_check, c.hints)
+        for le in LESSONS
+        for c in catalog.lesson_checks(le)
     ]
     assert by_catalog == by_pytest
     for lesson in LESSONS:

@@ -2,7 +2,10 @@
 reference solution with one realistic mistake appended, and names in
 CAUGHT_BY exactly the checks that must reject it. Grading it must fail those
 checks and pass all the others (the ``@training`` checks run only where a
-mutant targets them, to keep the suite fast)."""
+mutant targets them, to keep the suite fast).
+
+Every lesson also gets the generated families of ``tests/mutants/families.py``:
+the constant mutant here, the hollow submissions in ``test_hollow.py``."""
 
 from __future__ import annotations
 
@@ -11,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, submission, training_checks
+from mutants.families import constant_outputs
 
+from grader import catalog
+from grader.lessons import LESSONS, find
 from grader.report import Status
 
 MUTANTS = sorted((Path(__file__).parent / "mutants").glob("l*/*.py"))
@@ -65,3 +71,18 @@ def test_mutant_fails_exactly_its_checks(mutant, tmp_path, grade_cli):
         f"{mutant.stem}: failed {sorted(graded.failed())}, expected {sorted(expected - not_graded)}\n{graded.stdout}"
     )
     assert graded.code == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", [lesson.id for lesson in LESSONS])
+def test_constant_outputs_fail_every_check_but_shape_checks(lesson, tmp_path, grade_cli):
+    """Zeros of the right shape and dtype (0.0, 0, "" for plain values) pass a check only if it looks at nothing
+    but shape, dtype and type (``@shape_check``). The ``@training`` checks are left out for time: the constant
+    mutant still trains a copy of each model for real before it answers a constant."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / f"{lesson}.py").write_text(constant_outputs(lesson), encoding="utf-8")
+    checks = grade_cli(lesson, "--submission", str(folder), "-m", "not training").checks()
+    must_fail = [c.name for c in catalog.lesson_checks(find(lesson)) if not (c.training or c.shape_check)]
+    passed = [name for name in must_fail if checks[name]["status"] == Status.PASSED]
+    assert not passed, f"{lesson}: checks that accept constant results: {passed}"
