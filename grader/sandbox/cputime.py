@@ -24,11 +24,14 @@ alone (on an idle machine at most the wall time, whatever the thread count:
 torch's main thread takes part in all its parallel work) would let code
 that spreads a loop over many Python threads, which share one CPU, run many
 times its limit. With both, a reference that trains with ``threads`` threads
-is counted at most its wall time on an idle machine, and less on a busy one,
-so a limit of 300 s means "300 s of work on an idle machine", what the
-suites' ``time_limit`` numbers were measured as; and an endless loop is
-stopped after the limit on one thread, at most ``threads`` times the limit
-spread over many. Where ``/proc`` cannot tell (not Linux), ``CpuClock.used``
+is counted at most about its wall time on an idle machine, so a limit of
+300 s means about "300 s of work on an idle machine", what the suites'
+``time_limit`` numbers were measured as; and an endless loop is stopped
+after the limit on one thread, at most ``threads`` times the limit spread
+over many. CPU time is not quite load-free: on a busy machine the same work
+costs more of it (shared caches, threads waiting for each other; l13's
+InceptionNet, 323 s of wall time at a load of 5-6 on 2 cores, was counted
+99 s), which the suites' wide margins absorb. Where ``/proc`` cannot tell (not Linux), ``CpuClock.used``
 is None and the limit is counted on the wall clock.
 """
 
