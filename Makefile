@@ -41,6 +41,7 @@ readme: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_start.py
 	$(BIN)/python benchmarks/grade_time.py
+	$(BIN)/python benchmarks/load_time.py
 	$(BIN)/python benchmarks/cifar_gpu.py
 
 clean:

@@ -7,17 +7,17 @@ The goal (DESIGN.md, "Speed"): all lessons in a few minutes on a 2-core CPU.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 
 from grader.lessons import LESSONS
+from grader.sandbox.threads import torch_threads
 
 
 def main() -> None:
     total = 0.0
-    print(f"{'lesson':26} {'seconds':>8}  result   (torch threads: {os.cpu_count()} cores)")
+    print(f"{'lesson':26} {'seconds':>8}  result   (torch threads: {torch_threads()})")
     for lesson in LESSONS:
         start = time.perf_counter()
         done = subprocess.run(

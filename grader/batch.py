@@ -27,6 +27,7 @@ from pathlib import Path
 from grader import submission, text
 from grader.lessons import ROOT, Lesson
 from grader.report import Status
+from grader.sandbox.threads import torch_threads
 
 OK = "ok"
 STATUS_WIDTH = 200  # characters of the grader's last words kept in a status
@@ -40,11 +41,12 @@ class Settings:
     workers: int = 1
     gradescope_dir: Path | None = None  # writes <dir>/<submission>/results.json
     max_file_size: int = submission.MAX_FILE_BYTES  # bytes a lesson file or notebook may have
+    chosen_threads: int | None = None  # --threads; None: OMP_NUM_THREADS, else the CPUs divided among the workers
 
     @property
     def threads(self) -> int:
         """torch threads per submission: N workers must not oversubscribe the CPU."""
-        return max(1, (os.cpu_count() or 1) // self.workers)
+        return torch_threads(self.chosen_threads, self.workers)
 
 
 @dataclass
@@ -174,7 +176,7 @@ def _command(entry: Path, settings: Settings, report: Path) -> list[str]:
         command += ["--notebook", os.path.abspath(entry)]  # not resolved: a link is refused, never followed
     else:
         command += [*(lesson.id for lesson in settings.lessons), "--submission", os.path.abspath(_lesson_folder(entry))]
-    command += ["--json", str(report), *settings.options]
+    command += ["--json", str(report), "--threads", str(settings.threads), *settings.options]
     if settings.gradescope_dir:
         command += ["--gradescope", str(settings.gradescope_dir / entry.name / "results.json")]
     return command
@@ -207,7 +209,8 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
         row.status = reason
         return row
     with tempfile.TemporaryDirectory(prefix="torch-practice-batch-", ignore_cleanup_errors=True) as tmp:
-        # TMPDIR: whatever the grader leaves, even when killed for a timeout, goes with this folder
+        # TMPDIR: whatever the grader leaves, even when killed for a timeout, goes with this folder;
+        # OMP_NUM_THREADS: the grading process's own torch gets the same share as its worker (--threads)
         env = {
             **os.environ,
             "OMP_NUM_THREADS": str(settings.threads),

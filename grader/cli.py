@@ -85,6 +85,13 @@ max_file_size_option = click.option(  # for grade and grade-all
     "larger ones are refused.",
 )
 
+threads_option = click.option(  # for grade, watch and grade-all
+    "--threads",
+    type=click.IntRange(min=1),
+    help="torch threads of the process running the code (default $OMP_NUM_THREADS, else the usable CPUs; "
+    "grade-all: divided among --workers).",
+)
+
 
 @main.command("list")
 def list_lessons() -> None:
@@ -168,8 +175,11 @@ def reset(lesson: str, yes: bool) -> None:
     show_default=True,
     help="Seconds between looks at the file.",
 )
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds allowed per call into your code.")
-def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), help="CPU seconds allowed per call into your code."
+)
+@threads_option
+def watch(lesson: str | None, interval: float, timeout: float | None, threads: int | None) -> None:
     """Grade LESSON (default: the next unfinished one) every time you save its file.
 
     Keys, then Enter: n next lesson, h hint, g grade again, q quit.
@@ -177,7 +187,7 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
     from grader.watch import Watcher, grade_summary
 
     chosen = find_lesson(lesson) if lesson else progress.next_lesson(progress.results()) or LESSONS[0]
-    extra = ("--timeout", str(timeout)) if timeout else ()
+    extra = (*(("--timeout", str(timeout)) if timeout else ()), *(("--threads", str(threads)) if threads else ()))
     click.echo(f"watching {chosen.id}: save the file to grade it; n next lesson, h hint, q quit (then Enter)")
     Watcher(chosen, grade=lambda le: grade_summary(le, extra), echo=click.echo).run(
         sys.stdin if sys.stdin and not sys.stdin.closed else None, interval
@@ -204,8 +214,9 @@ def watch(lesson: str | None, interval: float, timeout: float | None) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds allowed per call into your code.",
+    help="CPU seconds allowed per call into your code (the wall clock allows 5 times more).",
 )
+@threads_option
 @click.option(
     "--memory",
     type=MemorySize(),
@@ -238,6 +249,7 @@ def grade(
     data_dir: Path | None,
     offline: bool,
     timeout: float,
+    threads: int | None,
     memory: int | None,
     max_file_size: int,
     select: str | None,
@@ -281,6 +293,7 @@ def grade(
             offline=offline,
             strict=strict,
             call_timeout=timeout,
+            threads=threads,
             memory_limit=memory,
             max_file_size=max_file_size,
             select=select,
@@ -391,8 +404,9 @@ def release(out: Path) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds allowed per call into student code.",
+    help="CPU seconds allowed per call into student code (the wall clock allows 5 times more).",
 )
+@threads_option
 @click.option("--memory", type=MemorySize(), help="Memory per sandboxed worker, e.g. 8G or none.")
 @max_file_size_option
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
@@ -408,6 +422,7 @@ def grade_all(
     gradescope_dir: Path | None,
     submission_timeout: float,
     timeout: float,
+    threads: int | None,
     memory: int | None,
     max_file_size: int,
     strict: bool,
@@ -459,6 +474,7 @@ def grade_all(
         workers,
         gradescope_dir.resolve() if gradescope_dir else None,
         max_file_size,
+        threads,
     )
     label = f"grading {len(entries)} submission{'s' * (len(entries) != 1)}"
     with click.progressbar(

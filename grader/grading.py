@@ -36,7 +36,8 @@ class Options:
     data_dir: Path | None = None  # None: $TORCH_PRACTICE_DATA or ./data
     offline: bool = False  # never download datasets
     strict: bool = False  # a check that could not run (no data, no GPU) fails instead of "not graded"
-    call_timeout: float = 10.0  # seconds per call into student code
+    call_timeout: float = 10.0  # CPU seconds per call into student code (grader.sandbox.cputime)
+    threads: int | None = None  # torch threads of the sandboxed worker; None: grader.sandbox.threads chooses
     memory_limit: int | None = None  # bytes per worker; None: the plugin's default, 0: no limit
     max_file_size: int = MAX_FILE_BYTES  # bytes a lesson file may have; larger ones are refused
     select: str | None = None  # a pytest -k expression over check names (``selects``), not module names

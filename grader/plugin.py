@@ -146,6 +146,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
             offline=offline,
             data_files=tuple(data_files),
             call_timeout=options(config).call_timeout,
+            threads=options(config).threads,
             memory_limit=memory_limit(config),
         )
     )

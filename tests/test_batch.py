@@ -21,8 +21,9 @@ from test_mutants import caught_by
 from test_notebook import filled
 
 from grader import catalog
-from grader.batch import Graders, Row, Stopped, _failure, _fill
+from grader.batch import Graders, Row, Settings, Stopped, _command, _failure, _fill
 from grader.lessons import find
+from grader.sandbox.threads import torch_threads, usable_cpus
 
 L04 = find("l04_linear_model")
 MUTANT = ROOT / "tests" / "mutants" / "l04_linear_model" / "loss_absolute_error.py"
@@ -188,3 +189,16 @@ def test_bad_input_is_one_clear_error(tmp_path):
     assert unknown.returncode == 2
     for done in (missing, empty, only_notes, to_folder, unknown):
         assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_each_grader_gets_its_share_of_the_cpus_as_torch_threads(tmp_path, monkeypatch):
+    """grade-all hands each `practice grade` the thread count grader.sandbox.threads
+    chooses for N workers (the same rule as `practice grade`, N = 1); --threads wins."""
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    two = Settings([L04], [], 60.0, workers=2)
+    assert two.threads == torch_threads(None, 2) == max(1, usable_cpus() // 2)
+    command = _command(tmp_path / "alice", two, tmp_path / "report.json")
+    assert command[command.index("--threads") + 1] == str(two.threads)
+    assert Settings([L04], [], 60.0, workers=2, chosen_threads=3).threads == 3
+    monkeypatch.setenv("OMP_NUM_THREADS", "5")
+    assert two.threads == 5

@@ -5,6 +5,8 @@ Trusted side (the grading process):
   ``proxies``  ``Student``, ``Remote``, ``Gradients``: what suites use to reach the student's code
   ``errors``   ``StudentError`` and ``GraderFault``, and how a worker's error reply becomes one
   ``reaper``   kills what escaped a worker's process group
+  ``cputime``  the CPU time a worker used, which its time limits count
+  ``threads``  how many torch threads a worker runs with
 Both sides:
   ``wire``     the message format and the checks on everything the worker sends
 Sandboxed side (the worker process):

@@ -1,9 +1,12 @@
 """Trusted side: the grader's handle on one sandboxed worker process.
 
 ``WorkerProcess`` starts the worker (``grader.sandbox.worker``) under the
-limits of ``grader.sandbox.confine``, sends it one request at a time with a
-deadline, keeps a trimmed copy of what it prints and shows the lines a
-training driver reports. When a request's time limit is exceeded, or the
+limits of ``grader.sandbox.confine`` with a chosen number of torch threads
+(``grader.sandbox.threads``), sends it one request at a time with a time
+limit, keeps a trimmed copy of what it prints and shows the lines a
+training driver reports. A time limit counts the worker's CPU time
+(``grader.sandbox.cputime``), with a wall-clock backstop ``WALL_FACTOR``
+times longer for code that sleeps or blocks. When a request's time limit is exceeded, or the
 worker dies, the whole worker process group is killed, the request raises
 ``StudentError`` with a one-line reason, and the next request starts a fresh
 worker; ``grader.sandbox.reaper`` kills what escaped the group. Suites never
@@ -29,13 +32,19 @@ from typing import Any
 
 from grader import data, submission
 from grader.drivers.common import TRAINING_FILE
-from grader.sandbox import confine, reaper
+from grader.sandbox import confine, reaper, threads
+from grader.sandbox.cputime import CpuClock
 from grader.sandbox.errors import GraderFault, StudentError, error_from_reply
 from grader.sandbox.wire import TooLarge, Unreadable, dumps, loads, read_message, write_message
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.sandbox.worker import main; main({fd})"
-START_TIMEOUT = 120.0  # importing torch on a cold disk can take a while
+START_TIMEOUT = 120.0  # CPU seconds; importing torch on a cold disk can take a while (the backstop is longer)
+# The wall-clock backstop of every time limit, in times the limit: long enough for a loaded machine
+# (a worker that gets a fifth of its CPUs still finishes), short enough to stop code that sleeps.
+WALL_FACTOR = 5
+CALL_LIMIT = "the time limit per call; a teacher can raise it with --timeout"
+CHECK_LIMIT = "this check's own limit: time_limit= in its suite, grader/suites/"
 TRAINING_LOOK_EVERY = 0.5  # seconds between looks at the line a training driver reports
 OUTPUT_EXCERPT = 2000  # characters kept from each end of a long output
 TRANSFER_GRACE = 5.0  # seconds a reply that has begun may take to arrive in full (256 MiB takes < 1 s)
@@ -51,13 +60,16 @@ class WorkerConfig:
     path: Path  # the lesson file; the worker imports a copy of it under the same name
     data_root: Path
     offline: bool = False
-    call_timeout: float = 10.0  # seconds per call; drivers pass their own
+    call_timeout: float = 10.0  # CPU seconds per call (grader.sandbox.cputime); drivers pass their own
     memory_limit: int | None = None  # bytes of address space, None for no limit
     confine: bool = True  # confine the file system with Landlock where the kernel has it
     source: bytes | None = None  # the lesson file's bytes, read once by grader.submission; None: read them now
     data_files: tuple[Path, ...] = ()  # course files the worker may read, besides data.worker_dir
+    threads: int | None = None  # torch's intra-op threads in the worker; None: grader.sandbox.threads chooses
 
     def __post_init__(self) -> None:
+        if self.threads is None:
+            self.threads = threads.torch_threads()
         if self.source is None:
             self.source = submission.read(self.path.parent, self.path.name)
 
@@ -146,6 +158,8 @@ class WorkerProcess:
                         "LOGNAME": "student",  # none of the grader's
                         "TMPDIR": str(self._tmp / "tmp"),
                         "TORCHINDUCTOR_CACHE_DIR": str(self._tmp / "tmp"),
+                        # torch.set_num_threads in the worker's start makes sure of the count
+                        **threads.worker_variables(self.config.threads),
                         TRAINING_FILE: str(self._tmp / "training"),
                         # the cache the grader prepared, wherever the worker's HOME and uid would look
                         "TORCH_PRACTICE_CACHE": str(data.cache_dir(self.config.data_root)),
@@ -167,12 +181,13 @@ class WorkerProcess:
             "data_files": [str(p) for p in self.config.data_files],
             "data_dirs": [str(self.config.data_root), str(data.cache_dir(self.config.data_root))],
             "offline": self.config.offline,
+            "threads": self.config.threads,
             "confine": self.config.confine,
             "writable": [str(self._tmp), str(self.scratch)],
             "readable": [str(self.inbox)],
         }
         try:
-            confined = self._exchange(start, START_TIMEOUT, "the worker's start (importing torch)")
+            confined = self._exchange(start, START_TIMEOUT, "the worker's start (importing torch)", "")
         except GraderFault:  # the lesson's driver failed to import: the worker serves nothing
             self.close()
             raise
@@ -183,7 +198,7 @@ class WorkerProcess:
             )
         load = {"op": "load", "lesson": self.config.lesson, "path": str(lesson_copy)}
         try:
-            self._exchange(load, self.config.call_timeout, f"import of {self.config.path.name}")
+            self._exchange(load, self.config.call_timeout, f"import of {self.config.path.name}", CALL_LIMIT)
         except StudentError as exc:
             self.load_error = str(exc)  # the file is broken: every later check fails the same way
             self.close()
@@ -240,24 +255,44 @@ class WorkerProcess:
 
     # -- requests -------------------------------------------------------
     def request(self, message: dict, timeout: float | None, what: str) -> Any:
-        """Send one request; return its decoded value or raise ``StudentError``."""
+        """Send one request; return its decoded value or raise ``StudentError``.
+        ``timeout``: the check's own limit in CPU seconds; None for the limit per call."""
         if self.load_error:
             raise StudentError(self.load_error)
         if self._proc is None:
             self._spawn()
-        return self._exchange(message, timeout or self.config.call_timeout, what)
+        if timeout is None:
+            return self._exchange(message, self.config.call_timeout, what, CALL_LIMIT)
+        return self._exchange(message, timeout, what, CHECK_LIMIT)
 
-    def _wait(self, deadline: float) -> bool:
-        """Wait until a reply begins or ``deadline`` passes, showing the training line meanwhile."""
-        shown = False
+    def _wait(self, clock: CpuClock, limit: float, deadline: float) -> str | None:
+        """Wait until a reply begins (None), the worker has used ``limit`` CPU seconds
+        ("cpu") or the wall-clock ``deadline`` passes ("wall"); show the training line meanwhile."""
+        shown, ran_out = False, None
         while not self._conn.poll(max(0.0, min(TRAINING_LOOK_EVERY, deadline - time.monotonic()))):
+            if (used := clock.used()) is not None and used >= limit:
+                ran_out = "cpu"
+                break
             if time.monotonic() >= deadline:
+                ran_out = "wall"
                 break
             if self.on_training_line and (text := training_line(self._tmp / "training")):
                 shown = self._show(text)
         if shown:
             self._show(None)
-        return self._conn.poll(0)
+        return None if self._conn.poll(0) else ran_out
+
+    def _timed_out(self, clock: CpuClock, limit: float, ran_out: str, what: str, hint: str) -> str:
+        """The one-line reason of a time-out: which limit ran out, and how a teacher raises it."""
+        hint = f" ({hint})" if hint else ""
+        if not clock.works:  # no CPU time to count here: the limit was on the wall clock
+            return f"timed out after {limit:g} s during {what}{hint}"
+        if ran_out == "cpu":
+            return f"timed out: used {limit:g} s of CPU time during {what}{hint}"
+        return (
+            f"timed out: no answer after {limit * WALL_FACTOR:g} s of wall-clock time during {what} "
+            f"(sleeping or blocked?), {WALL_FACTOR} times its CPU time limit{hint}"
+        )
 
     def _show(self, text: str | None) -> bool:
         """Pass a training line to the display; a display that fails is switched off, never the check."""
@@ -268,21 +303,25 @@ class WorkerProcess:
             self.on_training_line = None
             return False
 
-    def _exchange(self, message: dict, timeout: float, what: str) -> Any:
-        """Send one request and decode its reply. Everything the worker sends
+    def _exchange(self, message: dict, limit: float, what: str, hint: str) -> Any:
+        """Send one request and decode its reply, within ``limit`` CPU seconds of the
+        worker (``hint`` says how a teacher raises it). Everything the worker sends
         is bounded before the grader spends memory or time on it: the reply's
         size and arrival time here, its content in ``wire.loads``,
         its error strings in ``error_from_reply``, its printed output in ``_read_output``."""
         (self._tmp / "training").unlink(missing_ok=True)  # no stale training line from an earlier call
-        deadline = time.monotonic() + timeout
+        clock = CpuClock(self._proc.pid, min(self.config.threads, threads.usable_cpus()))
+        deadline = time.monotonic() + (limit * WALL_FACTOR if clock.works else limit)
         fd = self._conn.fileno()
         try:
-            blob, reason = None, f"timed out after {timeout:g} s during {what}"
-            if timeout == self.config.call_timeout:
-                reason += " (the time limit per call; a teacher can raise it with --timeout)"
-            if write_message(fd, dumps(message), deadline) and self._wait(deadline):
-                blob = read_message(fd, time.monotonic() + TRANSFER_GRACE)  # the worker sends a reply in one go
-                reason = f"{what} began a reply that did not arrive in full within {TRANSFER_GRACE:g} s"
+            blob, reason = None, self._timed_out(clock, limit, "wall", what, hint)  # the request was not taken
+            if write_message(fd, dumps(message), deadline):
+                ran_out = self._wait(clock, limit, deadline)
+                if ran_out:
+                    reason = self._timed_out(clock, limit, ran_out, what, hint)
+                else:
+                    blob = read_message(fd, time.monotonic() + TRANSFER_GRACE)  # the worker sends a reply in one go
+                    reason = f"{what} began a reply that did not arrive in full within {TRANSFER_GRACE:g} s"
         except TooLarge as exc:  # its bytes are still on the socket: this worker cannot go on
             blob, reason = None, f"{what} sent {exc}"
         except (EOFError, OSError):  # the worker closed the socket: it is exiting

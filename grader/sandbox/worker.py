@@ -291,6 +291,7 @@ class WorkerServer:
         os.environ["TORCH_PRACTICE_DATA"] = req["data_root"]
         os.environ["TORCH_PRACTICE_OFFLINE"] = "1" if req["offline"] else "0"
         os.environ[data.WORKER_DATA] = req["worker_data"]
+        torch.set_num_threads(req["threads"])  # chosen by the grader (grader.sandbox.threads); CleanState keeps it
         driver = f"grader.drivers.{req['lesson']}"
         self.driver = importlib.import_module(driver) if importlib.util.find_spec(driver) else None
         package_root = Path(req["package_root"])
