@@ -65,12 +65,12 @@ def test_mutant_fails_exactly_its_checks(mutant, tmp_path, grade_cli):
     graded = grade_cli(lesson, "--submission", str(folder), *selection)
     checks = graded.checks()
     not_graded = {name for name, c in checks.items() if c["status"] == Status.NOT_GRADED}
-    if expected <= not_graded:
+    if expected and expected <= not_graded:  # CAUGHT_BY = []: correct code written another way, that must pass
         pytest.skip(f"the checks that catch {mutant.stem} cannot run here: {checks[min(expected)]['message']}")
     assert graded.failed() == expected - not_graded, (
         f"{mutant.stem}: failed {sorted(graded.failed())}, expected {sorted(expected - not_graded)}\n{graded.stdout}"
     )
-    assert graded.code == 1
+    assert graded.code == (1 if expected - not_graded else 0)
 
 
 @pytest.mark.slow
