@@ -1,14 +1,21 @@
-"""evaluate forgets model.eval(): dropout stays on while measuring."""
+"""Correct code that must pass (CAUGHT_BY = []): Liu Er's test() turned into
+``evaluate``, with no ``model.eval()``. Lesson 10's Net has no dropout or
+batch norm, so training mode changes nothing; eval mode is taught and
+required from lesson 11 (issue 21)."""
 
 import torch
 
-CAUGHT_BY = ["test_evaluate_counts_every_sample_in_eval_mode"]
+CAUGHT_BY = []
 
 
 def evaluate(model, batches):
-    correct = total = 0
+    correct = 0
+    total = 0
     with torch.no_grad():
-        for X, y in batches:
-            correct += (model(X).argmax(dim=1) == y).sum().item()
-            total += len(y)
+        for data in batches:
+            images, labels = data
+            outputs = model(images)
+            _, predicted = torch.max(outputs.data, dim=1)
+            total += labels.size(0)
+            correct += (predicted == labels).sum().item()
     return correct / total
