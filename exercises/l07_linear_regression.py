@@ -20,9 +20,15 @@ Then the same model from scratch, as in d2l: generate data from a known
 line, y = X w + b + noise with w = [2, -3.4] and b = 4.2; read it in
 shuffled mini-batches; define the model, the squared loss and minibatch SGD
 yourself. Three epochs recover w and b to about 0.001. Two details matter:
-``squared_loss`` must reshape y to y_hat's shape (a (n,) y against a
-(n, 1) y_hat broadcasts to (n, n)), and ``sgd`` must update the parameters
-in place under ``torch.no_grad()`` and zero their gradients.
+``squared_loss`` must reshape y to y_hat's shape, and ``sgd`` must update
+the parameters in place under ``torch.no_grad()`` and zero their gradients.
+
+Where the notes are wrong: some copies of d2l's ``squared_loss`` drop the
+reshape and write ``(y_hat - y) ** 2 / 2``. With a (3, 1) y_hat and a (3,) y,
+broadcasting lines both up to (3, 3) and subtracts every label from every
+prediction: 9 errors instead of 3, a loss of the wrong shape and, summed, of
+the wrong value. No error is raised, so the mistake goes unnoticed. This
+lesson reshapes y to y_hat's shape first, so that (3, 1) meets (3, 1).
 """
 
 import random

@@ -97,8 +97,14 @@ def train_epoch(model: nn.Module, batches, optimizer: torch.optim.Optimizer) -> 
 
 def evaluate(model: nn.Module, batches) -> float:
     """Accuracy of ``model`` over all samples of ``batches`` (batches may
-    differ in size), in eval mode and without tracking gradients.
+    differ in size), without tracking gradients (``torch.no_grad()``): count
+    the correct predictions and divide by the number of samples.
 
     Returns a Python float in [0, 1].
+
+    Liu Er's notes evaluate in training mode, and here that is right: this
+    ``Net`` has no dropout or batch norm, so ``model.eval()`` changes nothing.
+    Lesson 11 adds dropout, which behaves differently in training and in
+    evaluation; from there on evaluation needs ``model.eval()``.
     """
     raise NotImplementedError("evaluate")

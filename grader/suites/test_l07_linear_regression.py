@@ -195,10 +195,13 @@ def test_squared_loss_is_half_the_squared_error_of_each_sample(student):
     y_hat = torch.tensor([[1.0], [2.0], [4.0]])
     for y in (torch.tensor([[1.5], [2.0], [1.0]]), torch.tensor([1.5, 2.0, 1.0])):
         got = assert_tensor(student.squared_loss(y_hat, y), "squared_loss(y_hat, y)")
+        broadcast = f" (y {tuple(y.shape)} against y_hat (3, 1) broadcasts to (3, 3))" if got.shape == (3, 3) else ""
         expect(
             got.shape == (3, 1),
-            f"squared_loss(y_hat (3, 1), y {tuple(y.shape)}): expected shape (3, 1), got {tuple(got.shape)}",
-            hint="a (3,) y against a (3, 1) y_hat broadcasts to (3, 3): reshape y to y_hat's shape first",
+            f"squared_loss(y_hat (3, 1), y {tuple(y.shape)}): expected shape (3, 1), got {tuple(got.shape)}"
+            + broadcast,
+            hint="y_hat - y without the reshape subtracts every label from every prediction: "
+            "reshape y to y_hat's shape first, y.reshape(y_hat.shape)",
         )
         assert_close(
             got,

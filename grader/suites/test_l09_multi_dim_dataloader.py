@@ -23,6 +23,7 @@ from grader.check import (
     note,
     points,
     public,
+    shape_check,
     training,
 )
 from grader.drivers import l09_multi_dim_dataloader as driver
@@ -130,6 +131,7 @@ def position_in(rows: torch.Tensor, row: torch.Tensor) -> int:
     "Keep xy.shape[0] from np.loadtxt in __init__ and return it.",
 )
 @points(1)
+@shape_check
 def test_dataset_has_759_rows(student, diabetes):
     path, _ = diabetes
     n = run(student, driver.describe_dataset, path=path, indices=[])["len"]
@@ -147,6 +149,7 @@ def test_dataset_has_759_rows(student, diabetes):
     "dimension).",
 )
 @points(2)
+@shape_check
 def test_items_are_8_float32_features_and_a_1_element_float32_label(student, diabetes):
     path, _ = diabetes
     out = run(student, driver.describe_dataset, path=path, indices=[0, 1, ROWS - 1])
@@ -226,6 +229,7 @@ def test_loader_shuffles_only_when_asked(student, ten_rows):
     "nn.Linear(8, 6), nn.Linear(6, 4) and nn.Linear(4, 1), in that order.",
 )
 @points(1)
+@shape_check
 def test_model_has_the_8_6_4_1_layers(student):
     shapes = sorted(tuple(p.shape) for p in student.DiabetesModel().parameters())
     expected = sorted([(6, 8), (6,), (4, 6), (4,), (1, 4), (1,)])
@@ -234,7 +238,8 @@ def test_model_has_the_8_6_4_1_layers(student):
 
 @hints(
     "In the lecture every layer is followed by a sigmoid, the last one included.",
-    "Apply torch.sigmoid after linear1, linear2 and linear3.",
+    "Apply torch.sigmoid after linear1, linear2 and linear3 (after linear3 at least: it makes the output a "
+    "probability).",
 )
 @points(1)
 def test_model_maps_8_features_to_a_probability_per_row(student):
@@ -249,6 +254,16 @@ def test_model_maps_8_features_to_a_probability_per_row(student):
             f"[0, 1], got values from {p.min().item():.3g} to {p.max().item():.3g}",
             hint="end forward with torch.sigmoid",
         )
+    # A known value whatever the hidden activations: with the last layer's weight at zero and its bias at 0.5,
+    # the output is sigmoid(0.5) for every row.
+    x = torch.randn(4, 8, generator=g)
+    p = run(student, driver.output_of_a_constant_last_layer, x=x, bias=0.5)
+    assert_close(
+        assert_shape(p, (4, 1), "DiabetesModel()(x of shape (4, 8))"),
+        torch.full((4, 1), torch.sigmoid(torch.tensor(0.5)).item()),
+        "the output with the last layer's weight set to 0 and its bias to 0.5, which should be sigmoid(0.5)",
+        hint="end forward with torch.sigmoid(self.linear3(x))",
+    )
 
 
 # -- the training loop ------------------------------------------------------------------------------
@@ -298,14 +313,11 @@ def test_train_diabetes_takes_one_sgd_step_per_batch_on_the_mean_bce(student):
     )
 
 
-@points(4)
-@training
-def test_model_reaches_70_percent_held_out_accuracy_on_diabetes(student, diabetes, real_rows):
-    path, _ = diabetes
+def held_out_probabilities(student, path: str, seed: int) -> torch.Tensor:
+    """Train ``DiabetesModel`` with the student's loop on the training rows
+    (lr 1.0, 100 epochs, batches of 32) from ``seed``; its probabilities for
+    the held-out rows, (159,)."""
     test_rows, train_rows = held_out_split()
-    # DiabetesModel trained with train_diabetes at lr 2.0 for 100 epochs in batches of 32 on the other 600 rows;
-    # measured on seeds 0-19 (2-core CPU, about 1.5 s each): accuracy min 0.7358, mean 0.7664, max 0.7987.
-    # Predicting the majority class for every row scores 0.6541 on these 159 rows.
     p = run(
         student,
         driver.train_and_predict,
@@ -313,13 +325,34 @@ def test_model_reaches_70_percent_held_out_accuracy_on_diabetes(student, diabete
         train_rows=train_rows,
         test_rows=test_rows,
         epochs=100,
-        lr=2.0,
+        lr=1.0,
         batch_size=32,
-        seed=0,
+        seed=seed,
         time_limit=120,
     )
-    p = assert_shape(p, (HELD_OUT,), "probabilities for the held-out rows")
-    labels = real_rows[test_rows, -1].long()
+    return assert_shape(p, (HELD_OUT,), "probabilities for the held-out rows")
+
+
+@points(4)
+@training
+def test_model_reaches_70_percent_held_out_accuracy_on_diabetes(student, diabetes, real_rows):
+    # lr 1.0 suits every network the notes teach for this data (lr 2.0, chosen for the sigmoid one, kills the ReLU
+    # variant's hidden units on half the seeds). 100 epochs of batches of 32 on the 600 training rows; measured on
+    # seeds 0-39 (2-core CPU, about 1 s each), threshold 0.70:
+    #   sigmoid 8-6-4-1 (the reference):        min 0.7233 (margin 0.023), mean 0.7613, every seed passes
+    #   ReLU hidden layers, sigmoid output:     min 0.7044 (margin 0.004, seed 38; the next lowest 0.7296), mean
+    #     0.7651 over the 38 seeds that start alive; seeds 34 and 39 start with every hidden ReLU silent and predict
+    #     one class throughout. Lower rates (0.3-0.5) give the ReLU net more margin but stall the sigmoid one on
+    #     seeds 0 and 7 at 100 epochs; seed 0, the one graded, scores 0.7421 (sigmoid) and 0.7547 (ReLU).
+    # Predicting the majority class for every row scores 0.6541 on these 159 rows. A network that predicts one class
+    # for every row did not learn at all (a dead start, or a wrong loop): it is trained once more from seed 1, so that
+    # a dead start, not the program, costs no points (two dead starts in a row: about 1 in 400 for the ReLU variant).
+    path, _ = diabetes
+    p = held_out_probabilities(student, path, seed=0)
+    if bool((p > 0.5).all() | (p <= 0.5).all()):
+        note("seed 0 predicted one class for every row; trained again from seed 1")
+        p = held_out_probabilities(student, path, seed=1)
+    labels = real_rows[held_out_split()[0], -1].long()
     acc = accuracy((p > 0.5).long(), labels)
     note(f"held-out accuracy {acc:.4f} (needs 0.70)")
     expect(

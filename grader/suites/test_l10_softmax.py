@@ -16,10 +16,12 @@ from grader.check import (
     hints,
     points,
     public,
+    shape_check,
     training,
 )
 from grader.drivers import l10_softmax as driver
 from grader.reference import linear_problem, replay_cross_entropy_sgd
+from grader.suite_helpers import as_float
 
 FROM_SCRATCH = {
     "softmax": ("torch.softmax", "torch.Tensor.softmax", "torch.nn.functional.softmax", "torch.special.softmax"),
@@ -73,10 +75,12 @@ def test_softmax_rows_are_positive_and_sum_to_one(student):
 def test_softmax_is_unchanged_by_adding_a_constant_to_a_row(student):
     X = random_logits(3, 5)
     shift = torch.tensor([[50.0], [-30.0], [7.0]], dtype=torch.float64)
+    # compared with the known softmax, not only with the student's own softmax(X): an output that ignores X
+    # (zeros, say) is unchanged by any shift too
     assert_close(
         student.softmax(X + shift, dim=1),
-        student.softmax(X, dim=1),
-        "softmax(X + c)",
+        torch.softmax(X, dim=1),
+        "softmax(X + c), which should equal softmax(X)",
         hint="softmax(z + c) = softmax(z): exp(z + c) = exp(c) exp(z) and exp(c) cancels",
     )
 
@@ -205,7 +209,7 @@ def test_accuracy_compares_the_argmax_of_each_row_with_the_label(student):
     logits = torch.tensor([[0.1, 0.9, 0.0], [0.8, 0.1, 0.1], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
     cases = [(logits, torch.tensor([1, 0, 2, 1]), 0.75), (logits[:3], torch.tensor([1, 1, 2]), 2 / 3)]
     for X, y, expected in cases:
-        got = float(student.accuracy(X, y))
+        got = as_float(student.accuracy(X, y), "accuracy", returns="the fraction of correct rows")
         expect(
             abs(got - expected) < 1e-6,
             f"accuracy of {len(y)} rows: expected {expected:.4f}, got {got:.4f}",
@@ -218,6 +222,7 @@ LAYERS = [(512, 784), (512,), (256, 512), (256,), (128, 256), (128,), (64, 128),
 
 
 @points(1)
+@shape_check
 def test_net_has_the_784_512_256_128_64_10_layers(student):
     shapes = [tuple(p.shape) for p in student.Net().parameters()]
     expect(
@@ -232,6 +237,7 @@ def test_net_has_the_784_512_256_128_64_10_layers(student):
     "Flatten with x.view(-1, 784) first; the last layer gets no ReLU.",
 )
 @points(1)
+@shape_check
 def test_net_maps_images_to_10_logits_per_image(student):
     net = student.Net()
     for n in (1, 5):
@@ -264,25 +270,31 @@ def test_train_epoch_returns_the_mean_batch_loss(student):
     W, b, batches = linear_problem(seed=1)
     out = student.run_driver(driver.train_epoch_on_linear, weight=W, bias=b, batches=batches, lr=0.0, time_limit=30)
     _, _, (mean_loss,) = replay_cross_entropy_sgd(W, b, batches, lr=0.0)
-    got = float(out["loss"])
+    got = as_float(out["loss"], "train_epoch", returns="the mean loss")
     expect(abs(got - mean_loss) < 1e-6, f"train_epoch returned {got:.6f}, the mean batch loss is {mean_loss:.6f}")
 
 
 @hints(
-    "Evaluation mode, no gradients, and a count over samples.",
-    "model.eval() and torch.no_grad(); add up correct argmax predictions and divide by the number of samples.",
+    "No gradients, and a count over samples: the batches differ in size.",
+    "Under torch.no_grad(), add up the correct argmax predictions and divide by the number of samples.",
 )
 @points(1)
 def test_evaluate_counts_every_sample_in_eval_mode(student):
+    # The model has no dropout: eval mode is not required before lesson 11, which teaches it (the name stays for
+    # the score history).
     W, b, batches = linear_problem(seed=2)
-    got = float(student.run_driver(driver.evaluate_linear, weight=W, bias=b, batches=batches, time_limit=30))
+    got = as_float(
+        student.run_driver(driver.evaluate_linear, weight=W, bias=b, batches=batches, time_limit=30),
+        "evaluate",
+        returns="the accuracy",
+    )
     expected = accuracy(
         torch.cat([(X @ W.T + b).argmax(dim=1) for X, _ in batches]), torch.cat([y for _, y in batches])
     )
     expect(
         abs(got - expected) < 1e-9,
         f"evaluate returned {got:.4f}, expected {expected:.4f}",
-        hint="call model.eval() first, and divide the correct count by the number of samples, not of batches",
+        hint="divide the number of correct predictions by the number of samples, not the mean of batch accuracies",
     )
 
 
