@@ -6,8 +6,8 @@ fresh `practice grade` process, first on an otherwise idle machine, then
 while ``--busy`` processes (default 2) spin on the cores, and prints both
 wall times, the ratio and both scores. The goals (issues 21 and 24): the same
 score, and the loaded time at most 3 times the idle one (with fair sharing,
-one thread among three runnable on two cores gets two thirds of a core: about
-2.4 times is the floor). The idle time is only as idle as the machine is:
+a worker's two threads among four runnable on two cores get one core between
+them: about 2 times is the floor). The idle time is only as idle as the machine is:
 run it alone.
 
     python benchmarks/load_time.py [--lesson l10] [--busy 2] [--threads N]
