@@ -1,7 +1,10 @@
 """Every hidden check can fail: each mutant in tests/mutants/<lesson>/ is the
 reference solution with one realistic mistake appended, and names in
 CAUGHT_BY exactly the checks that must reject it (``CAUGHT_BY = []``: correct
-code written another way, often the course notes' own, that must pass). Grading it must fail those
+code written another way, often the course notes' own, that must pass);
+``TRAINS_IN`` names ``@training`` checks it must pass too, and
+``MESSAGE_HOLDS`` words its failure message must hold (issue 21: a message
+names the property that is wrong). Grading it must fail those
 checks and pass all the others (the ``@training`` checks run only where a
 mutant targets them, to keep the suite fast).
 
@@ -87,6 +90,9 @@ def test_mutant_fails_exactly_its_checks(mutant, tmp_path, grade_cli):
         f"{mutant.stem}: failed {sorted(graded.failed())}, expected {sorted(expected - not_graded)}\n{graded.stdout}"
     )
     assert graded.code == (1 if expected - not_graded else 0)
+    messages = " | ".join(checks[name]["message"] for name in expected - not_graded)
+    for words in listed(mutant, "MESSAGE_HOLDS") or []:  # the failure names what is wrong, not a grader error
+        assert words in messages, f"{mutant.stem}: the failure message should hold {words!r}: {messages}"
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ right on lines without outer spaces, but on a line that starts with a space
 import torch
 
 CAUGHT_BY = ["test_char_one_hot_marks_the_ascii_code_of_each_lowercased_character"]
+MESSAGE_HOLDS = ["starts with a space"]  # the failure message names what is wrong
 
 
 def char_one_hot(line):

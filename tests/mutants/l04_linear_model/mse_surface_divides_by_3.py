@@ -3,6 +3,7 @@ count: right on the 3 seed samples, wrong for any other number. The failure
 must blame the mean (divisor 3 for 6 samples), not the grid (issue 21)."""
 
 CAUGHT_BY = ["test_mse_surface_keeps_the_shape_of_any_grid"]
+MESSAGE_HOLDS = ["the mean should divide by the number of samples"]  # the failure message names what is wrong
 
 
 def mse_surface(xs, ys, W, B):

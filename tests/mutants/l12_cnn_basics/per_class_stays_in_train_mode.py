@@ -1,6 +1,7 @@
 """per_class_accuracy forgets model.eval(): dropout stays on while evaluating."""
 
 CAUGHT_BY = ["test_per_class_accuracy_divides_by_the_samples_of_each_class"]
+MESSAGE_HOLDS = ["ran the model in train mode", "model.eval()"]  # the failure message names what is wrong
 
 
 def per_class_accuracy(model, batches, num_classes):

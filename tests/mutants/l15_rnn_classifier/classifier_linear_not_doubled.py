@@ -9,6 +9,9 @@ CAUGHT_BY = [
     "test_bidirectional_classifier_doubles_the_linear_input",
     "test_classifier_feeds_the_final_hidden_state_of_both_directions_to_fc",
 ]
+MESSAGE_HOLDS = [
+    "bidirectional=True).fc: weight has shape (18, 7), expected (18, 14)"
+]  # the failure message names what is wrong
 _original_init = RNNClassifier.__init__
 
 

@@ -3,6 +3,7 @@
 import torch
 
 CAUGHT_BY = ["test_evaluate_counts_every_name_in_eval_mode"]
+MESSAGE_HOLDS = ["evaluate ran the model in train mode", "model.eval()"]  # the failure message names what is wrong
 
 
 def evaluate(model, dataset, batch_size=1024):

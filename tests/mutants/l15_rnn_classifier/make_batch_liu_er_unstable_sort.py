@@ -7,6 +7,10 @@ with a message about the order of equal lengths."""
 import torch
 
 CAUGHT_BY = ["test_make_batch_pads_with_zeros_and_sorts_by_length_longest_first"]
+MESSAGE_HOLDS = [
+    "names of equal length should keep their order",
+    "stable=True",
+]  # the failure message names what is wrong
 
 
 def make_batch(names, countries):
