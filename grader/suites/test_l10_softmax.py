@@ -279,7 +279,7 @@ def test_train_epoch_returns_the_mean_batch_loss(student):
     "Under torch.no_grad(), add up the correct argmax predictions and divide by the number of samples.",
 )
 @points(1)
-def test_evaluate_counts_every_sample_in_eval_mode(student):
+def test_evaluate_counts_every_sample(student):
     # The model has no dropout: eval mode is not required before lesson 11, which teaches it (the name stays for
     # the score history).
     W, b, batches = linear_problem(seed=2)

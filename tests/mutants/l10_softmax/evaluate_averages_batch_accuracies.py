@@ -2,7 +2,7 @@
 
 import torch
 
-CAUGHT_BY = ["test_evaluate_counts_every_sample_in_eval_mode"]
+CAUGHT_BY = ["test_evaluate_counts_every_sample"]
 
 
 def evaluate(model, batches):
