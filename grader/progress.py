@@ -14,6 +14,7 @@ import os
 import time
 from pathlib import Path
 
+from grader import catalog
 from grader.lessons import LESSONS, ROOT, Lesson
 from grader.report import Status
 
@@ -73,9 +74,10 @@ def next_lesson(last: dict[str, dict]) -> Lesson | None:
 
 
 def first_failed(lesson: Lesson, last: dict[str, dict]) -> str | None:
-    """The name of the first check the lesson failed last time."""
-    failed = last.get(lesson.id, {}).get("failed") or []
-    return failed[0] if failed else None
+    """The name of the first check the lesson failed last time that its suite still
+    has (a check renamed since is forgotten, not looked up for hints)."""
+    known = {check.name for check in catalog.lesson_checks(lesson)}
+    return next((name for name in last.get(lesson.id, {}).get("failed") or [] if name in known), None)
 
 
 # -- hints -------------------------------------------------------------------

@@ -115,6 +115,15 @@ def test_a_lesson_hint_points_at_the_first_failing_check(workspace):
     assert f"practice hint l04_linear_model {failing.removeprefix('test_')}" in done.stdout
 
 
+def test_a_check_renamed_since_the_last_grade_is_skipped_not_looked_up(workspace):
+    failing = catalog.lesson_checks(L04)[1].name
+    results(workspace, l04_linear_model={"score": 1, "max_score": 8, "failed": ["test_renamed_since", failing]})
+    done = practice("hint", "l04", cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    assert f"practice hint l04_linear_model {failing.removeprefix('test_')}" in done.stdout
+    assert "renamed_since" not in done.stdout
+
+
 def test_an_unknown_check_suggests_the_closest(workspace):
     done = practice("hint", "l04", "forward_multiplies_x_by_v", cwd=workspace)
     assert done.returncode == 2 and "did you mean forward_multiplies_x_by_w?" in done.stderr

@@ -280,8 +280,7 @@ def test_train_epoch_returns_the_mean_batch_loss(student):
 )
 @points(1)
 def test_evaluate_counts_every_sample(student):
-    # The model has no dropout: eval mode is not required before lesson 11, which teaches it (the name stays for
-    # the score history).
+    # The model has no dropout: eval mode is not required before lesson 11, which teaches it.
     W, b, batches = linear_problem(seed=2)
     got = as_float(
         student.run_driver(driver.evaluate_linear, weight=W, bias=b, batches=batches, time_limit=30),
