@@ -117,7 +117,8 @@ def train_epoch(model: nn.Module, batches, optimizer: torch.optim.Optimizer) -> 
     float and y: (B,) int64. For each batch: zero the gradients, forward,
     cross-entropy loss (``nn.CrossEntropyLoss`` is fine here), backward, step.
 
-    Returns the mean of the batch losses as a Python float.
+    Returns the epoch's mean loss as a Python float: the mean of the batch
+    losses (as here), or the mean over samples as d2l computes it; both pass.
     """
     # BEGIN SOLUTION
     model.train()

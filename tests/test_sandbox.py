@@ -40,7 +40,7 @@ CHECKS = {  # l10's fast checks, by the function they call
     "Net": {"test_net_has_the_784_512_256_128_64_10_layers", "test_net_maps_images_to_10_logits_per_image"},
     "train_epoch": {
         "test_train_epoch_zeroes_gradients_and_steps_once_per_batch",
-        "test_train_epoch_returns_the_mean_batch_loss",
+        "test_train_epoch_returns_the_mean_loss",
     },
     "evaluate": {"test_evaluate_counts_every_sample"},
 }

@@ -2,7 +2,7 @@
 
 from torch import nn
 
-CAUGHT_BY = ["test_train_epoch_returns_the_mean_batch_loss"]
+CAUGHT_BY = ["test_train_epoch_returns_the_mean_loss"]
 
 
 def train_epoch(model, batches, optimizer):

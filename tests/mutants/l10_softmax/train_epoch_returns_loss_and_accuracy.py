@@ -6,7 +6,7 @@ tests/test_messages_l06_l10.py)."""
 
 from torch import nn
 
-CAUGHT_BY = ["test_train_epoch_returns_the_mean_batch_loss"]
+CAUGHT_BY = ["test_train_epoch_returns_the_mean_loss"]
 MESSAGE_HOLDS = [
     "train_epoch should return the mean loss as a float (a Python number or a one-element tensor); "
     "it returned a tuple of 2"
