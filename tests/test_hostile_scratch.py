@@ -206,12 +206,13 @@ def test_l01_links_fifos_and_pickles_in_scratch_neither_run_code_nor_reach_the_c
         ours=["ours.pt", "code-ran"],
     )
     graded = graded_safely(tmp_path, "l01_tensors", folder)
-    # the only check lost is the one whose file the submission replaced by a link
-    assert_exact_score(graded, {"test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"})
-    assert (
-        "ours.pt is a symbolic link"
-        in graded.checks()["test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"]["message"]
-    )
+    # the checks lost are the two that read back a file the submission saved and then replaced by a link
+    # (the refusal check first sees save_tensor work: issue 24)
+    round_trip = "test_save_tensor_and_load_tensor_round_trip_through_a_torch_file"
+    refusal = "test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor"
+    assert_exact_score(graded, {round_trip, refusal})
+    assert "ours.pt is a symbolic link" in graded.checks()[round_trip]["message"]
+    assert "is a symbolic link" in graded.checks()[refusal]["message"]
 
 
 @pytest.mark.slow

@@ -283,10 +283,8 @@ def log_softmax(X, dim=-1):
 
 def test_tampering_in_the_worker_changes_no_verdict(tmp_path_factory):
     graded = graded_l10(tmp_path_factory, TAMPERING)
-    # softmax(X + c) == softmax(X) holds for a constant function: that check rightly passes
-    assert_exact_score(
-        graded, checks_of("softmax", "accuracy") - {"test_softmax_is_unchanged_by_adding_a_constant_to_a_row"}
-    )
+    # every softmax check compares with known values (issue 21: even the shift-invariance one), so all fail
+    assert_exact_score(graded, checks_of("softmax", "accuracy"))
     assert "TypeError" in message(graded, "accuracy")
 
 
