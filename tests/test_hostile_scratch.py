@@ -212,7 +212,7 @@ def test_l01_links_fifos_and_pickles_in_scratch_neither_run_code_nor_reach_the_c
     refusal = "test_save_tensor_and_load_tensor_refuse_what_is_not_a_tensor"
     assert_exact_score(graded, {round_trip, refusal})
     assert "ours.pt is a symbolic link" in graded.checks()[round_trip]["message"]
-    assert "is a symbolic link" in graded.checks()[refusal]["message"]
+    assert "plain" in graded.checks()[refusal]["message"]  # the link, or what the worker sent instead, is refused
 
 
 @pytest.mark.slow

@@ -285,7 +285,8 @@ def test_tampering_in_the_worker_changes_no_verdict(tmp_path_factory):
     graded = graded_l10(tmp_path_factory, TAMPERING)
     # every softmax check compares with known values (issue 21: even the shift-invariance one), so all fail
     assert_exact_score(graded, checks_of("softmax", "accuracy"))
-    assert "TypeError" in message(graded, "accuracy")
+    # the tampering object is not a number: the check says so (issue 21), never by the grader's own TypeError
+    assert "accuracy should return the fraction of correct rows as a float" in message(graded, "accuracy")
 
 
 # -- 7: reaching for answers ------------------------------------------------------
