@@ -13,7 +13,7 @@ from PIL import Image
 
 from grader.check import assert_close, assert_shape, expect, fail, hints, points, public
 from grader.drivers import l02_data_as_tensors as driver
-from grader.suite_helpers import as_float
+from grader.suite_helpers import as_float, as_tuple
 
 # The book's facts about the white wines (DLWPT 4.3), checked by trusted parsing
 # of the mirror's file: 20 bad, 3818 mid, 1060 good wines; the total-sulfur rule
@@ -87,7 +87,7 @@ def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, co
     path = course_file("wine")
     features, quality = wine(path)
     got = student.load_wine(str(path))
-    expect(isinstance(got, (tuple, list)) and len(got) == 2, "load_wine should return (features, quality)")
+    got = as_tuple(got, 2, "load_wine", returns="(features, quality)")
     got_x = assert_shape(got[0], (4898, 11), "features from load_wine")
     got_q = assert_shape(got[1], (4898,), "quality from load_wine")
     expect(got_x.dtype == torch.float32, f"features should be float32, got {got_x.dtype}")
@@ -133,7 +133,7 @@ def test_zscore_gives_each_column_mean_0_and_std_1(student, course_file):
 def test_quality_masks_split_the_wines_into_20_bad_3818_mid_and_1060_good(student, course_file):
     _, quality = wine(course_file("wine"))
     got = student.quality_masks(quality)
-    expect(isinstance(got, (tuple, list)) and len(got) == 3, "quality_masks should return (bad, mid, good)")
+    got = as_tuple(got, 3, "quality_masks", returns="(bad, mid, good)")
     for mask, name in zip(got, ("bad", "mid", "good")):
         assert_shape(mask, quality.shape, f"the {name} mask")
         expect(mask.dtype == torch.bool, f"the {name} mask should be bool, got {mask.dtype}")
@@ -168,7 +168,7 @@ def test_precision_recall_on_hand_made_predictions(student):
     ]
     for predicted, actual, precision, recall in cases:
         got = student.precision_recall(torch.tensor(predicted), torch.tensor(actual))
-        expect(isinstance(got, (tuple, list)) and len(got) == 2, "precision_recall should return (precision, recall)")
+        got = as_tuple(got, 2, "precision_recall", returns="(precision, recall)")
         p, r = as_float(got[0], "precision"), as_float(got[1], "recall")
         expect(
             abs(p - precision) < 1e-9 and abs(r - recall) < 1e-9,
@@ -183,7 +183,7 @@ def test_precision_recall_of_the_sulfur_rule_are_the_books_0_74_and_0_62(student
     features, quality = wine(course_file("wine"))
     predicted, actual = features[:, 6] < SULFUR_THRESHOLD, quality > 5
     got = student.precision_recall(predicted, actual)
-    expect(isinstance(got, (tuple, list)) and len(got) == 2, "precision_recall should return (precision, recall)")
+    got = as_tuple(got, 2, "precision_recall", returns="(precision, recall)")
     p, r = as_float(got[0], "precision"), as_float(got[1], "recall")
     expect(
         abs(p - BOOK_PRECISION) < 1e-6 and abs(r - BOOK_RECALL) < 1e-6,

@@ -8,6 +8,7 @@ import torch
 from grader.check import assert_close, assert_finite, assert_shape, expect, fail, hints, points, public
 from grader.drivers import l03_autograd as driver
 from grader.drivers.l03_autograd import smooth_function
+from grader.suite_helpers import as_tuple
 
 # The book's thermometer: Celsius and unknown-unit readings.
 T_C = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])
@@ -369,7 +370,7 @@ def test_norms_give_l1_and_l2_without_torch_norm(student):
     g = torch.Generator().manual_seed(5)
     for v in (torch.tensor([3.0, -4.0], dtype=torch.float64), torch.randn(10, generator=g, dtype=torch.float64)):
         got = norms(v)
-        expect(isinstance(got, (tuple, list)) and len(got) == 2, "norms should return (l1, l2)")
+        got = as_tuple(got, 2, "norms", returns="(l1, l2)")
         assert_close(
             as_scalar(got[0], "l1"),
             torch.linalg.vector_norm(v, 1),

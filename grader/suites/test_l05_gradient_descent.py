@@ -7,7 +7,7 @@ import torch
 
 from grader.check import assert_close, describe, expect, fail, hints, points, public
 from grader.reference import replay_scalar_gradient_descent, replay_scalar_sgd
-from grader.suite_helpers import as_float
+from grader.suite_helpers import as_float, as_tuple
 
 XS = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
 YS = torch.tensor([2.0, 4.0, 6.0], dtype=torch.float64)
@@ -31,7 +31,7 @@ def as_history(value: Any, epochs: int, what: str) -> torch.Tensor:
 
 def run(fn, xs, ys, w0, lr, epochs, name) -> tuple[float, torch.Tensor]:
     out = fn(xs, ys, w0, lr, epochs)
-    expect(isinstance(out, (tuple, list)) and len(out) == 2, f"{name} should return (w, history), got {describe(out)}")
+    out = as_tuple(out, 2, name, returns="(w, history)")
     return as_float(out[0], f"the w returned by {name}"), as_history(out[1], epochs, f"the history of {name}")
 
 

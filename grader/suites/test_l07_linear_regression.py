@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from grader.check import assert_close, assert_shape, assert_tensor, expect, fail, hints, points, public
 from grader.drivers import l07_linear_regression as driver
 from grader.reference import replay_steps
+from grader.suite_helpers import as_tuple
 
 X_SEED = torch.tensor([[1.0], [2.0], [3.0]])
 Y_SEED = torch.tensor([[2.0], [4.0], [6.0]])
@@ -104,7 +105,7 @@ def test_fit_linear_model_predicts_8_for_x_4_on_the_seed_data(student):
 @points(2)
 def test_synthetic_data_is_x_w_plus_b_plus_noise_of_std_0_01(student):
     out = student.synthetic_data(TRUE_W, TRUE_B, 2000)
-    expect(isinstance(out, (tuple, list)) and len(out) == 2, "synthetic_data should return (X, y)")
+    out = as_tuple(out, 2, "synthetic_data", returns="(X, y)")
     X, y = assert_shape(out[0], (2000, 2), "X"), assert_shape(out[1], (2000, 1), "y")
     expect(
         X.dtype == torch.float32 and y.dtype == torch.float32, f"X and y should be float32, got {X.dtype} and {y.dtype}"

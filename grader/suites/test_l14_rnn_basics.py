@@ -6,7 +6,7 @@ from torch import nn
 
 from grader.check import assert_close, assert_shape, expect, fail, hints, note, points, public, shape_check, training
 from grader.drivers import l14_rnn_basics as driver
-from grader.suite_helpers import randn
+from grader.suite_helpers import as_tuple, randn
 
 # PyTorch's own cells, off limits inside rnn_cell, lstm_cell and gru_cell
 TORCH_CELLS = (
@@ -54,10 +54,7 @@ def check_cell_matches_torch(student, name: str, gate_hint: str) -> None:
             got = fn(*args)
         shape = f"batch {batch}, input {input_size}, hidden {hidden_size}"
         if name == "lstm_cell":
-            expect(
-                isinstance(got, (tuple, list)) and len(got) == 2,
-                f"lstm_cell should return the pair (h', c'), got {type(got).__name__}",
-            )
+            got = as_tuple(got, 2, "lstm_cell", returns="the pair (h', c')")
             assert_close(got[0], expected[0].detach(), f"h' of lstm_cell ({shape})", hint=gate_hint)
             assert_close(got[1], expected[1].detach(), f"c' of lstm_cell ({shape})", hint=gate_hint)
         else:

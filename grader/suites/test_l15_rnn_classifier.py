@@ -25,7 +25,7 @@ from grader.check import (
     training,
 )
 from grader.drivers import l15_rnn_classifier as driver
-from grader.suite_helpers import as_float, as_int, load_weights
+from grader.suite_helpers import as_float, as_int, as_tuple, load_weights
 
 TRAIN_ROWS = 13374  # names in names_train
 COUNTRIES = [
@@ -174,9 +174,7 @@ def test_make_batch_pads_with_zeros_and_sorts_by_length_longest_first(student):
         names, countries = [n for n, _ in batch], [c for _, c in batch]
         for given in (countries, torch.tensor(countries)):
             out = student.make_batch(names, given)
-            expect(
-                isinstance(out, (tuple, list)) and len(out) == 3, "make_batch should return (padded, lengths, targets)"
-            )
+            out = as_tuple(out, 3, "make_batch", returns="(padded, lengths, targets)")
             longest = max(len(n) for n in names)
             padded = assert_shape(out[0], (len(names), longest), f"padded for {len(names)} names")
             lengths, targets = (
