@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_start.py
 	$(BIN)/python benchmarks/grade_time.py
 	$(BIN)/python benchmarks/load_time.py
+	$(BIN)/python benchmarks/grade_vs_course.py
 	$(BIN)/python benchmarks/cifar_gpu.py
 
 clean:
