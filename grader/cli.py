@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from grader import progress, text
-from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, find, lesson_of_file
+from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, checkout_around, find, lesson_of_file
 from grader.submission import MAX_FILE_BYTES, size_text
 
 
@@ -58,6 +58,25 @@ def pick_lessons(names: tuple[str, ...], submission: Path | None) -> list[Lesson
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """torch-practice: learn PyTorch by filling stubs until the grader says 100%."""
+    refuse_another_checkout()
+
+
+def refuse_another_checkout() -> None:
+    """Exit 2 when the current folder is inside a course checkout other than the one
+    this grader grades: an environment installed from one clone would otherwise grade
+    (and print the lesson files of) that clone, whichever clone the student is in."""
+    try:
+        here = checkout_around(Path.cwd())
+    except OSError:  # a current folder that was removed: nothing to compare
+        return
+    if here is None or here == ROOT.resolve():
+        return
+    fail(
+        f"you are in the course checkout {here}, but this `practice` grades {ROOT}. "
+        f"To grade {here}: run `make install` there and use its own environment's `practice`, or run "
+        f"`python -m grader ...` from {here} (it grades the checkout it is run from). "
+        f"To grade {ROOT}: cd into it."
+    )
 
 
 class MemorySize(click.ParamType):

@@ -166,3 +166,28 @@ def test_watch_stopped_by_a_signal_removes_its_folders(tmp_path, stop):
         watch.kill()
         watch.wait()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def fake_checkout(folder: Path) -> Path:
+    """A folder with a course checkout's markers: the torch-practice project, grader/ and exercises/."""
+    (folder / "grader").mkdir(parents=True)
+    (folder / "exercises").mkdir()
+    (folder / "pyproject.toml").write_text('[project]\nname = "torch-practice"\nversion = "0.1.0"\n')
+    return folder
+
+
+def test_practice_refuses_to_grade_another_checkout_than_the_one_it_is_in(tmp_path):
+    """Issue 17 item 9: `practice next` in a second clone printed the first clone's lesson file without a word."""
+    clone = fake_checkout(tmp_path / "second clone")
+    inside = {"PYTHONPATH": str(ROOT)}  # this checkout's grader, as a venv installed from it would run
+    done = practice("next", cwd=clone / "exercises", env=inside)
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"you are in the course checkout {clone}, but this `practice` grades {ROOT}" in done.stderr
+    assert "make install" in done.stderr and "python -m grader" in done.stderr
+    # its own checkout, from any folder in it, and a folder in no checkout are graded as before
+    assert practice("list", cwd=ROOT / "exercises", env=inside).returncode == 0
+    (tmp_path / "notes").mkdir()
+    assert practice("list", cwd=tmp_path / "notes", env=inside).returncode == 0
+    # a folder that only looks like one (no torch-practice project) is not a checkout
+    (clone / "pyproject.toml").write_text('[project]\nname = "other-course"\n')
+    assert practice("list", cwd=clone / "exercises", env=inside).returncode == 0
