@@ -6,6 +6,7 @@ Heavy imports (torch, pytest) happen inside the commands that need them, so
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -208,7 +209,7 @@ def watch(lesson: str | None, interval: float, timeout: float | None, threads: i
     chosen = find_lesson(lesson) if lesson else progress.next_lesson(progress.results()) or LESSONS[0]
     extra = (*(("--timeout", str(timeout)) if timeout else ()), *(("--threads", str(threads)) if threads else ()))
     click.echo(f"watching {chosen.id}: save the file to grade it; n next lesson, h hint, q quit (then Enter)")
-    Watcher(chosen, grade=lambda le: grade_summary(le, extra), echo=click.echo).run(
+    Watcher(chosen, grade=functools.partial(grade_summary, extra=extra), echo=click.echo).run(
         sys.stdin if sys.stdin and not sys.stdin.closed else None, interval
     )
 
