@@ -64,7 +64,10 @@ def grade_summary(
     with tempfile.TemporaryDirectory(prefix="torch-practice-watch-") as tmp:
         report, training = Path(tmp) / "report.json", Path(tmp) / "training"
         # files, not pipes: nobody reads a pipe while the grading runs, and a full one would block it
-        with open(Path(tmp) / "stdout", "w+", errors="replace") as out, open(Path(tmp) / "stderr", "w+") as err:
+        with (
+            open(Path(tmp) / "stdout", "w+", errors="replace") as out,
+            open(Path(tmp) / "stderr", "w+", errors="replace") as err,
+        ):
             child = subprocess.Popen(
                 [sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
                 cwd=ROOT,

@@ -21,7 +21,7 @@ L04, L10 = find("l04"), find("l10")
 
 
 class Grader:
-    """Records what it grades; ``on_call(stale)`` plays what happens while a grading runs."""
+    """Records what it grades; ``on_call(stale, show)`` plays what happens while a grading runs."""
 
     def __init__(self, *verdicts, on_call=lambda stale, show: None) -> None:
         self.verdicts, self.on_call, self.graded = list(verdicts), on_call, []
@@ -29,8 +29,7 @@ class Grader:
     def __call__(self, lesson, stale, show):
         self.graded.append(lesson.id)
         self.on_call(stale, show)
-        verdict = self.verdicts.pop(0)
-        return None if verdict is None else verdict
+        return self.verdicts.pop(0)  # None: the grading was stopped
 
 
 def watcher(tmp_path: Path, grade: Grader, source: str = "# stub\n") -> tuple[Watcher, list[str]]:
