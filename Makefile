@@ -8,10 +8,18 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
+# Where torch and torchvision come from when set, e.g. the CPU-only build on a machine without a GPU:
+#   make install TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# The pins of constraints.txt still hold (2.14.1+cpu is 2.14.1), so the second pip keeps that build.
+TORCH_INDEX ?=
+
 # Re-runs only when the dependency files change: `make install` is idempotent.
+# pip shows what it downloads (torch with its CUDA libraries is about 5 GB): no --quiet.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@echo "installing the pinned torch and the course's packages into $(VENV) (pip shows its progress)"
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --index-url $(TORCH_INDEX) -c constraints.txt torch torchvision)
+	$(BIN)/python -m pip install -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 grade: $(STAMP)

@@ -6,6 +6,7 @@ Heavy imports (torch, pytest) happen inside the commands that need them, so
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 import click
 
 from grader import progress, text
-from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, find, lesson_of_file
+from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, checkout_around, find, lesson_of_file
 from grader.submission import MAX_FILE_BYTES, size_text
 
 
@@ -58,6 +59,25 @@ def pick_lessons(names: tuple[str, ...], submission: Path | None) -> list[Lesson
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """torch-practice: learn PyTorch by filling stubs until the grader says 100%."""
+    refuse_another_checkout()
+
+
+def refuse_another_checkout() -> None:
+    """Exit 2 when the current folder is inside a course checkout other than the one
+    this grader grades: an environment installed from one clone would otherwise grade
+    (and print the lesson files of) that clone, whichever clone the student is in."""
+    try:
+        here = checkout_around(Path.cwd())
+    except OSError:  # a current folder that was removed: nothing to compare
+        return
+    if here is None or here == ROOT.resolve():
+        return
+    fail(
+        f"you are in the course checkout {here}, but this `practice` grades {ROOT}. "
+        f"To grade {here}: run `make install` there and use its own environment's `practice`, or run "
+        f"`python -m grader ...` from {here} (it grades the checkout it is run from). "
+        f"To grade {ROOT}: cd into it."
+    )
 
 
 class MemorySize(click.ParamType):
@@ -189,7 +209,7 @@ def watch(lesson: str | None, interval: float, timeout: float | None, threads: i
     chosen = find_lesson(lesson) if lesson else progress.next_lesson(progress.results()) or LESSONS[0]
     extra = (*(("--timeout", str(timeout)) if timeout else ()), *(("--threads", str(threads)) if threads else ()))
     click.echo(f"watching {chosen.id}: save the file to grade it; n next lesson, h hint, q quit (then Enter)")
-    Watcher(chosen, grade=lambda le: grade_summary(le, extra), echo=click.echo).run(
+    Watcher(chosen, grade=functools.partial(grade_summary, extra=extra), echo=click.echo).run(
         sys.stdin if sys.stdin and not sys.stdin.closed else None, interval
     )
 

@@ -35,8 +35,7 @@ ADVICE: list[tuple[str, str]] = [
         # a CUDA build without a GPU or driver; a CPU-only build; a GPU hidden by CUDA_VISIBLE_DEVICES
         r"Found no NVIDIA driver on your system|Torch not compiled with CUDA enabled|No CUDA GPUs are available",
         'this machine has no GPU, and the code asks for one: do not hard-code torch.device("cuda"); use the '
-        'device you are given (model.to(device), X.to(device)), or torch.device("cuda" if '
-        'torch.cuda.is_available() else "cpu")',
+        'device you are given (model.to(device)), or "cuda" if torch.cuda.is_available() else "cpu"',
     ),
     (
         r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
@@ -62,6 +61,13 @@ ADVICE: list[tuple[str, str]] = [
     (
         r"a leaf Variable that requires grad is being used in an in-place operation",
         "update parameters inside `with torch.no_grad():` (w -= lr * w.grad), not in the autograd graph",
+    ),
+    (
+        # l06's classic: `w1 = w1 - lr * w1.grad` outside torch.no_grad() makes w1 a new, non-leaf tensor,
+        # whose .grad stays None; then w1.grad.zero_() fails (or, without it, the next lr * w1.grad does)
+        r"'NoneType' object has no attribute 'zero_'|unsupported operand type\(s\) for \*: 'float' and 'NoneType'",
+        "a .grad is None: `w = w - lr * w.grad` outside torch.no_grad() made w a non-leaf tensor, whose "
+        ".grad stays None; update in place: `with torch.no_grad(): w -= lr * w.grad`",
     ),
     (
         r"one of the variables needed for gradient computation has been modified by an inplace operation",

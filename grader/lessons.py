@@ -15,6 +15,7 @@ lesson needs.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,3 +259,23 @@ def find(name: str) -> Lesson:
 def lesson_of_file(path: Path) -> Lesson | None:
     """The lesson a single submitted file is for, judged by its name."""
     return BY_ID.get(path.stem)
+
+
+_PROJECT_NAME = re.compile(r'^name\s*=\s*"torch-practice"\s*$', re.MULTILINE)
+
+
+def is_checkout(folder: Path) -> bool:
+    """Whether ``folder`` is the root of a course checkout (or a release): its
+    pyproject.toml names the torch-practice project and it has ``grader/`` and
+    ``exercises/``. Judged by these markers, whatever the folder is called."""
+    try:
+        project = (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(_PROJECT_NAME.search(project)) and (folder / "grader").is_dir() and (folder / "exercises").is_dir()
+
+
+def checkout_around(path: Path) -> Path | None:
+    """The course checkout ``path`` is in (the nearest one up from it), or None."""
+    path = path.resolve()
+    return next((folder for folder in (path, *path.parents) if is_checkout(folder)), None)

@@ -11,6 +11,7 @@ student's code printed and the check's notes.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from grader.sandbox.errors import GraderFault, StudentError
 from grader.sandbox.host import WorkerConfig, WorkerProcess
 from grader.sandbox.proxies import Student
 from grader.sandbox.reaper import become_subreaper, reap_orphans
+from grader.watch import TRAINING_LINE_ENV
 
 DEFAULT_MEMORY = 16 << 30  # bytes of address space for a CPU worker; torch alone maps ~3 GiB
 OPTIONS = pytest.StashKey[Options]()
@@ -153,7 +155,9 @@ def student(request: pytest.FixtureRequest) -> Iterator[Student]:
     capture = config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():  # pytest captures stderr while checks run: look past it
         on_terminal = sys.stderr.isatty()
-    if on_terminal:  # show training progress on one rewritten line
+    if watching := os.environ.get(TRAINING_LINE_ENV):  # `practice watch` runs this grading: tell it
+        worker.on_training_line = lambda text: write_training_line(Path(watching), text)
+    elif on_terminal:  # show training progress on one rewritten line
         worker.on_training_line = lambda text: show_training_line(capture, lesson, text)
     worker.load_error = refused  # every check of the lesson fails with this sentence
     yield Student(worker)
@@ -165,6 +169,14 @@ def show_training_line(capture, lesson: str, text: str | None) -> None:  # noqa:
     with capture.global_and_fixture_disabled():
         sys.stderr.write("\r\033[K" + (f"  training {lesson}: {text}" if text else ""))
         sys.stderr.flush()
+
+
+def write_training_line(path: Path, text: str | None) -> None:
+    """The training line (rebuilt from numbers by grader.sandbox.host) for ``practice watch``; None empties it.
+    Replaced whole, so that watch never reads half a line."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text or "", encoding="utf-8")
+    os.replace(partial, path)
 
 
 def memory_limit(config: pytest.Config) -> int | None:

@@ -108,6 +108,17 @@ MARKS = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.NOT_GRADED: "--", St
 OUTPUT_LINE_WIDTH = 200
 
 
+def shorten_line(line: str, width: int = OUTPUT_LINE_WIDTH) -> str:
+    """``line`` cut to about ``width`` characters at the end of a sentence, so that a
+    torch warning keeps whole sentences ("... won't be populated during
+    autograd.backward(). ...") rather than stopping in the middle of one; a line
+    with no sentence end in its second half is cut at ``width``."""
+    if len(line) <= width:
+        return line
+    end = line.rfind(". ", width // 2, width + 1)
+    return line[: end + 1] + " ..." if end != -1 else line[:width] + "..."
+
+
 def table(results: list[CheckResult], verbose: bool = False) -> str:
     """The score table, then one block per failed or not-graded check."""
     lessons = by_lesson(results)
@@ -131,10 +142,7 @@ def table(results: list[CheckResult], verbose: bool = False) -> str:
         lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)}){detail}")
         lines += [f"      {line}" for line in r.message.splitlines()]
         if r.output.strip() and r.status != Status.PASSED:
-            out = [
-                line if len(line) <= OUTPUT_LINE_WIDTH else line[:OUTPUT_LINE_WIDTH] + "..."
-                for line in r.output.strip().splitlines()
-            ]
+            out = [shorten_line(line) for line in r.output.strip().splitlines()]
             lines.append("      your code printed: " + " | ".join(out[:3]) + (" | ..." if len(out) > 3 else ""))
     return "\n".join(lines)
 

@@ -7,6 +7,13 @@ often lost. Keys (then Enter): ``n`` next lesson, ``h`` a hint, ``g`` or an
 empty line grades again, ``q`` quits; Ctrl-C quits too. Watch never moves on
 by itself: a finished lesson waits for ``n``.
 
+A save made while a grading runs stops that grading (``stop_child``) and grades
+the newer file: a verdict shown is always the last save's. A file that does not
+parse is reported at once, from ``compile`` here on the trusted side, before any
+grading process starts. While a check trains, its epoch and loss show on a line
+per epoch: the grading run writes its training line to the file named by
+``TRAINING_LINE_ENV`` (grader.plugin), which watch reads between looks at the file.
+
 SIGTERM and SIGHUP (a closed terminal, ``kill``) stop watch as Ctrl-C does,
 unwinding every ``with`` block: the grading run in progress is asked to stop
 (``stop_child``) and the ``torch-practice-watch-*`` folder is removed.
@@ -15,6 +22,7 @@ unwinding every ``with`` block: the grading run in progress is asked to stop
 from __future__ import annotations
 
 import json
+import os
 import select
 import signal
 import subprocess
@@ -30,34 +38,106 @@ from typing import TextIO
 from grader import hints, progress, text
 from grader.lessons import LESSONS, ROOT, Lesson
 from grader.report import Status
+from grader.submission import MAX_FILE_BYTES
 
-Grader = Callable[[Lesson], str]  # grades a lesson, returns what to show
+# A grader: grades a lesson and returns what to show, or None when ``stale()`` said a newer save
+# came (the grading was stopped); ``show`` gets the training line ("epoch 3/8, loss 0.2871").
+Grader = Callable[..., str | None]
+
+# environment: the file a ``practice grade`` run writes its current training line to (grader.plugin).
+# Not TORCH_*: the worker inherits those (grader.sandbox.confine.WORKER_ENV), and it must not learn this path.
+TRAINING_LINE_ENV = "PRACTICE_WATCH_TRAINING_LINE"
+LOOK_EVERY = 0.2  # seconds between looks at a save, and at the training line, while a grading runs
 
 
-def grade_summary(lesson: Lesson, extra: tuple[str, ...] = ()) -> str:
+def grade_summary(
+    lesson: Lesson,
+    extra: tuple[str, ...] = (),
+    *,
+    stale: Callable[[], bool] = lambda: False,
+    show: Callable[[str], None] = lambda line: None,
+) -> str | None:
     """Grade ``lesson`` in a fresh ``practice grade`` process (which also
     records progress) and summarise it: the score line and the first failing check.
-    What it says may quote the student's code, so it is shown as clean text."""
+    What it says may quote the student's code, so it is shown as clean text.
+    Returns None, the grading stopped, as soon as ``stale()`` is true."""
     with tempfile.TemporaryDirectory(prefix="torch-practice-watch-") as tmp:
-        report = Path(tmp) / "report.json"
-        child = subprocess.Popen(
-            [sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-        )
-        try:
-            stdout, stderr = child.communicate()
-        except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: the grading stops before its folder goes
-            # a Ctrl-C on the terminal reached the child as well; stopping_on_signals names its signal
-            stop_child(child, interrupted_too=isinstance(exc, KeyboardInterrupt) and not exc.args)
-            raise
-        if not report.exists():  # bad input or a broken grader: its own message says why
-            return text.clean((stderr or stdout).strip())
+        report, training = Path(tmp) / "report.json", Path(tmp) / "training"
+        # files, not pipes: nobody reads a pipe while the grading runs, and a full one would block it
+        with (
+            open(Path(tmp) / "stdout", "w+", errors="replace") as out,
+            open(Path(tmp) / "stderr", "w+", errors="replace") as err,
+        ):
+            child = subprocess.Popen(
+                [sys.executable, "-m", "grader", "grade", lesson.id, "--json", str(report), *extra],
+                cwd=ROOT,
+                stdout=out,
+                stderr=err,
+                env={**os.environ, TRAINING_LINE_ENV: str(training)},
+            )
+            try:
+                if not wait_for(child, stale, lambda: show_new_line(training, show)):
+                    stop_child(child, interrupted_too=False)
+                    return None
+            except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: the grading stops before its folder goes
+                # a Ctrl-C on the terminal reached the child as well; stopping_on_signals names its signal
+                stop_child(child, interrupted_too=isinstance(exc, KeyboardInterrupt) and not exc.args)
+                raise
+            if not report.exists():  # bad input or a broken grader: its own message says why
+                return text.clean((read_back(err) or read_back(out)).strip())
         result = json.loads(report.read_text(encoding="utf-8"))
     return text.clean(summarise(lesson, result))
+
+
+def read_back(file: TextIO) -> str:
+    file.seek(0)
+    return file.read()
+
+
+def wait_for(child: subprocess.Popen, stale: Callable[[], bool], meanwhile: Callable[[], None]) -> bool:
+    """Wait until ``child`` ends (True) or ``stale()`` is true (False), calling ``meanwhile`` between looks."""
+    while True:
+        try:
+            child.wait(LOOK_EVERY)
+            return True
+        except subprocess.TimeoutExpired:
+            pass
+        if stale():
+            return False
+        meanwhile()
+
+
+def show_new_line(training: Path, show: Callable[[str], None]) -> None:
+    """Pass the training line the grading run wrote (grader.plugin) to ``show``."""
+    try:
+        line = training.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return
+    if line:
+        show(text.clean(line))
+
+
+def syntax_problem(path: Path) -> str | None:
+    """``syntax error at l04_linear_model.py:12: expected ':'`` and the line, when the
+    file does not compile; None when it does or cannot be read (the grading says why).
+    ``compile`` only parses: nothing of the file runs here."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        source = path.read_bytes()
+        compile(source, path.name, "exec", dont_inherit=True)
+    except SyntaxError as exc:  # IndentationError and TabError too
+        where = f"{path.name}:{exc.lineno}" if exc.lineno else path.name
+        shown = [f"syntax error at {where}: {exc.msg}"]
+        if exc.text and exc.text.strip():
+            shown.append(f"  {exc.text.rstrip()}")
+            if exc.offset and exc.offset > 0:
+                indent = len(exc.text.rstrip()) - len(exc.text.rstrip().lstrip())
+                shown.append("  " + " " * max(exc.offset - 1, indent) + "^")
+        return text.clean("\n".join(shown))
+    except (OSError, ValueError, RecursionError, MemoryError):  # unreadable, NUL bytes, nested too deep
+        return None
+    return None
 
 
 STOP_GRACE = 10.0  # seconds a stopped grading run gets to remove its sandboxes
@@ -131,6 +211,7 @@ class Watcher:
     ) -> None:
         self.grade, self.echo, self.exercises = grade, echo, exercises
         self.running = True
+        self.epoch_shown = ""  # the epoch of the last training line shown
         self.switch(lesson)
 
     @property
@@ -157,9 +238,25 @@ class Watcher:
         return True
 
     def run_grade(self) -> None:
+        """Grade the lesson's file, again from the start each time it is saved meanwhile."""
         self.echo(f"\n── {self.lesson.id} · {self.lesson.title} ── {time.strftime('%H:%M:%S')}")
-        self.echo(self.grade(self.lesson))
+        while True:
+            self.epoch_shown = ""
+            shown = syntax_problem(self.path)  # at once: no grading process for a file that cannot load
+            if shown is None:
+                shown = self.grade(self.lesson, stale=self.changed, show=self.show_training)
+            if shown is not None:
+                break
+            self.echo(f"saved again at {time.strftime('%H:%M:%S')}: grading the newer {self.path.name}")
+        self.echo(shown)
         self.echo(f"save {self.path.name} to grade again · h hint · n next lesson · q quit")
+
+    def show_training(self, line: str) -> None:
+        """``  training: epoch 3/8, loss 0.2871``, once per epoch."""
+        epoch = line.partition(",")[0]
+        if epoch != self.epoch_shown:
+            self.epoch_shown = epoch
+            self.echo(f"  training: {line}")
 
     def key(self, line: str) -> None:
         """One line the student typed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -166,3 +167,55 @@ def test_watch_stopped_by_a_signal_removes_its_folders(tmp_path, stop):
         watch.kill()
         watch.wait()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def fake_checkout(folder: Path) -> Path:
+    """A folder with a course checkout's markers: the torch-practice project, grader/ and exercises/."""
+    (folder / "grader").mkdir(parents=True)
+    (folder / "exercises").mkdir()
+    (folder / "pyproject.toml").write_text('[project]\nname = "torch-practice"\nversion = "0.1.0"\n')
+    return folder
+
+
+def test_practice_refuses_to_grade_another_checkout_than_the_one_it_is_in(tmp_path):
+    """Issue 17 item 9: `practice next` in a second clone printed the first clone's lesson file without a word."""
+    clone = fake_checkout(tmp_path / "second clone")
+    inside = {"PYTHONPATH": str(ROOT)}  # this checkout's grader, as a venv installed from it would run
+    done = practice("next", cwd=clone / "exercises", env=inside)
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"you are in the course checkout {clone}, but this `practice` grades {ROOT}" in done.stderr
+    assert "make install" in done.stderr and "python -m grader" in done.stderr
+    # its own checkout, from any folder in it, and a folder in no checkout are graded as before
+    assert practice("list", cwd=ROOT / "exercises", env=inside).returncode == 0
+    (tmp_path / "notes").mkdir()
+    assert practice("list", cwd=tmp_path / "notes", env=inside).returncode == 0
+    # a folder that only looks like one (no torch-practice project) is not a checkout
+    (clone / "pyproject.toml").write_text('[project]\nname = "other-course"\n')
+    assert practice("list", cwd=clone / "exercises", env=inside).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make here")
+def test_make_install_shows_pips_progress_and_can_take_torch_from_another_index():
+    """Issue 17 item 12: `make install` ran pip --quiet, silent for minutes while it downloaded ~5 GB."""
+    plain = subprocess.run(["make", "-n", "-B", "install"], cwd=ROOT, capture_output=True, text=True, check=True)
+    pips = [line for line in plain.stdout.splitlines() if "pip install" in line]
+    assert pips == [".venv/bin/python -m pip install -c constraints.txt -e '.[test]'"]  # no --quiet
+    cpu = "https://download.pytorch.org/whl/cpu"
+    chosen = subprocess.run(
+        ["make", "-n", "-B", "install", f"TORCH_INDEX={cpu}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    pips = [line for line in chosen.stdout.splitlines() if "pip install" in line]
+    assert pips == [  # the CPU build first, under the same pins; then the rest keeps it
+        f".venv/bin/python -m pip install --index-url {cpu} -c constraints.txt torch torchvision",
+        ".venv/bin/python -m pip install -c constraints.txt -e '.[test]'",
+    ]
+
+
+def test_the_cpu_build_of_the_pinned_torch_satisfies_the_pin():
+    """`torch==2.14.1` in constraints.txt accepts 2.14.1+cpu (PEP 440 ignores the local label), so
+    `make install` after the CPU build keeps it instead of fetching the CUDA one."""
+    from packaging.specifiers import SpecifierSet
+
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line)
+    assert SpecifierSet(f"=={pins['torch']}").contains(f"{pins['torch']}+cpu")
+    assert SpecifierSet(f"=={pins['torchvision']}").contains(f"{pins['torchvision']}+cpu")

@@ -18,6 +18,7 @@ from conftest import DATA, ROOT, submission
 
 from grader.feedback import ADVICE, advice
 from grader.plugin import LINE_WIDTH, failure_message
+from grader.report import shorten_line
 
 
 def _backward_twice():
@@ -45,6 +46,13 @@ def _modified_inplace():
     b.sum().backward()
 
 
+def _update_outside_no_grad():
+    w = torch.ones(1, requires_grad=True)
+    (w * 2).sum().backward()
+    w = w - 0.1 * w.grad  # a new, non-leaf tensor: its .grad stays None
+    w.grad.zero_()
+
+
 # each pattern of the table, triggered for real in plain torch
 MISTAKES = {
     "expected target dtype to be Long": lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
@@ -57,6 +65,7 @@ MISTAKES = {
     r"Trying to backward through the graph a second time": _backward_twice,
     r"element 0 of tensors does not require grad": lambda: torch.ones(2).sum().backward(),
     r"a leaf Variable that requires grad": lambda: torch.ones(2, requires_grad=True).add_(1),
+    r"'NoneType' object has no attribute 'zero_'": _update_outside_no_grad,
     r"one of the variables needed for gradient computation": _modified_inplace,
     r"The size of tensor a": lambda: torch.ones(3) + torch.ones(4),
     r"Expected 3D \(unbatched\) or 4D": lambda: nn.Conv2d(1, 2, 3)(torch.randn(5, 28)),
@@ -84,6 +93,11 @@ def test_each_usual_error_gets_its_advice(pattern):
 def test_every_advice_has_a_real_error_that_triggers_it():
     assert len(MISTAKES) == len(ADVICE)
     assert advice("some error nobody has seen") == ""
+
+
+def test_every_advice_fits_on_its_hint_line():
+    """The score table cuts a message's lines at LINE_WIDTH: an advice must end before that."""
+    assert [text for _, text in ADVICE if len(f"hint: {text}") > LINE_WIDTH] == []
 
 
 def test_a_long_tensor_in_a_failure_is_summarised():
@@ -196,3 +210,43 @@ def test_code_that_hard_codes_cuda_is_told_to_use_the_device_it_is_given(tmp_pat
         'hint: this machine has no GPU, and the code asks for one: do not hard-code torch.device("cuda")'
         in (check["message"])
     )
+
+
+L06_UPDATE_OUTSIDE_NO_GRAD = """
+def train_quadratic(xs, ys, lr=0.01, epochs=100):
+    w1, w2, b = (torch.tensor([1.0], requires_grad=True) for _ in range(3))
+    for _ in range(epochs):
+        for x, y in zip(xs, ys):
+            ((quadratic_forward(x, w1, w2, b) - y) ** 2).backward()
+            w1 = w1 - lr * w1.grad  # outside torch.no_grad(): the mistake l06's text describes
+            w2 = w2 - lr * w2.grad
+            b = b - lr * b.grad
+            w1.grad.zero_()
+            w2.grad.zero_()
+            b.grad.zero_()
+    return w1, w2, b
+"""
+
+
+@pytest.mark.slow
+def test_an_update_outside_no_grad_gets_advice_and_torchs_whole_sentences(tmp_path, grade_cli):
+    """Issue 17 item 13: it ended with "'NoneType' object has no attribute 'zero_'" and no advice, and
+    torch's warning was cut in the middle of a sentence."""
+    folder = submission(tmp_path, "l06_backprop", L06_UPDATE_OUTSIDE_NO_GRAD)
+    graded = grade_cli("--submission", str(folder), "l06", "-k", "quadratic")
+    assert graded.code == 1
+    assert "AttributeError at l06_backprop.py:" in graded.stdout
+    assert "'NoneType' object has no attribute 'zero_'\n      hint: a .grad is None: `w = w - lr * w.grad` outside" in (
+        graded.stdout
+    )
+    assert "`with torch.no_grad(): w -= lr * w.grad`\n" in graded.stdout  # the advice is whole
+    printed = next(line for line in graded.stdout.splitlines() if "your code printed:" in line)
+    assert "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. " in printed
+    assert "won't be populated during autograd.backward(). ... |" in printed  # cut after a sentence
+
+
+def test_long_printed_lines_are_cut_after_a_sentence():
+    warning = "x.py:3: UserWarning: " + "A sentence of forty characters or so. " * 8
+    assert shorten_line(warning, 120) == warning[: warning.rindex(". ", 0, 121) + 1] + " ..."
+    assert shorten_line("x" * 300, 120) == "x" * 120 + "..."  # no sentence end: cut at the width
+    assert shorten_line("short. line", 120) == "short. line"
