@@ -112,6 +112,14 @@ threads_option = click.option(  # for grade, watch and grade-all
     "grade-all: divided among --workers).",
 )
 
+hidden_visibility_option = click.option(  # for grade and grade-all
+    "--hidden-visibility",
+    type=click.Choice(["hidden", "after_due_date", "after_published"]),
+    default="after_published",
+    show_default=True,
+    help="When Gradescope shows students the hidden checks (public checks and the total are always visible).",
+)
+
 
 @main.command("list")
 def list_lessons() -> None:
@@ -224,6 +232,7 @@ def watch(lesson: str | None, interval: float, timeout: float | None, threads: i
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the results as JSON.")
 @click.option("--junit", type=click.Path(path_type=Path), help="Write the results as JUnit XML.")
 @click.option("--gradescope", type=click.Path(path_type=Path), help="Write a Gradescope results.json.")
+@hidden_visibility_option
 @click.option("--strict", is_flag=True, help="Count checks that could not run (no data, no GPU) as failures.")
 @click.option(
     "--data-dir", type=click.Path(path_type=Path), help="Dataset root (default $TORCH_PRACTICE_DATA or ./data)."
@@ -265,6 +274,7 @@ def grade(
     json_path: Path | None,
     junit: Path | None,
     gradescope: Path | None,
+    hidden_visibility: str,
     strict: bool,
     data_dir: Path | None,
     offline: bool,
@@ -340,7 +350,7 @@ def grade(
         if json_path:
             report.write_json(json_path, report.to_json(results))
         if gradescope:
-            report.write_json(gradescope, report.to_gradescope(results))
+            report.write_json(gradescope, report.to_gradescope(results, hidden_visibility))
         if junit:
             report.write(junit, report.to_junit(results))
         if not solutions and submission is None and select is None and markers is None and not public_only:
@@ -412,6 +422,7 @@ def release(out: Path) -> None:
 @click.option(
     "--gradescope-dir", type=click.Path(path_type=Path), help="Write DIR/<submission>/results.json for Gradescope."
 )
+@hidden_visibility_option
 @click.option(
     "--submission-timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -440,6 +451,7 @@ def grade_all(
     workers: int,
     csv_path: Path | None,
     gradescope_dir: Path | None,
+    hidden_visibility: str,
     submission_timeout: float,
     timeout: float,
     threads: int | None,
@@ -486,6 +498,7 @@ def grade_all(
         *(["--strict"] if strict else []),
         *(["--offline"] if offline else []),
         *(["--data-dir", str(data_dir.resolve())] if data_dir else []),
+        *(["--hidden-visibility", hidden_visibility] if gradescope_dir else []),
     ]
     settings = batch.Settings(
         chosen,

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from grader import text
+from grader import catalog, text
 from grader.lessons import BY_ID
 
 
@@ -176,10 +176,26 @@ def to_json(results: list[CheckResult]) -> dict:
     }
 
 
-def to_gradescope(results: list[CheckResult]) -> dict:
+# When Gradescope shows a hidden check (its name, points and message) to the student; public
+# checks are always "visible", since the student release runs them anyway.
+HIDDEN_VISIBILITIES = ("hidden", "after_due_date", "after_published")
+
+
+def public_checks(lesson: str) -> set[str]:
+    """The names of a lesson's ``@public`` checks (none for a lesson this grader does not know)."""
+    return {c.name for c in catalog.lesson_checks(BY_ID[lesson]) if c.public} if lesson in BY_ID else set()
+
+
+def to_gradescope(results: list[CheckResult], hidden_visibility: str = "after_published") -> dict:
     """Gradescope's ``results.json``: not-graded checks carry no points. Every
     output and name is declared plain text (``output_format`` and friends), so
-    Gradescope shows it as written instead of formatting it."""
+    Gradescope shows it as written instead of formatting it. Public checks are
+    ``visible``; hidden ones get ``hidden_visibility``; the total score is always visible."""
+    if hidden_visibility not in HIDDEN_VISIBILITIES:
+        raise ValueError(
+            f"hidden_visibility must be one of {', '.join(HIDDEN_VISIBILITIES)}, not {hidden_visibility!r}"
+        )
+    public = {lesson: public_checks(lesson) for lesson in {r.lesson for r in results}}
     tests = []
     for r in results:
         test = {
@@ -189,13 +205,14 @@ def to_gradescope(results: list[CheckResult]) -> dict:
             "output": "\n".join(filter(None, [r.detail, r.message, r.output and f"Your code printed:\n{r.output}"])),
             "output_format": "text",  # shown as written: not html, md, ansi or the default simple_format
             "name_format": "text",
-            "visibility": "visible",
+            "visibility": "visible" if r.check in public[r.lesson] else hidden_visibility,
         }
         if r.status != Status.NOT_GRADED:  # Gradescope's two words; an error is a failure there
             test["status"] = "passed" if r.status == Status.PASSED else "failed"
         tests.append(test)
     return {
         "score": sum(r.score for r in results),
+        "visibility": "visible",  # the submission's total, whatever its checks' visibility
         "output_format": "text",
         "test_output_format": "text",
         "test_name_format": "text",

@@ -15,7 +15,7 @@ from conftest import ROOT
 
 from grader import check
 from grader.plugin import NotGraded, failure_message, status_of
-from grader.report import CheckResult, Status, exit_status
+from grader.report import HIDDEN_VISIBILITIES, CheckResult, Status, exit_status, to_gradescope
 from grader.sandbox.errors import GraderFault, StudentError
 
 
@@ -156,3 +156,46 @@ def test_a_planted_suite_gets_each_status_and_a_grader_fault_exits_3(tmp_path):
         "test_missing_data_is_not_graded": [Status.FAILED, "not graded: PLANTED is missing", ""]
     }
     assert strict["exit"] == 1
+
+
+# -- Gradescope visibility (issue 17 item 6) -----------------------------------
+PUBLIC_L04 = "test_forward_multiplies_x_by_w"
+HIDDEN_L04 = "test_mse_over_w_works_for_any_number_of_samples"
+
+
+def gradescope_tests(hidden_visibility: str = "after_published") -> tuple[dict, dict[str, dict]]:
+    results = [CheckResult("l04_linear_model", name, 1, Status.FAILED, "wrong") for name in (PUBLIC_L04, HIDDEN_L04)]
+    payload = to_gradescope(results, hidden_visibility)
+    return payload, {test["name"]: test for test in payload["tests"]}
+
+
+@pytest.mark.parametrize("hidden_visibility", HIDDEN_VISIBILITIES)
+def test_gradescope_hides_hidden_checks_as_the_teacher_chose_and_shows_public_ones(hidden_visibility):
+    payload, tests = gradescope_tests(hidden_visibility)
+    assert payload["visibility"] == "visible"  # the total, whatever the checks
+    assert tests["l04_linear_model: forward multiplies x by w"]["visibility"] == "visible"
+    assert tests["l04_linear_model: mse over w works for any number of samples"]["visibility"] == hidden_visibility
+
+
+def test_gradescope_default_shows_hidden_checks_only_after_the_grades_are_published():
+    _, tests = gradescope_tests()
+    assert [test["visibility"] for test in tests.values()] == ["visible", "after_published"]
+    with pytest.raises(ValueError, match="hidden_visibility must be one of"):
+        to_gradescope([], "visible")
+
+
+def test_practice_grade_writes_the_chosen_visibility(tmp_path):
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", "--solutions", "l04", "-k", "forward or any_number"]
+        + ["--gradescope", str(out), "--hidden-visibility", "hidden"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    visibility = {test["name"]: test["visibility"] for test in json.loads(out.read_text())["tests"]}
+    assert visibility == {
+        "l04_linear_model: forward multiplies x by w": "visible",
+        "l04_linear_model: mse over w works for any number of samples": "hidden",
+    }
