@@ -16,6 +16,7 @@ import yaml
 from conftest import DATA, ROOT, practice
 
 from grader import catalog
+from grader import release as release_module
 from grader.build import BEGIN, END, stub
 from grader.cli import grade as grade_command
 from grader.lessons import LESSONS
@@ -121,6 +122,74 @@ def test_the_release_counts_the_public_points_without_rewriting_the_course_file(
 def test_reset_in_a_release_restores_the_stub_it_ships(release):
     for lesson in LESSONS:
         assert stub(lesson.id, root=release) == (ROOT / "exercises" / f"{lesson.id}.py").read_text()
+
+
+def test_the_release_writes_the_stubs_from_solutions_not_the_teachers_working_exercises(tmp_path):
+    """Issue 17 item 1: a teacher who solved (or edited) a lesson in the checkout's
+    exercises/ used to ship that file in the release, and in grader/stubs/ for reset."""
+    checkout = tmp_path / "checkout"
+    for folder in ("solutions", "exercises", "grader"):
+        shutil.copytree(ROOT / folder, checkout / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("constraints.txt", "pyproject.toml", "data/README.md"):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, checkout / name)
+    lesson = "l04_linear_model"
+    solved = (ROOT / "solutions" / f"{lesson}.py").read_text() + "\n# the teacher's own note\n"
+    (checkout / "exercises" / f"{lesson}.py").write_text(solved)
+    (checkout / "exercises" / "l05_gradient_descent.py").unlink()  # a lesson missing from exercises/ ships too
+
+    out = tmp_path / "course"
+    release_module.release(out, root=checkout)
+
+    for folder in ("exercises", "grader/stubs"):
+        for solution in (ROOT / "solutions").glob("*.py"):
+            shipped = (out / folder / solution.name).read_text()
+            assert shipped == stub(solution.stem), f"{folder}/{solution.name} is not the stub built from solutions/"
+    texts = "\n".join(release_texts(out).values())
+    assert "the teacher's own note" not in texts
+    regions = [code for _, code in solution_regions() if "\n" in code]
+    stripped = "\n".join(line.strip() for line in texts.splitlines())
+    assert not [code for code in regions if code in stripped], "a solution region is in the release"
+
+
+def test_the_release_counts_what_it_leaves_out_without_naming_it(release):
+    """Issue 17 item 8: the release knows how many checks and points each lesson's
+    hidden checks are worth, from the catalog, and nothing else about them."""
+    counts = json.loads((release / "grader" / "release.json").read_text())
+    for lesson in LESSONS:
+        hidden = [c for c in catalog.lesson_checks(lesson) if not c.public]
+        assert counts["hidden"][lesson.id] == {"checks": len(hidden), "points": sum(c.points for c in hidden)}
+    assert not (ROOT / "grader" / "release.json").exists(), "the teacher's repository is not a release"
+
+
+def test_a_release_says_public_checks_passed_not_done(release):
+    """Issue 17 item 8: l05 at full public marks said `3/3 done` in a release while the
+    teacher's grade was 8/13; "done" is kept for where every check is graded."""
+    lesson = "l05_gradient_descent"
+    hidden = sum(not c.public for c in catalog.lesson_checks(next(le for le in LESSONS if le.id == lesson)))
+    show = (
+        "from grader import report, watch\n"
+        "from grader.lessons import BY_ID\n"
+        f"results = [report.CheckResult({lesson!r}, 'test_x', 3, 'passed')]\n"
+        "print(report.table(results))\n"
+        f"print(watch.summarise(BY_ID[{lesson!r}], report.to_json(results)))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(release)},
+    )
+    assert shown.returncode == 0, shown.stderr
+    word = f"public checks passed (the course grades {hidden} more checks)"
+    assert shown.stdout.count(word) == 3, shown.stdout  # the table's status, watch's status and its next step
+    assert "done" not in shown.stdout, shown.stdout
+    # in the teacher's repository every check is graded: the word stays "done"
+    assert release_module.done_word(lesson) == "done"
+    from grader import report
+
+    assert report.LessonResult(lesson, [report.CheckResult(lesson, "test_x", 1, "passed")]).status == "done"
 
 
 def in_release(release: Path, *args: str) -> subprocess.CompletedProcess:
