@@ -3,6 +3,7 @@ checks, and nothing a student could copy an answer from."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from conftest import DATA, ROOT, practice
 
 from grader import catalog
 from grader import release as release_module
-from grader.build import BEGIN, END, stub
+from grader.build import BEGIN, END, enclosing_names, stub
 from grader.cli import grade as grade_command
 from grader.lessons import LESSONS
 
@@ -51,6 +52,71 @@ def solution_regions() -> list[tuple[str, str]]:
             elif inside is not None:
                 inside.append(line)
     return regions
+
+
+def stub_functions(lesson_id: str) -> list[str]:
+    """The top-level functions and classes a student writes in a lesson: those
+    holding a solution region (a method's region counts for its class)."""
+    source = (ROOT / "solutions" / f"{lesson_id}.py").read_text()
+    names = enclosing_names(source)
+    found = [names[n].split(".")[0] for n, line in enumerate(source.splitlines(), start=1) if BEGIN.match(line)]
+    return list(dict.fromkeys(found))
+
+
+def _top_level(path: Path) -> dict[str, ast.AST]:
+    tree = ast.parse(path.read_text()) if path.exists() else ast.Module(body=[])
+    return {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def names_a_check_uses(lesson_id: str, check: str) -> set[str]:
+    """Every name, attribute and string a check reads, followed into the suite's
+    helpers and fixtures and the lesson's drivers it calls (``student.gradient``,
+    ``driver.storage_indices``, ``getattr(student, "LeNet")``)."""
+    suite = _top_level(ROOT / "grader" / "suites" / f"test_{lesson_id}.py")
+    drivers = _top_level(ROOT / "grader" / "drivers" / f"{lesson_id}.py")
+    used: set[str] = set()
+    todo, seen = [suite[check]], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name):
+                used.add(n.id)
+            elif isinstance(n, ast.Attribute):
+                used.add(n.attr)
+            elif isinstance(n, ast.arg):  # a fixture the check asks for
+                used.add(n.arg)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+                used.add(n.value)
+        todo += [table[name] for name in used for table in (suite, drivers) if name in table]
+    return used
+
+
+# Stub functions no public check uses yet (issue 17 item 8, still open): this list
+# only shrinks; a new stub function comes with a public check.
+NO_PUBLIC_CHECK_YET: set[tuple[str, str]] = {
+    ("l14_rnn_basics", "hello_logits"),
+    ("l14_rnn_basics", "train_hello"),
+    ("l15_rnn_classifier", "train_classifier"),
+}
+
+
+def test_every_stub_function_has_a_public_check():
+    """Issue 17 item 8: l05's gradient_descent, stochastic_gradient_descent and
+    exponential_moving_average had no public check, so a release student with
+    them unwritten saw `3/3 done`. Each function a student writes must be used
+    by a public check, which then fails while it raises NotImplementedError."""
+    missing = set()
+    for lesson in LESSONS:
+        public = [c.name for c in catalog.lesson_checks(lesson) if c.public]
+        used = set().union(*(names_a_check_uses(lesson.id, name) for name in public))
+        missing |= {(lesson.id, function) for function in stub_functions(lesson.id) if function not in used}
+    assert not missing - NO_PUBLIC_CHECK_YET, (
+        f"stub functions without a public check: {sorted(missing - NO_PUBLIC_CHECK_YET)}"
+    )
+    assert not NO_PUBLIC_CHECK_YET - missing, f"these have a public check now: {sorted(NO_PUBLIC_CHECK_YET - missing)}"
 
 
 def test_every_lesson_has_public_and_hidden_checks_and_public_ones_have_hints():
@@ -166,11 +232,12 @@ def test_a_release_says_public_checks_passed_not_done(release):
     """Issue 17 item 8: l05 at full public marks said `3/3 done` in a release while the
     teacher's grade was 8/13; "done" is kept for where every check is graded."""
     lesson = "l05_gradient_descent"
-    hidden = sum(not c.public for c in catalog.lesson_checks(next(le for le in LESSONS if le.id == lesson)))
+    checks = catalog.lesson_checks(next(le for le in LESSONS if le.id == lesson))
+    hidden, public_points = sum(not c.public for c in checks), sum(c.points for c in checks if c.public)
     show = (
         "from grader import report, watch\n"
         "from grader.lessons import BY_ID\n"
-        f"results = [report.CheckResult({lesson!r}, 'test_x', 3, 'passed')]\n"
+        f"results = [report.CheckResult({lesson!r}, 'test_x', {public_points}, 'passed')]\n"
         "print(report.table(results))\n"
         f"print(watch.summarise(BY_ID[{lesson!r}], report.to_json(results)))\n"
     )

@@ -153,6 +153,7 @@ def test_lstm_cell_gradients_match_torch(student):
     check_cell_gradients(student, "lstm_cell")
 
 
+@public
 @hints(
     "In the GRU the reset gate touches only the hidden part of the candidate state.",
     "Chunk x @ W_ih.T + b_ih and h @ W_hh.T + b_hh into three parts each (r, z, n), and keep them apart for n.",
@@ -192,6 +193,7 @@ def torch_rnn(input_size: int, hidden_size: int, seed: int = 0, **kwargs) -> nn.
     return nn.RNN(input_size, hidden_size, **kwargs).double()
 
 
+@public
 @hints(
     "Apply the same cell at every time step and keep every hidden state.",
     "Loop over the first dimension of inputs, feed each new h into the next step, and stack the states on a new "
@@ -292,6 +294,11 @@ def test_hello_rnn_cell_init_hidden_is_zeros_of_batch_by_hidden(student):
         )
 
 
+@public
+@hints(
+    "The model is one RNNCell: its forward takes one step.",
+    "forward(x, hidden) returns self.rnncell(x, hidden), the new hidden state, as it is.",
+)
 @points(1)
 def test_hello_rnn_cell_model_takes_one_rnn_cell_step(student):
     net = student.HelloRNNCell(3, 5, 2)
@@ -309,6 +316,7 @@ def test_hello_rnn_cell_model_takes_one_rnn_cell_step(student):
     )
 
 
+@public
 @hints(
     "nn.RNN takes a hidden state of shape (num_layers, batch, hidden_size).",
     "Start from torch.zeros(num_layers, x.size(1), hidden_size) and return out.view(-1, hidden_size).",
@@ -324,6 +332,7 @@ def test_hello_rnn_model_runs_torch_rnn_from_zeros(student):
     assert_close(net(x), expected.reshape(-1, 5), "HelloRNN(3, 5, num_layers=2)(x) for x (seq 6, batch 4, 3)")
 
 
+@public
 @hints(
     "Here the input is (batch, seq_len) indices: the batch comes first.",
     "Embedding, then nn.RNN(..., batch_first=True) from zeros (num_layers, x.size(0), hidden_size), then fc on "

@@ -72,6 +72,7 @@ def first_difference(got: list, expected: list) -> str:
 
 
 # -- the data --------------------------------------------------------------------
+@public
 @hints(
     "The files are gzipped CSV without a header.",
     "gzip.open(path, 'rt', newline='') with csv.reader: a few names contain commas.",
@@ -162,6 +163,7 @@ def sorted_batch(batch: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(batch, key=lambda pair: -len(pair[0]))
 
 
+@public
 @hints(
     "Pad every name to the longest one, and sort the batch longest first, keeping the order of equal lengths.",
     "lengths.sort(descending=True, stable=True) gives the order (without stable=True torch may swap equal lengths "
@@ -354,6 +356,7 @@ def in_train_mode(what: str, calls: int) -> str:
     return f"{what} ran the model in train mode ({calls} forward calls): its dropout layer dropped inputs at random"
 
 
+@public
 @hints(
     "Evaluation must not be random: switch the model's training behaviour off.",
     "model.eval(), then count the correct predictions over all batches and divide by len(dataset).",
@@ -379,6 +382,7 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
     )
 
 
+@public
 @hints(
     "One name is a batch of one.",
     "model.eval(); make_batch([name], [0]); the argmax of the scores indexes country_list.",
