@@ -13,6 +13,7 @@ from grader.drivers.common import students_turn
 
 IDX2CHAR = ["e", "h", "l", "o"]
 HELLO = [1, 0, 2, 2, 3]
+OHLOL = [3, 1, 2, 3, 2]
 
 
 def run_rnn_with_tanh_cell(student, inputs, h0, W_ih, W_hh, b_ih, b_hh) -> torch.Tensor:
@@ -57,6 +58,38 @@ def _hello_scores(net, model: str) -> torch.Tensor:
     if model == "HelloRNN":
         return net(one_hot.view(-1, 1, len(IDX2CHAR)))
     return net(x.view(1, -1))
+
+
+def hello_logits_of(student, *, model: str, seed: int) -> dict:
+    """The student's ``hello_logits`` of a fresh ``student.<model>()``
+    (``got``) and the scores computed here from the model's documented
+    interface (``expected``)."""
+    torch.manual_seed(seed)
+    with students_turn(), torch.no_grad():
+        net = getattr(student, model)()
+        return {"got": student.hello_logits(net), "expected": _hello_scores(net, model)}
+
+
+def train_hello_briefly(student, *, model: str, seed: int, epochs: int, lr: float) -> dict:
+    """A few epochs of the student's ``train_hello`` on a fresh
+    ``student.<model>()``: what it returned (``returned``), what the trained
+    model predicts (``predicted``), and the cross-entropy of its scores against
+    "ohlol" before and after (``loss_before``, ``loss_after``), computed here."""
+    torch.manual_seed(seed)
+    target = torch.tensor(OHLOL)
+    with students_turn():
+        net = getattr(student, model)()
+        with torch.no_grad():
+            before = torch.nn.functional.cross_entropy(_hello_scores(net, model), target).item()
+        returned = student.train_hello(net, epochs=epochs, lr=lr)
+        with torch.no_grad():
+            scores = _hello_scores(net, model)
+        return {
+            "returned": returned if isinstance(returned, str) else repr(returned)[:40],
+            "predicted": "".join(IDX2CHAR[i] for i in scores.argmax(dim=1).tolist()),
+            "loss_before": before,
+            "loss_after": torch.nn.functional.cross_entropy(scores, target).item(),
+        }
 
 
 def train_hello_with_restarts(student, *, model: str, seeds: list[int], epochs: int, lr: float) -> list[dict]:
