@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import DATA, ROOT, practice
 
-from grader import catalog
+from grader import catalog, report
 from grader import release as release_module
 from grader.build import BEGIN, END, enclosing_names, stub
 from grader.cli import grade as grade_command
@@ -250,8 +250,6 @@ def test_a_release_says_public_checks_passed_not_done(release):
     assert "done" not in shown.stdout, shown.stdout
     # in the teacher's repository every check is graded: the word stays "done"
     assert release_module.done_word(lesson) == "done"
-    from grader import report
-
     assert report.LessonResult(lesson, [report.CheckResult(lesson, "test_x", 1, "passed")]).status == "done"
 
 
