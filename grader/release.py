@@ -1,6 +1,6 @@
 """``practice release OUT``: the repository students get.
 
-It holds the stubs (``exercises/``, plus a pristine copy in ``grader/stubs/``
+It holds the stubs (``exercises/``, built from ``solutions/``, plus a pristine copy in ``grader/stubs/``
 for ``practice reset``), the grader with only the ``@public`` checks of each
 suite, the drivers and the data layer, and what ``templates/release/``
 holds (Makefile, README for students, ``.gitignore``, the GitHub Actions
@@ -14,19 +14,28 @@ is cut too, until nothing more goes.
 Every other file is copied as it is. A lesson's points need no rewriting:
 ``Lesson.points`` is the sum of the ``@points`` in the suite it reads, so in
 the release, whose suites hold only the public checks, it is the public points.
+What the release leaves out is counted once, when it is written, into
+``grader/release.json`` (checks and points per lesson, no names): a lesson
+whose public checks all pass then says "public checks passed (the course
+grades N more checks)" instead of "done" (``done_word``).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 from pathlib import Path
 
-from grader import catalog
+from grader import build, catalog
 from grader.lessons import ROOT
 
 TEMPLATE = ROOT / "templates" / "release"
+# In a release only: what the course grades beyond the public checks the release
+# ships, per lesson ({"hidden": {lesson id: {"checks": n, "points": n}}}), counted
+# from the catalog when the release is written. Its presence marks a release.
+HIDDEN = Path(__file__).resolve().parent / "release.json"
 
 
 class ReleaseError(ValueError):
@@ -84,8 +93,48 @@ def public_suite(source: str) -> str:
     return source
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+def hidden_counts(root: Path = ROOT) -> dict[str, dict[str, int]]:
+    """Per lesson, the number and points of the checks a release leaves out."""
+    counts = {}
+    for path in sorted((root / "grader" / "suites").glob("test_*.py")):
+        hidden = [check for check in catalog.suite_checks(path) if not check.public]
+        counts[path.stem.removeprefix("test_")] = {
+            "checks": len(hidden),
+            "points": sum(check.points for check in hidden),
+        }
+    return counts
+
+
+def hidden_checks(lesson_id: str, path: Path = HIDDEN) -> int:
+    """How many more checks the course grades than this release holds for a
+    lesson: 0 in the teacher's repository (no ``release.json``) or for a
+    lesson the file does not name."""
+    try:
+        count = json.loads(path.read_text(encoding="utf-8"))["hidden"][lesson_id]["checks"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+    return count if isinstance(count, int) and count > 0 else 0
+
+
+def done_word(lesson_id: str, path: Path = HIDDEN) -> str:
+    """What a lesson whose every check passed is called: "done" where every
+    check was graded; in a release, where the course grades hidden checks too,
+    "public checks passed (the course grades N more checks)"."""
+    more = hidden_checks(lesson_id, path)
+    if not more:
+        return "done"
+    return f"public checks passed (the course grades {more} more check{'s' * (more != 1)})"
+
+
+def _write_stubs(root: Path, out: Path) -> None:
+    """The stubs, built from ``solutions/`` as ``practice build`` builds them,
+    into the release's ``exercises/`` and ``grader/stubs/``: never a copy of
+    the teacher's working ``exercises/``, which may hold edits or answers."""
+    stubs = build.render(root)
+    for folder in (out / "exercises", out / "grader" / "stubs"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, text in stubs.items():
+            (folder / path.name).write_text(text, encoding="utf-8")
 
 
 def release(out: Path, root: Path = ROOT) -> list[Path]:
@@ -100,8 +149,7 @@ def release(out: Path, root: Path = ROOT) -> list[Path]:
     if out.resolve().is_relative_to(root.resolve()):
         raise ReleaseError(f"{out} is inside this repository; write the release somewhere else")
     out.mkdir(parents=True, exist_ok=True)
-    _copy_tree(root / "exercises", out / "exercises")
-    _copy_tree(root / "exercises", out / "grader" / "stubs")
+    _write_stubs(root, out)
     for path in sorted((root / "grader").rglob("*")):
         relative = path.relative_to(root)
         if path.is_dir() or "__pycache__" in path.parts or relative.parts[1] == "stubs":
@@ -119,4 +167,6 @@ def release(out: Path, root: Path = ROOT) -> list[Path]:
     (out / "data").mkdir()
     shutil.copy2(root / "data" / "README.md", out / "data" / "README.md")
     shutil.copytree(TEMPLATE, out, dirs_exist_ok=True)
+    counts = {"hidden": hidden_counts(root)}
+    (out / "grader" / HIDDEN.name).write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
     return sorted(p for p in out.rglob("*") if p.is_file())

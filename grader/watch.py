@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from grader import hints, progress, text
+from grader import hints, progress, release, text
 from grader.lessons import LESSONS, ROOT, Lesson
 from grader.report import Status
 from grader.submission import MAX_FILE_BYTES
@@ -195,7 +195,7 @@ def summarise(lesson: Lesson, report: dict) -> str:
         if len(failed) > 1:
             lines.append(f"  ({len(failed) - 1} more failing; `practice grade {lesson.id}` shows all)")
     elif graded["score"] == lesson.points:
-        lines.append("done! press n then Enter for the next lesson")
+        lines.append(f"{release.done_word(lesson.id)}! press n then Enter for the next lesson")
     return "\n".join(lines)
 
 

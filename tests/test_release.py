@@ -3,6 +3,7 @@ checks, and nothing a student could copy an answer from."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -15,8 +16,9 @@ import pytest
 import yaml
 from conftest import DATA, ROOT, practice
 
-from grader import catalog
-from grader.build import BEGIN, END, stub
+from grader import catalog, report
+from grader import release as release_module
+from grader.build import BEGIN, END, enclosing_names, stub
 from grader.cli import grade as grade_command
 from grader.lessons import LESSONS
 
@@ -50,6 +52,67 @@ def solution_regions() -> list[tuple[str, str]]:
             elif inside is not None:
                 inside.append(line)
     return regions
+
+
+def stub_functions(lesson_id: str) -> list[str]:
+    """The top-level functions and classes a student writes in a lesson: those
+    holding a solution region (a method's region counts for its class)."""
+    source = (ROOT / "solutions" / f"{lesson_id}.py").read_text()
+    names = enclosing_names(source)
+    found = [names[n].split(".")[0] for n, line in enumerate(source.splitlines(), start=1) if BEGIN.match(line)]
+    return list(dict.fromkeys(found))
+
+
+def _top_level(path: Path) -> dict[str, ast.AST]:
+    tree = ast.parse(path.read_text()) if path.exists() else ast.Module(body=[])
+    return {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def names_a_check_uses(lesson_id: str, check: str) -> set[str]:
+    """Every name, attribute and string a check reads, followed into the suite's
+    helpers and fixtures and the lesson's drivers it calls (``student.gradient``,
+    ``driver.storage_indices``, ``getattr(student, "LeNet")``)."""
+    suite = _top_level(ROOT / "grader" / "suites" / f"test_{lesson_id}.py")
+    drivers = _top_level(ROOT / "grader" / "drivers" / f"{lesson_id}.py")
+    used: set[str] = set()
+    todo, seen = [suite[check]], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name):
+                used.add(n.id)
+            elif isinstance(n, ast.Attribute):
+                used.add(n.attr)
+            elif isinstance(n, ast.arg):  # a fixture the check asks for
+                used.add(n.arg)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+                used.add(n.value)
+        todo += [table[name] for name in used for table in (suite, drivers) if name in table]
+    return used
+
+
+# Stub functions no public check uses yet (issue 17 item 8, still open): this list
+# only shrinks; a new stub function comes with a public check.
+NO_PUBLIC_CHECK_YET: set[tuple[str, str]] = set()
+
+
+def test_every_stub_function_has_a_public_check():
+    """Issue 17 item 8: l05's gradient_descent, stochastic_gradient_descent and
+    exponential_moving_average had no public check, so a release student with
+    them unwritten saw `3/3 done`. Each function a student writes must be used
+    by a public check, which then fails while it raises NotImplementedError."""
+    missing = set()
+    for lesson in LESSONS:
+        public = [c.name for c in catalog.lesson_checks(lesson) if c.public]
+        used = set().union(*(names_a_check_uses(lesson.id, name) for name in public))
+        missing |= {(lesson.id, function) for function in stub_functions(lesson.id) if function not in used}
+    assert not missing - NO_PUBLIC_CHECK_YET, (
+        f"stub functions without a public check: {sorted(missing - NO_PUBLIC_CHECK_YET)}"
+    )
+    assert not NO_PUBLIC_CHECK_YET - missing, f"these have a public check now: {sorted(NO_PUBLIC_CHECK_YET - missing)}"
 
 
 def test_every_lesson_has_public_and_hidden_checks_and_public_ones_have_hints():
@@ -121,6 +184,73 @@ def test_the_release_counts_the_public_points_without_rewriting_the_course_file(
 def test_reset_in_a_release_restores_the_stub_it_ships(release):
     for lesson in LESSONS:
         assert stub(lesson.id, root=release) == (ROOT / "exercises" / f"{lesson.id}.py").read_text()
+
+
+def test_the_release_writes_the_stubs_from_solutions_not_the_teachers_working_exercises(tmp_path):
+    """Issue 17 item 1: a teacher who solved (or edited) a lesson in the checkout's
+    exercises/ used to ship that file in the release, and in grader/stubs/ for reset."""
+    checkout = tmp_path / "checkout"
+    for folder in ("solutions", "exercises", "grader"):
+        shutil.copytree(ROOT / folder, checkout / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("constraints.txt", "pyproject.toml", "data/README.md"):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, checkout / name)
+    lesson = "l04_linear_model"
+    solved = (ROOT / "solutions" / f"{lesson}.py").read_text() + "\n# the teacher's own note\n"
+    (checkout / "exercises" / f"{lesson}.py").write_text(solved)
+    (checkout / "exercises" / "l05_gradient_descent.py").unlink()  # a lesson missing from exercises/ ships too
+
+    out = tmp_path / "course"
+    release_module.release(out, root=checkout)
+
+    for folder in ("exercises", "grader/stubs"):
+        for solution in (ROOT / "solutions").glob("*.py"):
+            shipped = (out / folder / solution.name).read_text()
+            assert shipped == stub(solution.stem), f"{folder}/{solution.name} is not the stub built from solutions/"
+    texts = "\n".join(release_texts(out).values())
+    assert "the teacher's own note" not in texts
+    regions = [code for _, code in solution_regions() if "\n" in code]
+    stripped = "\n".join(line.strip() for line in texts.splitlines())
+    assert not [code for code in regions if code in stripped], "a solution region is in the release"
+
+
+def test_the_release_counts_what_it_leaves_out_without_naming_it(release):
+    """Issue 17 item 8: the release knows how many checks and points each lesson's
+    hidden checks are worth, from the catalog, and nothing else about them."""
+    counts = json.loads((release / "grader" / "release.json").read_text())
+    for lesson in LESSONS:
+        hidden = [c for c in catalog.lesson_checks(lesson) if not c.public]
+        assert counts["hidden"][lesson.id] == {"checks": len(hidden), "points": sum(c.points for c in hidden)}
+    assert not (ROOT / "grader" / "release.json").exists(), "the teacher's repository is not a release"
+
+
+def test_a_release_says_public_checks_passed_not_done(release):
+    """Issue 17 item 8: l05 at full public marks said `3/3 done` in a release while the
+    teacher's grade was 8/13; "done" is kept for where every check is graded."""
+    lesson = "l05_gradient_descent"
+    checks = catalog.lesson_checks(next(le for le in LESSONS if le.id == lesson))
+    hidden, public_points = sum(not c.public for c in checks), sum(c.points for c in checks if c.public)
+    show = (
+        "from grader import report, watch\n"
+        "from grader.lessons import BY_ID\n"
+        f"results = [report.CheckResult({lesson!r}, 'test_x', {public_points}, 'passed')]\n"
+        "print(report.table(results))\n"
+        f"print(watch.summarise(BY_ID[{lesson!r}], report.to_json(results)))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(release)},
+    )
+    assert shown.returncode == 0, shown.stderr
+    word = f"public checks passed (the course grades {hidden} more checks)"
+    assert shown.stdout.count(word) == 3, shown.stdout  # the table's status, watch's status and its next step
+    assert "done" not in shown.stdout, shown.stdout
+    # in the teacher's repository every check is graded: the word stays "done"
+    assert release_module.done_word(lesson) == "done"
+    assert report.LessonResult(lesson, [report.CheckResult(lesson, "test_x", 1, "passed")]).status == "done"
 
 
 def in_release(release: Path, *args: str) -> subprocess.CompletedProcess:

@@ -69,6 +69,54 @@ def predict_with_rule_model(student, *, names: list[str], country_list: list[str
     return {"countries": countries, "train_mode_calls": model.train_mode_calls}
 
 
+class RecordingClassifier(nn.Module):
+    """A small classifier for checking train_classifier (no GRU: the mean of
+    each name's character embeddings, then a linear layer). In train mode each
+    forward call records the mean cross-entropy of its scores against each
+    row's length % ``classes`` (the country every name of the check's data
+    has) and whether the weights moved since the previous call."""
+
+    def __init__(self, classes: int) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(N_CHARS, 8)
+        self.fc = nn.Linear(8, classes)
+        self.losses: list[float] = []
+        self.moved: list[bool] = []
+        self._last: torch.Tensor | None = None
+
+    def forward(self, padded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        lengths = lengths.to(padded.device)
+        mask = (torch.arange(padded.size(1), device=padded.device)[None, :] < lengths[:, None]).float()
+        features = (self.embedding(padded) * mask[..., None]).sum(dim=1) / lengths[:, None].float()
+        scores = self.fc(features)
+        if self.training:
+            weights = torch.cat([p.detach().flatten() for p in self.parameters()])
+            self.moved.append(self._last is not None and not torch.equal(weights, self._last))
+            self._last = weights.clone()
+            with torch.no_grad():
+                targets = lengths % self.fc.out_features
+                self.losses.append(nn.functional.cross_entropy(scores, targets).item())
+        return scores
+
+
+def train_recording_classifier(
+    student, *, names: list[str], classes: int, epochs: int, batch_size: int, lr: float, seed: int
+) -> dict:
+    """The student's ``train_classifier`` of a ``RecordingClassifier`` on
+    ``names`` (a list of (name, len(name) % classes) pairs as the dataset):
+    what it returned (``returned``), and what the model recorded (``losses``,
+    ``moved``: one entry per forward call in train mode)."""
+    torch.manual_seed(seed)
+    model = RecordingClassifier(classes)
+    dataset = [(name, len(name) % classes) for name in names]
+    with students_turn():
+        returned = student.train_classifier(
+            model, dataset, epochs=epochs, batch_size=batch_size, lr=lr, generator=torch.Generator().manual_seed(seed)
+        )
+        returned = [float(x) for x in returned] if isinstance(returned, (list, tuple)) else repr(returned)[:60]
+    return {"returned": returned, "losses": model.losses, "moved": model.moved}
+
+
 def _predict(model: nn.Module, names: list[str], batch_size: int = 1024) -> list[int]:
     """Arg-max class of ``model`` for each name, in the order of ``names``;
     batches sorted by length here (not with the student's make_batch)."""

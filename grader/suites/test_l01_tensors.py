@@ -276,6 +276,7 @@ def test_broadcast_shape_matches_torch_on_200_random_pairs(student):
         )
 
 
+@public
 @hints(
     "Two sizes clash when they differ and neither of them is 1.",
     "Raise ValueError with both clashing sizes in its message, for example f'sizes {x} and {y} clash'.",
@@ -312,6 +313,7 @@ def test_broadcast_shape_raises_value_error_naming_the_clashing_sizes(student):
 
 
 # -- saving memory ----------------------------------------------------------
+@public
 @hints(
     "节省内存: the caller must see Y change, and Y must not move to new memory.",
     "Y = Y + X builds a new tensor and rebinds a local name; an in-place operation (Y += X, or Y[:] = Y + X) writes "
@@ -339,6 +341,7 @@ def test_add_inplace_updates_y_in_its_own_memory(student):
 
 
 # -- one-hot with scatter_ ------------------------------------------------
+@public
 @hints(
     "Start from a float32 tensor of zeros with one row per label and one column per class.",
     "scatter_ along dim 1 writes 1.0 in the column each label names; its index must have shape (N, 1): "
@@ -396,6 +399,11 @@ def assert_load_tensor_works(student, name: str) -> None:
     )
 
 
+@public
+@hints(
+    "torch.save writes a tensor to a file and torch.load reads it back.",
+    "save_tensor: torch.save(t, path); load_tensor: torch.load(path, weights_only=True).",
+)
 @points(1)
 def test_save_tensor_and_load_tensor_round_trip_through_a_torch_file(student):
     assert_save_tensor_works(student, "ours.pt")

@@ -105,6 +105,7 @@ def test_load_wine_reads_4898_wines_with_11_features_and_the_quality(student, co
     assert_close(got_q, quality, "quality from load_wine")
 
 
+@public
 @hints(
     "Each column (feature) is standardised on its own.",
     "Take the mean and the std over dim=0 (the samples); torch's default std, the unbiased one, is the expected one.",
@@ -125,6 +126,7 @@ def test_zscore_gives_each_column_mean_0_and_std_1(student, course_file):
     assert_close(got, expected, "zscore of the wine features", rtol=1e-4, atol=1e-4)
 
 
+@public
 @hints(
     "Three boolean masks of the same shape as quality; every wine falls in exactly one.",
     "bad is quality <= 3, good is quality >= 7, and mid lies strictly between: combine two comparisons with &.",
@@ -193,6 +195,7 @@ def test_precision_recall_of_the_sulfur_rule_are_the_books_0_74_and_0_62(student
 
 
 # -- time series: bike sharing ------------------------------------------------
+@public
 @hints(
     "The date column is text: turn it into a number while you load the file.",
     "np.loadtxt takes converters={1: ...}: keep the day of the month, characters 8 and 9 of '2011-01-01'.",
@@ -218,6 +221,7 @@ def test_daily_bikes_is_730_days_of_24_hours_with_the_day_of_month(student, cour
     assert_close(daily, hourly_bikes(path).view(730, 24, 17), "daily_bikes(path)")
 
 
+@public
 @hints(
     "N x C x L puts the columns (channels) before the hours (length).",
     "Transpose (days, hours, columns) to (days, columns, hours); the weather level sits in column 9.",
@@ -249,6 +253,7 @@ def test_with_weather_one_hot_gives_n_c_l_with_4_weather_channels(student, cours
 
 
 # -- text: Pride and Prejudice -------------------------------------------------
+@public
 @hints(
     "One row of 128 ASCII codes per character of the line.",
     "Lowercase the line first; a character whose ord(c) is 128 or more goes to index 0.",
@@ -295,6 +300,37 @@ def test_clean_words_gives_the_books_7261_word_vocabulary(student, course_file):
     expect(words == words_of(text), "clean_words of the whole book differs from the book's cleaning")
 
 
+@public
+@hints(
+    "Lowercase the text, split it on whitespace, then strip the punctuation from both ends of each word.",
+    "PUNCTUATION holds the curly quotes too: “Impossible becomes impossible.",
+)
+@points(1)
+def test_clean_words_gives_the_books_words_of_its_example_line(student):
+    line = "“Impossible, Mr. Bennet, impossible, when I am not acquainted with him"
+    got = student.clean_words(line)
+    expect(
+        isinstance(got, list) and got == BOOK_WORDS,
+        f"clean_words of the book's line {line!r} should give {BOOK_WORDS}, got {got!r}",
+        hint="lowercase, split on whitespace, strip PUNCTUATION (curly quotes included) from both ends of each word",
+    )
+
+
+@public
+@hints(
+    "Each word becomes a row of zeros with a single 1.0 at its position in vocab.",
+    "The result is float32 of shape (len(words), len(vocab)); row i has its 1.0 at vocab.index(words[i]).",
+)
+@points(1)
+def test_word_one_hot_of_three_words_marks_their_places_in_the_vocabulary(student):
+    words, vocab = ["the", "cat", "the"], ["a", "cat", "the", "dog"]
+    what = f"word_one_hot({words}, {vocab})"
+    got = assert_shape(student.word_one_hot(words, vocab), (3, 4), what)
+    expect(got.dtype == torch.float32, f"word_one_hot should return float32, got {got.dtype}")
+    expected = torch.tensor([[0.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])
+    assert_close(got, expected, what, hint="row i has its 1.0 at vocab's index of words[i], not at i")
+
+
 @points(1)
 def test_word_one_hot_marks_each_words_index_in_the_vocabulary(student, course_file):
     lines = austen_lines(course_file("austen"))
@@ -326,6 +362,7 @@ def test_image_to_chw_round_trips_bobby(student, course_file):
     )
 
 
+@public
 @hints(
     "The result must share memory with the image: no copy.",
     "torch.as_tensor (or torch.from_numpy) keeps the memory, and permute(2, 0, 1) only reorders the strides.",
@@ -358,6 +395,7 @@ def test_image_to_chw_returns_a_view_of_the_images_memory(student, course_file):
         )
 
 
+@public
 @hints(
     "Each colour channel gets one mean and one std over the whole batch.",
     "Convert to float, then reduce over images, rows and columns, dim=(0, 2, 3) with keepdim=True, so that the "

@@ -134,6 +134,7 @@ def test_grad_fn_equals_autograd_in_float64_at_random_points(student):
         )
 
 
+@public
 @hints(
     "Nudge one coordinate of x at a time and see how f changes.",
     "Use central differences, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps): forward differences are not accurate "
@@ -170,6 +171,7 @@ def test_numerical_grad_matches_autograd_on_random_smooth_functions(student):
 
 
 # -- gradient descent by hand -------------------------------------------------
+@public
 @hints(
     "With this learning rate every step overshoots, and the book shows the params exploding.",
     "Apply the same update every epoch, even when the loss gets huge: do not clip, stop early or skip steps.",
@@ -246,6 +248,7 @@ def test_autograd_training_loop_on_scaled_input_converges_to_the_books_params(st
     )
 
 
+@public
 @hints(
     "backward() adds into params.grad instead of overwriting it.",
     "Zero params.grad before each backward (when it is not None) and update params in place inside torch.no_grad(); "
@@ -291,6 +294,7 @@ def test_autograd_training_loop_zeroes_the_gradient_and_returns_a_trainable_leaf
 
 
 # -- more autograd ------------------------------------------------------------
+@public
 @hints(
     "backward on a non-scalar y needs a tensor of weights of y's shape.",
     "Make a fresh leaf x (detach, clone, requires_grad_), compute y = x ** 2, call y.backward(v) and return x.grad.",
@@ -309,6 +313,7 @@ def test_nonscalar_backward_gives_2_x_times_v(student):
         )
 
 
+@public
 @hints(
     "To autograd, a detached tensor is a constant.",
     "z = (x ** 2).detach() contributes nothing: only the 3 x^2 of x ** 3 reaches x.grad.",
@@ -324,6 +329,11 @@ def test_detached_grad_gives_3_x_squared_only(student):
     )
 
 
+@public
+@hints(
+    "d2l's f doubles its input in a while loop until the norm reaches 1000.",
+    "b = 2a; while b.norm() < 1000: b = 2b; return b if b.sum() > 0 else 100 * b.",
+)
 @points(1)
 def test_control_flow_f_runs_d2ls_doubling_loop(student):
     g = torch.Generator().manual_seed(3)
@@ -344,6 +354,7 @@ def test_control_flow_f_runs_d2ls_doubling_loop(student):
         )
 
 
+@public
 @hints(
     "Autograd records whichever branch and loop iterations actually ran.",
     "Make a a leaf that requires grad, call control_flow_f(a).backward() and return a.grad.",
@@ -364,6 +375,11 @@ def test_control_flow_grad_equals_f_of_a_over_a(student):
 
 
 # -- norms --------------------------------------------------------------------
+@public
+@hints(
+    "Write both norms from their definitions, without torch.norm.",
+    "L1 is the sum of absolute values; L2 the square root of the sum of squares; return (l1, l2).",
+)
 @points(1)
 def test_norms_give_l1_and_l2_without_torch_norm(student):
     norms = student.norms.forbidding(*NO_NORM)
@@ -385,6 +401,11 @@ def test_norms_give_l1_and_l2_without_torch_norm(student):
         )
 
 
+@public
+@hints(
+    "The Frobenius norm is the L2 norm of all a matrix's entries.",
+    "The square root of the sum of every squared entry: ones(4, 9) gives sqrt(36) = 6.",
+)
 @points(1)
 def test_frobenius_of_ones_4_by_9_is_6_without_torch_norm(student):
     frobenius = student.frobenius.forbidding(*NO_NORM)

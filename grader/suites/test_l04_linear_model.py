@@ -124,6 +124,7 @@ def test_mse_surface_matches_the_formula_on_a_w_b_meshgrid(student):
     expect(got[20, 10].item() < 1e-12, f"MSE at w = 2, b = 0 should be 0, got {got[20, 10].item():.4g}")
 
 
+@public
 @hints(
     "The grid may be 1-D, 2-D in either orientation, or 3-D.",
     "Never index rows or columns of W; reduce over the samples axis you added with mean(dim=-1).",

@@ -94,6 +94,11 @@ def test_gradient_descent_records_the_cost_then_steps_against_the_gradient(stude
     expect(abs(w - w_expected) < 1e-9, f"final w: expected {w_expected:.6f}, got {w:.6f}")
 
 
+@public
+@hints(
+    "Batch gradient descent steps against the gradient of the cost once per epoch.",
+    "Each epoch: record cost(xs, ys, w), then w <- w - lr * gradient(xs, ys, w); return (w, history).",
+)
 @points(1)
 def test_gradient_descent_converges_to_w_2_on_the_seed_data(student):
     w, history = run(student.gradient_descent, XS, YS, 1.0, 0.01, 100, "gradient_descent")
@@ -152,6 +157,11 @@ def test_sgd_updates_w_after_every_sample(student):
     assert_close(history, history_expected, "costs recorded by stochastic_gradient_descent")
 
 
+@public
+@hints(
+    "随机梯度下降 steps once per sample, with that sample's own gradient.",
+    "For each (x, y): w <- w - lr * 2 x (x w - y); record the cost over all samples once per epoch.",
+)
 @points(1)
 def test_sgd_converges_to_w_2_on_the_seed_data(student):
     w, _ = run(student.stochastic_gradient_descent, XS, YS, 1.0, 0.01, 100, "stochastic_gradient_descent")
@@ -177,6 +187,7 @@ def test_exponential_moving_average_follows_the_recurrence(student):
         )
 
 
+@public
 @hints(
     "An average that starts at 0 is biased low for the first values.",
     "Start the running average at the first value itself.",

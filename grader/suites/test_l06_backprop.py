@@ -157,6 +157,7 @@ def test_training_learns_w_2_on_the_seed_data(student):
     )
 
 
+@public
 @hints(
     "w = w - lr * w.grad builds a new tensor that is no longer a leaf.",
     "Update in place under torch.no_grad() and return the very tensors you created with requires_grad=True.",
@@ -187,6 +188,7 @@ def test_trained_parameters_are_leaves_that_still_require_grad(student):
 
 
 # -- the homework: a quadratic model -------------------------------------------------
+@public
 @hints(
     "The homework adds a quadratic term to the model.",
     "Compute y_hat from the tensors w1, w2 and b themselves, so that each of them gets a gradient.",

@@ -53,6 +53,7 @@ def test_linear_model_is_one_linear_layer_from_1_to_1(student):
     )
 
 
+@public
 @hints(
     "The lecture's loss sums over the samples, and the model to train is the one passed in.",
     "nn.MSELoss(reduction='sum') and torch.optim.SGD(model.parameters(), lr=lr); create a model only when none is "
@@ -98,6 +99,7 @@ def test_fit_linear_model_predicts_8_for_x_4_on_the_seed_data(student):
 
 
 # -- d2l from scratch ------------------------------------------------------------------
+@public
 @hints(
     "Features from a standard normal, labels from the true w and b plus a little noise.",
     "X = torch.normal(0, 1, (n, len(w))); y = X @ w + b plus torch.normal(0, 0.01, ...); return y as a column (n, 1).",
@@ -132,6 +134,7 @@ def test_synthetic_data_is_x_w_plus_b_plus_noise_of_std_0_01(student):
     )
 
 
+@public
 @hints(
     "Shuffle a list of all indices once per pass, then walk through it in steps of batch_size.",
     "For i in range(0, n, batch_size): j = indices[i:i + batch_size]; yield features[j], labels[j].",
@@ -187,6 +190,7 @@ def test_linreg_is_x_matmul_w_plus_b(student):
     assert_close(got, X @ w + b, "linreg(X, w, b)")
 
 
+@public
 @hints(
     "y may arrive as (n,) while y_hat is (n, 1), and broadcasting then makes an (n, n) matrix.",
     "Reshape y to y_hat.shape before subtracting; then square and halve, without summing.",
@@ -212,6 +216,7 @@ def test_squared_loss_is_half_the_squared_error_of_each_sample(student):
         )
 
 
+@public
 @hints(
     "Parameters change in place, and autograd must not record the update.",
     "with torch.no_grad(): for each param, param -= lr * param.grad / batch_size.",

@@ -140,6 +140,7 @@ def test_binary_cross_entropy_gradient_matches_torch(student):
 
 
 # -- BCE from logits ---------------------------------------------------------------------
+@public
 @hints(
     "Rewrite BCE(sigmoid(z), y) in terms of z alone.",
     "It equals max(z, 0) - z * y + log(1 + exp(-|z|)), averaged over all elements.",
@@ -229,6 +230,7 @@ def test_trained_model_passes_4_hours_and_fails_1_hour(student):
     )
 
 
+@public
 @hints(
     "sigmoid(t) is 1/2 exactly where t = 0.",
     "Solve w x + b = 0 with w = model.linear.weight.item() and b = model.linear.bias.item().",

@@ -178,6 +178,7 @@ def test_items_follow_the_file_order(student, diabetes):
 
 
 # -- the DataLoader ---------------------------------------------------------------------------
+@public
 @hints(
     "Let torch's DataLoader do the batching.",
     "Return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle); keep the last, smaller batch (drop_last "
@@ -278,6 +279,7 @@ def replay(weight, bias, batches, epochs: int, lr: float, reduction: str = "mean
     return torch.cat([weight.reshape(-1), bias])
 
 
+@public
 @hints(
     "One optimizer step per mini-batch, on the mean BCE of that batch.",
     "nn.BCELoss() (the default mean) and torch.optim.SGD; for each epoch, for each (x, y) in the loader: zero_grad, "

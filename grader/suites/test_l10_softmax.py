@@ -110,6 +110,7 @@ def test_logsumexp_matches_torch_along_any_dim(student):
         )
 
 
+@public
 @hints(
     "LogSumExp 解决溢出: log(sum(exp(x))) = m + log(sum(exp(x - m))) for any m.",
     "Take m as the max along dim with keepdim=True; squeeze dim from the result at the end.",
@@ -121,6 +122,7 @@ def test_logsumexp_stays_finite_for_huge_and_very_negative_logits(student):
     assert_close(L, torch.logsumexp(HUGE, dim=1), "logsumexp of huge logits")
 
 
+@public
 @hints(
     "log(softmax(X)) is -inf wherever softmax underflows to 0.",
     "Subtract the logsumexp along dim from X, with dim kept (unsqueeze) so that it broadcasts.",
@@ -245,6 +247,7 @@ def test_net_maps_images_to_10_logits_per_image(student):
         assert_shape(net(X), (n, 10), f"Net()(X of shape {tuple(X.shape)})")
 
 
+@public
 @hints(
     "Per batch: zero the gradients, forward, loss, backward, step.",
     "nn.CrossEntropyLoss on the raw logits (no softmax in Net); optimizer.zero_grad() before loss.backward() in "
@@ -282,6 +285,7 @@ def test_train_epoch_returns_the_mean_loss(student):
     )
 
 
+@public
 @hints(
     "No gradients, and a count over samples: the batches differ in size.",
     "Under torch.no_grad(), add up the correct argmax predictions and divide by the number of samples.",

@@ -84,6 +84,7 @@ def test_relu_gradient_is_one_for_positive_and_zero_for_negative_inputs(student)
 
 
 # -- the MLP from scratch ----------------------------------------------------
+@public
 @hints(
     "Small random weights, zero biases, and all four must be trainable leaves.",
     "Wrap each in nn.Parameter: nn.Parameter(torch.randn(n_in, n_out) * 0.01) for W1 and W2, "
@@ -121,6 +122,7 @@ def mlp_reference(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
     return F.relu(X.reshape(-1, W1.shape[0]) @ W1 + b1) @ W2 + b2
 
 
+@public
 @hints(
     "Images arrive as (N, 1, 28, 28), but the first layer wants rows.",
     "X.reshape(-1, W1.shape[0]), then your relu of X @ W1 + b1, times W2, plus b2.",
@@ -231,6 +233,7 @@ def test_train_weight_decay_without_decay_fits_the_training_set_but_not_the_test
     )
 
 
+@public
 @hints(
     "The penalty belongs in the loss you call backward on, in every minibatch.",
     "loss = squared loss + lambd * l2_penalty(w): penalise w, not b.",
@@ -252,6 +255,7 @@ def test_weight_decay_3_gives_a_lower_test_loss_and_a_smaller_w(student):
 
 
 # -- polynomial features and underfitting -------------------------------------
+@public
 @hints(
     "Column i holds x to the power i divided by i factorial.",
     "x.unsqueeze(1) ** torch.arange(degree + 1) divided by the factorials 0!, 1!, ..., degree!; column 0 is all ones.",
@@ -502,6 +506,7 @@ def test_dropout_mlp_gives_different_outputs_on_two_calls_in_train_mode(student)
     )
 
 
+@public
 @hints(
     "Dropout acts only while training.",
     "Test self.training in forward; in eval mode the net is lin3(relu(lin2(relu(lin1(x))))).",
@@ -570,6 +575,7 @@ def test_xavier_uniform_fills_the_weight_in_place(student):
     )
 
 
+@public
 @hints(
     "Xavier 初始化 draws from U(-a, a), with a set by both fans.",
     "fan_out, fan_in = weight.shape; a = sqrt(6 / (fan_in + fan_out)); fill with weight.uniform_(-a, a) under "

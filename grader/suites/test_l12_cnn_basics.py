@@ -247,6 +247,7 @@ def test_mnist_cnn_has_the_lecture_layers(student):
     )
 
 
+@public
 @hints(
     "Liu Er's order is convolution, pooling, relu, twice.",
     "x.view(batch_size, -1) then gives 20 * 4 * 4 = 320 features for fc.",
@@ -296,6 +297,7 @@ def test_lenet_computes_conv_pool_conv_pool_and_three_linear_layers(student):
 
 
 # -- training loop, per-class accuracy, saving -----------------------------------
+@public
 @hints(
     "Loop over the epochs, and inside over every batch.",
     "model.train(); per batch: zero_grad, CrossEntropyLoss of model(X) and y, backward, step; return one mean loss "
@@ -331,6 +333,7 @@ def test_train_classifier_returns_the_mean_batch_loss_of_each_epoch(student):
         expect(abs(g - e) < 1e-6, f"epoch {epoch}: train_classifier returned {g:.6f}, the mean batch loss is {e:.6f}")
 
 
+@public
 @hints(
     "Count, per class, the samples and the correct predictions.",
     "torch.bincount(y, minlength=num_classes) counts the samples; a bincount of y[predicted == y] counts the "
@@ -373,10 +376,11 @@ def test_per_class_accuracy_divides_by_the_samples_of_each_class(student):
 
 # Files go in and out through Student.put_file and Student.read_file only: the grader never opens a path in the
 # scratch folder, where the student's code could plant a link or a FIFO under any name.
+@public
 @hints(
     "Save the parameters, not the model object.",
-    "torch.save(model.state_dict(), path); to load, model_cls() and load_state_dict(torch.load(path, "
-    "weights_only=True)).",
+    "Give torch.save the model's state_dict() and the path; to load, model_cls() and "
+    "load_state_dict(torch.load(path, weights_only=True)).",
 )
 @points(2)
 def test_weights_round_trip_through_a_state_dict_file(student):
@@ -389,7 +393,7 @@ def test_weights_round_trip_through_a_state_dict_file(student):
     except ValueError as exc:
         fail(
             f"the saved file is not a plain state dict: {exc}",
-            hint="torch.save(model.state_dict(), path), not torch.save(model, path)",
+            hint="save the model's state_dict() with torch.save, not the model object itself",
         )
     expect(
         isinstance(saved, dict) and sorted(saved) == sorted(out["saved"]),

@@ -61,6 +61,7 @@ def zero_all_weights(module) -> None:
 
 
 # -- 1x1 convolutions ------------------------------------------------------
+@public
 @hints(
     "Count the multiply-accumulates one output value needs, then count the output values.",
     "One output value takes k * k multiply-accumulates per input channel; there are H * W * C_out output values.",
@@ -241,6 +242,7 @@ def test_residual_block_with_batch_norm_normalises_both_convolutions(student):
     )
 
 
+@public
 @hints(
     "A stage is three layers in a row.",
     "An nn.Sequential of a 3x3 Conv2d with padding=1 and bias=False, a BatchNorm2d over the output channels, and a "
@@ -315,6 +317,11 @@ def test_cifar_resnet_has_the_resnet9_layers(student):
         )
 
 
+@public
+@hints(
+    "ResNet-9 is conv_bn blocks with pooling and two residual stages.",
+    "Follow the docstring's layer list; the head pools to 1x1, flattens and maps width * 8 features to 10.",
+)
 @shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(1)
 def test_cifar_resnet_maps_32x32_images_to_10_logits(student):
@@ -326,6 +333,7 @@ def test_cifar_resnet_maps_32x32_images_to_10_logits(student):
 
 
 # -- The networks ------------------------------------------------------------
+@public
 @hints(
     "Count the features that reach the last layer.",
     "After the second Inception block there are 88 channels of 4x4: 1408 inputs for fc.",
@@ -338,6 +346,11 @@ def test_inception_net_maps_images_to_10_logits(student):
         assert_shape(net(images(n, 1, 28, 28, seed=n).float()), (n, 10), f"InceptionNet()(X of shape ({n}, 1, 28, 28))")
 
 
+@public
+@hints(
+    "A residual block adds its input back: relu(x + F(x)), so F must keep the shape.",
+    "Lecture 11's net: conv, pool, residual block, conv, pool, residual block, then a linear layer to 10.",
+)
 @shape_check  # the output's shape only: the values are the reference comparisons' business
 @points(1)
 def test_resnet_maps_images_to_10_logits(student):

@@ -153,6 +153,7 @@ def test_lstm_cell_gradients_match_torch(student):
     check_cell_gradients(student, "lstm_cell")
 
 
+@public
 @hints(
     "In the GRU the reset gate touches only the hidden part of the candidate state.",
     "Chunk x @ W_ih.T + b_ih and h @ W_hh.T + b_hh into three parts each (r, z, n), and keep them apart for n.",
@@ -192,6 +193,7 @@ def torch_rnn(input_size: int, hidden_size: int, seed: int = 0, **kwargs) -> nn.
     return nn.RNN(input_size, hidden_size, **kwargs).double()
 
 
+@public
 @hints(
     "Apply the same cell at every time step and keep every hidden state.",
     "Loop over the first dimension of inputs, feed each new h into the next step, and stack the states on a new "
@@ -292,6 +294,11 @@ def test_hello_rnn_cell_init_hidden_is_zeros_of_batch_by_hidden(student):
         )
 
 
+@public
+@hints(
+    "The model is one RNNCell: its forward takes one step.",
+    "forward(x, hidden) returns self.rnncell(x, hidden), the new hidden state, as it is.",
+)
 @points(1)
 def test_hello_rnn_cell_model_takes_one_rnn_cell_step(student):
     net = student.HelloRNNCell(3, 5, 2)
@@ -309,6 +316,7 @@ def test_hello_rnn_cell_model_takes_one_rnn_cell_step(student):
     )
 
 
+@public
 @hints(
     "nn.RNN takes a hidden state of shape (num_layers, batch, hidden_size).",
     "Start from torch.zeros(num_layers, x.size(1), hidden_size) and return out.view(-1, hidden_size).",
@@ -324,6 +332,7 @@ def test_hello_rnn_model_runs_torch_rnn_from_zeros(student):
     assert_close(net(x), expected.reshape(-1, 5), "HelloRNN(3, 5, num_layers=2)(x) for x (seq 6, batch 4, 3)")
 
 
+@public
 @hints(
     "Here the input is (batch, seq_len) indices: the batch comes first.",
     "Embedding, then nn.RNN(..., batch_first=True) from zeros (num_layers, x.size(0), hidden_size), then fc on "
@@ -369,6 +378,47 @@ HELLO = {
     "HelloRNN": dict(epochs=15, lr=0.1),
     "HelloEmbedding": dict(epochs=15, lr=0.1),
 }
+
+
+@public
+@hints(
+    'hello_logits feeds "hello" to each model the way its docstring says: one row of 4 scores per step.',
+    "HelloRNNCell: one call per step from init_hidden(), each hidden state fed into the next call; "
+    "HelloRNN: the one-hot steps as (5, 1, 4); HelloEmbedding: the indices as (1, 5).",
+)
+@points(1)
+def test_hello_logits_gives_each_models_scores_for_the_5_steps(student):
+    for model in ("HelloRNNCell", "HelloRNN", "HelloEmbedding"):
+        out = student.run_driver(driver.hello_logits_of, model=model, time_limit=30)
+        assert_close(
+            out["got"],
+            out["expected"],
+            f"hello_logits of a {model} (a fixed network of its documented interface): the (5, 4) scores of 'hello'",
+            hint="feed the whole word the way the model's docstring says; for the RNNCell carry the hidden "
+            "state from step to step",
+        )
+
+
+@public
+@hints(
+    "Each epoch: zero the gradients, the CrossEntropyLoss of hello_logits(model) against OHLOL, backward, "
+    "one Adam step.",
+    "Return what the trained model predicts: the arg-max character of each step's scores, joined.",
+)
+@points(1)
+def test_train_hello_lowers_the_loss_and_returns_the_trained_models_prediction(student):
+    out = student.run_driver(driver.train_hello_briefly, model="HelloRNN", epochs=5, lr=0.1, time_limit=30)
+    expect(
+        out["loss_after"] < out["loss_before"],
+        f"5 epochs of train_hello(a HelloRNN, lr=0.1) should lower the cross-entropy against 'ohlol', "
+        f"but it went from {out['loss_before']:.4f} to {out['loss_after']:.4f}",
+        hint="per epoch: optimizer.zero_grad(), loss.backward(), optimizer.step() with Adam on model.parameters()",
+    )
+    expect(
+        out["returned"] == out["predicted"],
+        f"train_hello returned {out['returned']!r}, but the trained model predicts {out['predicted']!r}",
+        hint="return the arg-max characters of the trained model's scores for 'hello', joined into one string",
+    )
 
 
 def assert_learns_ohlol(student, model: str) -> None:

@@ -72,6 +72,7 @@ def first_difference(got: list, expected: list) -> str:
 
 
 # -- the data --------------------------------------------------------------------
+@public
 @hints(
     "The files are gzipped CSV without a header.",
     "gzip.open(path, 'rt', newline='') with csv.reader: a few names contain commas.",
@@ -162,6 +163,7 @@ def sorted_batch(batch: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(batch, key=lambda pair: -len(pair[0]))
 
 
+@public
 @hints(
     "Pad every name to the longest one, and sort the batch longest first, keeping the order of equal lengths.",
     "lengths.sort(descending=True, stable=True) gives the order (without stable=True torch may swap equal lengths "
@@ -354,6 +356,7 @@ def in_train_mode(what: str, calls: int) -> str:
     return f"{what} ran the model in train mode ({calls} forward calls): its dropout layer dropped inputs at random"
 
 
+@public
 @hints(
     "Evaluation must not be random: switch the model's training behaviour off.",
     "model.eval(), then count the correct predictions over all batches and divide by len(dataset).",
@@ -379,6 +382,7 @@ def test_evaluate_counts_every_name_in_eval_mode(student, course_file):
     )
 
 
+@public
 @hints(
     "One name is a batch of one.",
     "model.eval(); make_batch([name], [0]); the argmax of the scores indexes country_list.",
@@ -398,6 +402,64 @@ def test_predict_country_names_the_top_scoring_country(student):
 
 
 # -- training ------------------------------------------------------------------------
+def random_names(n: int, seed: int) -> list[str]:
+    """``n`` made-up names of 2 to 9 letters."""
+    g = torch.Generator().manual_seed(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    lengths = torch.randint(2, 10, (n,), generator=g).tolist()
+    return ["".join(letters[i] for i in torch.randint(0, 26, (k,), generator=g).tolist()).capitalize() for k in lengths]
+
+
+@public
+@hints(
+    "One optimizer step per mini-batch: zero_grad, forward, CrossEntropyLoss, backward, step.",
+    "DataLoader(dataset, batch_size, shuffle=True, generator=generator); make_batch each batch; "
+    "return each epoch's mean batch loss.",
+)
+@points(1)
+def test_train_classifier_steps_once_per_batch_and_returns_each_epochs_mean_loss(student):
+    epochs, batch_size, n = 3, 16, 40  # 3 batches per epoch: 16, 16 and 8 names
+    out = student.run_driver(
+        driver.train_recording_classifier,
+        names=random_names(n, seed=1),
+        classes=4,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=0.05,
+        seed=0,
+        time_limit=60,
+    )
+    batches = -(-n // batch_size)
+    calls = len(out["losses"])
+    expect(
+        calls == epochs * batches,
+        f"train_classifier(epochs={epochs}, batch_size={batch_size}) on {n} names should run the model "
+        f"{epochs * batches} times in train mode ({batches} batches per epoch), it ran it {calls} times",
+        hint="loop over the epochs, and in each over the DataLoader's batches; keep the model in train mode",
+    )
+    steps = sum(out["moved"])
+    expect(
+        steps == calls - 1,
+        f"the weights should change between every two batches (one optimizer step per batch), "
+        f"they changed before {steps} of the {calls - 1} batches after the first",
+        hint="optimizer.step() after every batch's backward, with Adam over model.parameters()",
+    )
+    returned = out["returned"]
+    expect(
+        isinstance(returned, list) and len(returned) == epochs,
+        f"train_classifier should return a list of {epochs} floats (one per epoch), got {returned!r}",
+    )
+    expected = torch.tensor(out["losses"]).view(epochs, batches).mean(dim=1)
+    assert_close(
+        torch.tensor(returned, dtype=torch.float32),
+        expected,
+        "the mean batch loss of each epoch returned by train_classifier",
+        rtol=1e-4,
+        atol=1e-5,
+        hint="average the CrossEntropyLoss of every batch of an epoch (loss.item()), not only the last batch",
+    )
+
+
 # The lecture's bidirectional GRU (hidden 100, 2 layers, batch 256), trained
 # with Adam at lr 0.005 instead of 0.001 for 4 epochs instead of 100: well
 # under a minute of 2-core CPU. Measured with the reference through the driver

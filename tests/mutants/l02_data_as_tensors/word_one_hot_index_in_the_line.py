@@ -2,7 +2,10 @@
 
 import torch
 
-CAUGHT_BY = ["test_word_one_hot_marks_each_words_index_in_the_vocabulary"]
+CAUGHT_BY = [
+    "test_word_one_hot_of_three_words_marks_their_places_in_the_vocabulary",
+    "test_word_one_hot_marks_each_words_index_in_the_vocabulary",
+]
 
 
 def word_one_hot(words, vocab):

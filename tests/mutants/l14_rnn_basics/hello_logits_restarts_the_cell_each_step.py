@@ -3,7 +3,7 @@ two 'l's of "hello" cannot map to different letters."""
 
 import torch
 
-CAUGHT_BY = ["test_hello_rnn_cell_model_reaches_ohlol"]
+CAUGHT_BY = ["test_hello_logits_gives_each_models_scores_for_the_5_steps", "test_hello_rnn_cell_model_reaches_ohlol"]
 _original = hello_logits
 
 
