@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from grader import progress, text
+from grader import progress, report, text
 from grader.lessons import LESSONS, ROOT, Lesson, UnknownLesson, checkout_around, find, lesson_of_file
 from grader.submission import MAX_FILE_BYTES, size_text
 
@@ -123,15 +123,17 @@ hidden_visibility_option = click.option(  # for grade and grade-all
 
 @main.command("list")
 def list_lessons() -> None:
-    """Lessons with your last score: ✓ done, • started."""
+    """Lessons with your last score: ✓ done, • started (its file is no longer the stub)."""
     last = progress.results()
     for lesson in LESSONS:
-        result = last.get(lesson.id)
+        result = None if progress.untouched(lesson) else last.get(lesson.id)
         score = result["score"] if result else 0
-        mark = "✓" if progress.is_done(lesson, last) else "•" if result else " "
+        mark = "✓" if result and progress.is_done(lesson, last) else "•" if result else " "
         filled = round(10 * score / lesson.points) if lesson.points else 0
         shown = f"{score}/{lesson.points}" if result else "-"
-        click.echo(f"{mark} {lesson.id:25} {shown:>6}  {'█' * filled}{'░' * (10 - filled)}  {lesson.title}")
+        gpu = result.get("needs_gpu", 0) if result else 0
+        apart = f"  ({report.gpu_text(gpu)})" if gpu else ""
+        click.echo(f"{mark} {lesson.id:25} {shown:>6}  {'█' * filled}{'░' * (10 - filled)}  {lesson.title}{apart}")
     upcoming = progress.next_lesson(last)
     click.echo(f"\nnext: {upcoming.id} (practice next)" if upcoming else "\nevery lesson is at full marks")
 
@@ -191,6 +193,7 @@ def reset(lesson: str, yes: bool) -> None:
         shutil.copy2(path, backup)
         click.echo(f"your version is saved as {shown_path(backup)}")
     path.write_text(pristine, encoding="utf-8")
+    progress.forget(chosen)
     click.echo(f"{shown_path(path)} is the stub again")
 
 
@@ -307,7 +310,7 @@ def grade(
             fail(f"submission path {submission} does not exist")
         chosen = pick_lessons(lessons, submission)
 
-        from grader import grading, report  # torch and pytest load here, not for `practice list`
+        from grader import grading  # torch and pytest load here, not for `practice list`
 
         if select:
             try:

@@ -48,6 +48,17 @@ class DatasetMissing(Exception):
     sentence saying which file, where we looked and how to get it."""
 
 
+def missing(what: str, looked: str, why: str, holds: str, url: str | None = None) -> str:
+    """``DatasetMissing``'s text: three lines, each shown in full in the score table
+    (what is missing and where we looked; how to download it; how to point at a copy)."""
+    source = f" from {url}" if url else ""
+    return (
+        f"{what} is missing: looked for {looked} ({why})\n"
+        f"to download it{source}: run once with internet access, without --offline\n"
+        f"or use a folder that holds {holds}: --data-dir DIR, or TORCH_PRACTICE_DATA=DIR in the environment"
+    )
+
+
 def data_root(explicit: str | os.PathLike | None = None) -> Path:
     """The dataset root: the explicit folder, ``$TORCH_PRACTICE_DATA`` or ``./data``."""
     chosen = explicit or os.environ.get("TORCH_PRACTICE_DATA") or "data"
@@ -203,14 +214,8 @@ def _decode_torchvision(class_name: str, folder: str, root: Path, offline: bool)
         try:
             dataset = cls(str(root), train=train, download=not offline)
         except Exception as exc:  # noqa: BLE001 - torchvision raises RuntimeError, URLError, OSError...
-            how = (
-                "run once with internet access (without --offline) to download it, or "
-                f"pass --data-dir pointing at a folder that holds {folder}/raw/"
-            )
             why = "offline mode" if offline else f"download failed: {str(exc).splitlines()[0][:120]}"
-            raise DatasetMissing(
-                f"{class_name} is missing: looked for {root / folder / 'raw'} ({why}); {how}"
-            ) from None
+            raise DatasetMissing(missing(class_name, str(root / folder / "raw"), why, f"{folder}/raw/")) from None
         splits[f"{split}_images"] = dataset.data.to(torch.uint8).contiguous()
         splits[f"{split}_labels"] = dataset.targets.to(torch.int64).contiguous()
     return splits
@@ -250,9 +255,12 @@ def _decode_cifar10(root: Path, offline: bool) -> dict[str, torch.Tensor]:
         except Exception as exc:  # noqa: BLE001 - URLError, OSError, RuntimeError on a bad checksum...
             why = f"download failed: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}"
     raise DatasetMissing(
-        f"CIFAR10 is missing: looked for {pickles} and {folder / 'train'} ({why}); run once with "
-        "internet access (without --offline) to download it, or pass --data-dir pointing at a folder "
-        f"that holds cifar-10-batches-py/ or {CIFAR10_FOLDER}/{{train,test}}/<class>/*.jpg"
+        missing(
+            "CIFAR10",
+            f"{pickles} and {folder / 'train'}",
+            why,
+            f"cifar-10-batches-py/ or {CIFAR10_FOLDER}/{{train,test}}/<class>/*.jpg",
+        )
     )
 
 
@@ -348,11 +356,7 @@ def course_file(name: str, root: Path | None = None, offline: bool | None = None
             why = f"download failed: {str(exc).splitlines()[0][:120]}"
     else:
         why = "offline mode"
-    raise DatasetMissing(
-        f"{path.name} is missing: looked for {path} ({why}); run once with internet access "
-        f"(without --offline) to download it from {url}, or pass --data-dir pointing at a "
-        f"folder that holds {relative}"
-    )
+    raise DatasetMissing(missing(path.name, str(path), why, relative, url))
 
 
 # Course files that a suite scores held-out predictions against: the worker

@@ -23,7 +23,7 @@ import torch
 from grader import check, data, submission, text
 from grader.grading import Options, attach, keyword_expression, selects
 from grader.lessons import BY_ID, ROOT
-from grader.report import CheckResult, Status
+from grader.report import NEEDS_CUDA, CheckResult, Status
 from grader.sandbox.errors import GraderFault, StudentError
 from grader.sandbox.host import WorkerConfig, WorkerProcess
 from grader.sandbox.proxies import Student
@@ -246,7 +246,7 @@ def worker_file(request: pytest.FixtureRequest):
 # -- running and reporting ------------------------------------------------
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("gpu") and not torch.cuda.is_available():
-        not_graded("needs CUDA")
+        not_graded(NEEDS_CUDA)
 
 
 MESSAGE_LINES, LINE_WIDTH = 3, 200  # a failure is summarised, never a dump of a long tensor

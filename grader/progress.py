@@ -19,7 +19,8 @@ from grader.lessons import LESSONS, ROOT, Lesson
 from grader.report import Status
 
 STATE = ROOT / ".practice"
-RESULTS = STATE / "results.json"  # {lesson id: {"score", "max_score", "failed": [check names], "graded_at"}}
+# {lesson id: {"score", "max_score", "needs_gpu": points not gradable here, "failed": [check names], "graded_at"}}
+RESULTS = STATE / "results.json"
 HINTS = STATE / "hints.json"  # {"l10_softmax" or "l10_softmax::test_x": hints revealed so far}
 BACKUPS = STATE / "backup"  # student files saved by `practice reset`
 
@@ -53,6 +54,7 @@ def remember(lessons: list) -> None:
         last[lr.lesson] = {
             "score": lr.score,
             "max_score": lr.max_score,
+            "needs_gpu": lr.needs_gpu,
             "failed": [c.check for c in lr.checks if c.score < c.points and c.status != Status.NOT_GRADED],
             "graded_at": time.strftime("%Y-%m-%d %H:%M"),
         }
@@ -62,10 +64,34 @@ def remember(lessons: list) -> None:
         pass
 
 
+def forget(lesson: Lesson) -> None:
+    """Drop the lesson's last result (``practice reset``: the stub is back)."""
+    last = results()
+    if last.pop(lesson.id, None) is not None:
+        try:
+            _write(RESULTS, last)
+        except OSError:
+            pass
+
+
+def untouched(lesson: Lesson) -> bool:
+    """Whether the lesson's file in exercises/ is still the stub it started as: not
+    started, whatever an earlier grading recorded."""
+    from grader.build import stub  # reads solutions/ or grader/stubs/: only when asked
+
+    try:
+        return (ROOT / "exercises" / f"{lesson.id}.py").read_text(encoding="utf-8") == stub(lesson.id)
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return False
+
+
 def is_done(lesson: Lesson, last: dict[str, dict]) -> bool:
-    """Full marks on every check of the lesson (not only the graded ones)."""
+    """Every check of the lesson that can be graded on this machine passed: full
+    marks but for the points of checks that need a GPU this machine lacks."""
     result = last.get(lesson.id)
-    return result is not None and result.get("score") == lesson.points
+    if result is None or result.get("failed"):
+        return False
+    return result.get("score", 0) + result.get("needs_gpu", 0) == lesson.points
 
 
 def next_lesson(last: dict[str, dict]) -> Lesson | None:

@@ -48,6 +48,14 @@ class CheckResult:
     def score(self) -> int:
         return self.points if self.status == Status.PASSED else 0
 
+    @property
+    def needs_gpu(self) -> bool:
+        """Not graded only because this machine has no CUDA: it cannot be graded here at all."""
+        return self.status == Status.NOT_GRADED and self.message == f"not graded: {NEEDS_CUDA}"
+
+
+NEEDS_CUDA = "needs CUDA"  # the reason a @gpu check is not graded on a machine without CUDA
+
 
 @dataclass
 class LessonResult:
@@ -63,18 +71,49 @@ class LessonResult:
         """Points of the checks that were graded."""
         return sum(c.points for c in self.checks if c.status != Status.NOT_GRADED)
 
+    @property
+    def needs_gpu(self) -> int:
+        """Points of the checks that need a GPU this machine does not have."""
+        return sum(c.points for c in self.checks if c.needs_gpu)
+
+    @property
+    def not_graded(self) -> int:
+        """Points of the checks that could not run here (no GPU, no dataset)."""
+        return sum(c.points for c in self.checks if c.status == Status.NOT_GRADED)
+
     def count(self, status: Status) -> int:
         return sum(c.status == status for c in self.checks)
 
     @property
     def status(self) -> str:
+        """Done means every check that can be graded on this machine passed: a check
+        that needs a GPU does not hold it back, one that lacks its dataset does."""
         if self.count(Status.ERROR):
             return "grader error"
         if self.count(Status.FAILED):
             return "not yet" if self.score < self.max_score else "failed"
-        if self.count(Status.NOT_GRADED):
+        if self.not_graded > self.needs_gpu:
             return "partly graded"
         return release.done_word(self.lesson)  # a student release names the checks it does not hold
+
+    @property
+    def not_graded_text(self) -> str:
+        """The table's "not graded" cell: "1 pt needs a GPU", "18 pts, reason below" or ""."""
+        points = self.not_graded
+        if not points:
+            return ""
+        if points == self.needs_gpu:
+            return gpu_text(points)
+        return f"{points_text(points)}, reason below"
+
+
+def points_text(points: int) -> str:
+    return f"{points} pt{'s' * (points != 1)}"
+
+
+def gpu_text(points: int) -> str:
+    """``1 pt needs a GPU``: points shown apart because this machine cannot grade them."""
+    return f"{points_text(points)} need{'s' * (points == 1)} a GPU"
 
 
 def by_lesson(results: list[CheckResult]) -> list[LessonResult]:
@@ -119,31 +158,56 @@ def shorten_line(line: str, width: int = OUTPUT_LINE_WIDTH) -> str:
     return line[: end + 1] + " ..." if end != -1 else line[:width] + "..."
 
 
+# Grading several lessons, details are shown for the first unfinished one only when more than
+# this many are unfinished: a fresh checkout's 15 stubs would print ~200 "not implemented yet" blocks.
+DETAILED_UNFINISHED = 1
+
+
 def table(results: list[CheckResult], verbose: bool = False) -> str:
-    """The score table, then one block per failed or not-graded check."""
+    """The score table, then one block per failed or not-graded check (of the first
+    unfinished lesson only, when several are unfinished and not ``verbose``)."""
     lessons = by_lesson(results)
-    rows = [("lesson", "title", "checks", "points", "status")]
+    rows = [("lesson", "title", "checks", "points", "not graded", "status")]
     for lr in lessons:
         title = BY_ID[lr.lesson].title if lr.lesson in BY_ID else ""
         graded = len(lr.checks) - lr.count(Status.NOT_GRADED)
-        rows.append((lr.lesson, title, f"{lr.count(Status.PASSED)}/{graded}", f"{lr.score}/{lr.max_score}", lr.status))
-    total = sum(lr.score for lr in lessons), sum(lr.max_score for lr in lessons)
-    rows.append(("total", "", "", f"{total[0]}/{total[1]}", ""))
+        checks, points = f"{lr.count(Status.PASSED)}/{graded}", f"{lr.score}/{lr.max_score}"
+        rows.append((lr.lesson, title, checks, points, lr.not_graded_text, lr.status))
+    not_graded = sum(lr.not_graded for lr in lessons)
+    total = f"{sum(lr.score for lr in lessons)}/{sum(lr.max_score for lr in lessons)}"
+    rows.append(("total", "", "", total, points_text(not_graded) if not_graded else "", ""))
+    if not not_graded:  # no column for nothing
+        rows = [row[:4] + row[5:] for row in rows]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, lines[1])
+    unfinished = [lr.lesson for lr in lessons if lr.count(Status.FAILED) or lr.count(Status.ERROR)]
+    shown = set(unfinished[:1]) if len(unfinished) > DETAILED_UNFINISHED and not verbose else set(unfinished)
+    last_reason = None
     for r in results:
         if r.status == Status.PASSED and not verbose and not r.detail:
+            continue
+        if r.status in (Status.FAILED, Status.ERROR) and r.lesson not in shown:
             continue
         if r.status != Status.PASSED:
             lines.append("")
         detail = f": {r.detail}" if r.detail and r.status == Status.PASSED else ""
-        lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({r.points} pt{'s' * (r.points != 1)}){detail}")
+        lines.append(f"{MARKS[r.status]:5} {r.lesson} · {r.title} ({points_text(r.points)}){detail}")
+        if r.status == Status.NOT_GRADED and r.message == last_reason:
+            lines.append("      not graded: the same reason as above")
+            continue
+        last_reason = r.message if r.status == Status.NOT_GRADED else None
         lines += [f"      {line}" for line in r.message.splitlines()]
         if r.output.strip() and r.status != Status.PASSED:
             out = [shorten_line(line) for line in r.output.strip().splitlines()]
             lines.append("      your code printed: " + " | ".join(out[:3]) + (" | ..." if len(out) > 3 else ""))
+    if hidden := [lesson for lesson in unfinished if lesson not in shown]:
+        lines += [
+            "",
+            f"details of {len(hidden)} more unfinished lesson{'s' * (len(hidden) != 1)} left out: "
+            f"`practice grade {hidden[0]}` shows one, `practice grade -v` shows them all",
+        ]
     return "\n".join(lines)
 
 
@@ -168,6 +232,8 @@ def to_json(results: list[CheckResult]) -> dict:
                 "lesson": lr.lesson,
                 "score": lr.score,
                 "max_score": lr.max_score,
+                "not_graded": lr.not_graded,  # points of checks that could not run here
+                "needs_gpu": lr.needs_gpu,  # of which: points of checks that need a GPU this machine lacks
                 "status": lr.status,
                 "checks": [asdict(c) | {"title": c.title, "score": c.score} for c in lr.checks],
             }

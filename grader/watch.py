@@ -37,7 +37,7 @@ from typing import TextIO
 
 from grader import hints, progress, release, text
 from grader.lessons import LESSONS, ROOT, Lesson
-from grader.report import Status
+from grader.report import Status, gpu_text
 from grader.submission import MAX_FILE_BYTES
 
 # A grader: grades a lesson and returns what to show, or None when ``stale()`` said a newer save
@@ -186,7 +186,8 @@ def stopping_on_signals() -> Iterator[None]:
 def summarise(lesson: Lesson, report: dict) -> str:
     """``l04_linear_model  5/8 points  not yet`` and the first failed check's message."""
     graded = report["lessons"][0]
-    lines = [f"{lesson.id}  {graded['score']}/{graded['max_score']} points  {graded['status']}"]
+    apart = f"  ({gpu_text(graded['needs_gpu'])})" if graded.get("needs_gpu") else ""
+    lines = [f"{lesson.id}  {graded['score']}/{graded['max_score']} points  {graded['status']}{apart}"]
     failed = [c for c in graded["checks"] if c["status"] in (Status.FAILED, Status.ERROR)]
     if failed:
         first = failed[0]
@@ -194,7 +195,7 @@ def summarise(lesson: Lesson, report: dict) -> str:
         lines += [f"  {line}" for line in first["message"].splitlines()]
         if len(failed) > 1:
             lines.append(f"  ({len(failed) - 1} more failing; `practice grade {lesson.id}` shows all)")
-    elif graded["score"] == lesson.points:
+    elif graded["score"] + graded.get("needs_gpu", 0) == lesson.points:
         lines.append(f"{release.done_word(lesson.id)}! press n then Enter for the next lesson")
     return "\n".join(lines)
 

@@ -70,7 +70,12 @@ def test_stubs_score_zero_with_not_implemented_feedback(grade_cli):
         assert check["status"] in (Status.FAILED, Status.NOT_GRADED), (name, check["status"])
         if check["status"] == Status.FAILED:
             assert check["message"].startswith("not implemented yet: "), (name, check["message"])
-    assert "not implemented yet: softmax at l10_softmax.py:" in graded.stdout
+    messages = [check["message"] for check in graded.checks().values()]
+    assert any(m.startswith("not implemented yet: softmax at l10_softmax.py:") for m in messages)
+    # the table details the first unfinished lesson only (issue 17 item 11: not ~200 blocks)
+    assert "not implemented yet: contiguous_strides at l01_tensors.py:" in graded.stdout
+    assert "not implemented yet: softmax" not in graded.stdout
+    assert f"details of {len(LESSONS) - 1} more unfinished lessons left out" in graded.stdout
 
 
 def test_missing_data_is_not_graded_and_strict_makes_it_fail(tmp_path, grade_cli):

@@ -162,9 +162,12 @@ def test_the_release_counts_the_public_points_without_rewriting_the_course_file(
     assert (release / "grader" / "lessons.py").read_bytes() == (ROOT / "grader" / "lessons.py").read_bytes()
     public = {le.id: sum(c.points for c in catalog.lesson_checks(le) if c.public) for le in LESSONS}
     assert all(0 < public[le.id] < le.points for le in LESSONS)
-    state = release / ".practice"
+    state, exercises = release / ".practice", release / "exercises"
     state.mkdir()
+    shutil.copytree(exercises, state / "stubs")
     try:  # a student with full marks on every public check: `practice list` in the release shows them as done
+        for lesson in public:  # (a lesson whose file is still the stub is "not started", whatever was graded)
+            shutil.copy(ROOT / "solutions" / f"{lesson}.py", exercises / f"{lesson}.py")
         (state / "results.json").write_text(
             json.dumps(
                 {lesson: {"score": points, "max_score": points, "failed": []} for lesson, points in public.items()}
@@ -172,6 +175,7 @@ def test_the_release_counts_the_public_points_without_rewriting_the_course_file(
         )
         done = in_release(release, "list")
     finally:
+        shutil.copytree(state / "stubs", exercises, dirs_exist_ok=True)
         shutil.rmtree(state)
     assert done.returncode == 0, done.stderr
     rows = {lesson: line for line in done.stdout.splitlines() for lesson in public if line[2:].startswith(lesson + " ")}

@@ -13,9 +13,9 @@ import textwrap
 import pytest
 from conftest import ROOT
 
-from grader import check
+from grader import check, data
 from grader.plugin import NotGraded, failure_message, status_of
-from grader.report import HIDDEN_VISIBILITIES, CheckResult, Status, exit_status, to_gradescope
+from grader.report import HIDDEN_VISIBILITIES, CheckResult, Status, by_lesson, exit_status, table, to_gradescope
 from grader.sandbox.errors import GraderFault, StudentError
 
 
@@ -199,3 +199,67 @@ def test_practice_grade_writes_the_chosen_visibility(tmp_path):
         "l04_linear_model: forward multiplies x by w": "visible",
         "l04_linear_model: mse over w works for any number of samples": "hidden",
     }
+
+
+# -- what the score table shows (issue 17 items 3, 5 and 11) -------------------
+def checks_of(lesson: str, *statuses: Status, message: str = "") -> list[CheckResult]:
+    return [CheckResult(lesson, f"test_check_{i}", 1, status, message) for i, status in enumerate(statuses)]
+
+
+def test_a_lesson_whose_only_ungraded_check_needs_a_gpu_is_done_with_the_point_shown_apart():
+    results = checks_of("l11_mlp_regularization", Status.PASSED, Status.PASSED)
+    results += checks_of("l11_mlp_regularization", Status.NOT_GRADED, message="not graded: needs CUDA")
+    [lesson] = by_lesson(results)
+    assert (lesson.status, lesson.score, lesson.max_score, lesson.needs_gpu) == ("done", 2, 2, 1)
+    row = next(line for line in table(results).splitlines() if line.startswith("l11"))
+    assert "2/2" in row and "1 pt needs a GPU" in row and row.endswith("done"), row
+
+
+def test_missing_data_is_partly_graded_with_its_points_apart_and_the_reason_in_full(tmp_path):
+    with pytest.raises(data.DatasetMissing) as missing:
+        data.course_file("wine", tmp_path, offline=True)
+    reason = f"not graded: {missing.value}"
+    results = checks_of("l02_data_as_tensors", Status.PASSED)
+    results += checks_of("l02_data_as_tensors", Status.NOT_GRADED, Status.NOT_GRADED, message=reason)
+    shown = table(results)
+    row = next(line for line in shown.splitlines() if line.startswith("l02"))
+    assert "1/1" in row and "2 pts, reason below" in row and row.endswith("partly graded"), row
+    for line in str(missing.value).splitlines():  # each line whole: nothing cut at "(w..."
+        assert f"      {line}" in shown.splitlines() or f"      not graded: {line}" in shown.splitlines()
+    assert "--data-dir DIR, or TORCH_PRACTICE_DATA=DIR" in shown
+    assert shown.count("winequality-white.csv is missing") == 1 and "the same reason as above" in shown
+
+
+def test_many_unfinished_lessons_show_the_details_of_the_first_only():
+    results = [
+        r
+        for lesson in ("l01_tensors", "l02_data_as_tensors", "l03_autograd")
+        for r in checks_of(lesson, Status.FAILED, Status.FAILED, message=f"not implemented yet: {lesson}")
+    ]
+    shown = table(results)
+    assert "not implemented yet: l01_tensors" in shown and "not implemented yet: l02" not in shown
+    assert shown.endswith(
+        "details of 2 more unfinished lessons left out: `practice grade l02_data_as_tensors` shows one, "
+        "`practice grade -v` shows them all"
+    )
+    assert "not implemented yet: l03_autograd" in table(results, verbose=True)
+    assert "left out" not in table(results[:2])  # one unfinished lesson: all of its details
+
+
+@pytest.mark.parametrize(("practice_exits", "make_fails"), [(0, False), (1, False), (2, True), (3, True)])
+def test_make_grade_is_no_make_error_for_not_done_yet(tmp_path, practice_exits, make_fails):
+    """Issue 17 item 11: `make grade` ended in `make: *** [Makefile:18: grade] Error 1` for a student not done yet."""
+    fake = tmp_path / "bin" / "practice"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\nexit {practice_exits}\n")
+    fake.chmod(0o755)
+    for name in ("pyproject.toml", "constraints.txt", "stamp"):  # the stamp newer: install is up to date
+        (tmp_path / name).touch()
+    for makefile in (ROOT / "Makefile", ROOT / "templates" / "release" / "Makefile"):
+        done = subprocess.run(
+            ["make", "-s", "-f", str(makefile), "grade", f"BIN={fake.parent}", f"STAMP={tmp_path / 'stamp'}"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert (done.returncode != 0) == make_fails, (makefile, done.stderr)

@@ -43,7 +43,14 @@ def full(lesson_id: str) -> dict:
     return {"score": find(lesson_id).points, "max_score": find(lesson_id).points, "failed": []}
 
 
+def solve(ws: Path, *lesson_ids: str) -> None:
+    """The lessons' files are no longer the stubs: the student worked on them."""
+    for lesson_id in lesson_ids:
+        shutil.copy(ws / "solutions" / f"{lesson_id}.py", ws / "exercises" / f"{lesson_id}.py")
+
+
 def test_list_marks_finished_and_started_lessons_and_names_the_next(workspace):
+    solve(workspace, "l01_tensors", "l02_data_as_tensors")
     results(
         workspace,
         l01_tensors=full("l01_tensors"),
@@ -53,7 +60,10 @@ def test_list_marks_finished_and_started_lessons_and_names_the_next(workspace):
     assert done.returncode == 0, done.stderr
     rows = {le.id: line for line in done.stdout.splitlines() for le in LESSONS if line[2:].startswith(le.id + " ")}
     assert rows["l01_tensors"].startswith("✓") and "21/21" in rows["l01_tensors"]
-    assert rows["l02_data_as_tensors"].startswith("•") and "5/22" in rows["l02_data_as_tensors"]
+    assert (
+        rows["l02_data_as_tensors"].startswith("•")
+        and f"5/{find('l02_data_as_tensors').points}" in rows["l02_data_as_tensors"]
+    )
     assert rows["l03_autograd"].startswith(" ") and " - " in rows["l03_autograd"]
     assert len(rows) == len(LESSONS)
     assert "next: l02_data_as_tensors" in done.stdout
@@ -73,6 +83,7 @@ def test_list_does_not_import_torch_and_survives_a_damaged_progress_file(workspa
 
 
 def test_next_names_the_first_unfinished_lesson_and_its_file(workspace):
+    solve(workspace, "l01_tensors", "l02_data_as_tensors", "l03_autograd")
     results(
         workspace,
         l01_tensors=full("l01_tensors"),
@@ -85,9 +96,39 @@ def test_next_names_the_first_unfinished_lesson_and_its_file(workspace):
 
 
 def test_next_congratulates_when_every_lesson_is_done(workspace):
+    solve(workspace, *(lesson.id for lesson in LESSONS))
     results(workspace, **{lesson.id: full(lesson.id) for lesson in LESSONS})
     done = practice("next", cwd=workspace)
     assert done.returncode == 0 and "Every lesson is at full marks" in done.stdout
+
+
+def test_a_lesson_still_the_stub_is_not_started_whatever_was_graded(workspace):
+    """Issue 17 item 4: a fresh `make grade` recorded 0/N for every stub; none was "started"."""
+    solve(workspace, "l01_tensors")
+    results(
+        workspace, **{lesson.id: {"score": 0, "max_score": lesson.points, "failed": ["test_x"]} for lesson in LESSONS}
+    )
+    rows = practice("list", cwd=workspace).stdout.splitlines()
+    started = [line[2:].split()[0] for line in rows if line.startswith("•")]
+    assert started == ["l01_tensors"], rows
+    assert any(line.startswith("  l02_data_as_tensors") and " - " in line for line in rows)
+
+
+def test_gpu_points_do_not_hold_back_done_and_are_shown_apart(workspace):
+    """Issue 17 item 3: with the l11 reference on a CPU, `list` showed • 42/43 and `next` came back to l11."""
+    solve(workspace, *(lesson.id for lesson in LESSONS))
+    last = {lesson.id: full(lesson.id) for lesson in LESSONS}
+    l11 = find("l11_mlp_regularization").points
+    last["l11_mlp_regularization"] = {"score": l11 - 1, "max_score": l11 - 1, "needs_gpu": 1, "failed": []}
+    results(workspace, **last)
+    listed = practice("list", cwd=workspace).stdout
+    [row] = [line for line in listed.splitlines() if "l11_mlp_regularization" in line]
+    assert row.startswith("✓") and f"{l11 - 1}/{l11}" in row and row.endswith("(1 pt needs a GPU)"), row
+    assert "every lesson is at full marks" in listed
+    assert "Every lesson is at full marks" in practice("next", cwd=workspace).stdout
+    last["l11_mlp_regularization"]["needs_gpu"] = 0  # a point lost, not a GPU missing: not done
+    results(workspace, **last)
+    assert "next: l11_mlp_regularization" in practice("next", cwd=workspace).stdout
 
 
 def test_each_hint_call_reveals_the_next_hint_of_the_lesson(workspace):
@@ -147,6 +188,17 @@ def test_reset_asks_first_and_keeps_a_backup(workspace):
     assert backup.read_text() == mine and str(backup.relative_to(workspace)) in accepted.stdout
     again = practice("reset", "l04", "--yes", cwd=workspace)
     assert "already the stub" in again.stdout
+
+
+def test_reset_forgets_the_lessons_last_score(workspace):
+    """Issue 17 item 4: after `practice reset`, `practice list` still showed ✓ 13/13."""
+    solve(workspace, "l04_linear_model")
+    results(workspace, l04_linear_model=full("l04_linear_model"), l01_tensors=full("l01_tensors"))
+    assert practice("reset", "l04", "--yes", cwd=workspace).returncode == 0
+    kept = json.loads((workspace / ".practice" / "results.json").read_text())
+    assert list(kept) == ["l01_tensors"]
+    [row] = [line for line in practice("list", cwd=workspace).stdout.splitlines() if "l04_linear_model" in line]
+    assert row.startswith("  l04_linear_model") and " - " in row, row
 
 
 # -- watch ----------------------------------------------------------------------
