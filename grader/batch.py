@@ -54,13 +54,14 @@ class Row:
     """One submission's line in the gradebook."""
 
     submission: str
-    scores: dict[str, int] = field(default_factory=dict)  # lesson id -> points, for the lessons asked for
-    max_score: int = 0
+    # lesson id -> points, for the lessons asked for; None: not handed in (an empty cell, not a 0)
+    scores: dict[str, int | None] = field(default_factory=dict)
+    max_score: int = 0  # of every lesson asked for: the same in every row of a run
     status: str = OK
 
     @property
     def total(self) -> int:
-        return sum(self.scores.values())
+        return sum(score or 0 for score in self.scores.values())
 
     def shown(self) -> tuple[str, str]:
         """The submission's name and status as they may be printed or stored: one line
@@ -144,30 +145,31 @@ def _lesson_folder(entry: Path) -> Path:
     return entry / "exercises" if os.path.lexists(entry / "exercises") else entry
 
 
-def _check(entry: Path, settings: Settings) -> tuple[str | None, list[str]]:
-    """Why a submission cannot be graded at all (None when it can), and why each
+def _check(entry: Path, settings: Settings) -> tuple[str | None, list[str], set[str] | None]:
+    """Why a submission cannot be graded at all (None when it can); why each
     of its lesson files that will score 0 is refused: links, FIFOs, devices, files
-    over the size cap (grader.submission's rules, which `practice grade` applies again)."""
+    over the size cap (grader.submission's rules, which `practice grade` applies again);
+    and the lessons it handed in (None for a notebook: the lesson is named inside it)."""
     limit = settings.max_file_size
     try:
         if entry.suffix == ".ipynb":  # the rest of a notebook is judged by `practice grade`
             submission.check(entry.parent, entry.name, limit)
-            return None, []
+            return None, [], None
         lessons = _lesson_folder(entry).relative_to(entry.parent).as_posix()
         submission.check_folder(entry.parent, lessons)
     except submission.Refused as exc:
-        return f"refused: {exc}", []
-    found, refused = 0, []
+        return f"refused: {exc}", [], set()
+    handed_in, refused = set(), []
     for lesson in settings.lessons:
         try:
             submission.check(entry.parent, f"{lessons}/{lesson.id}.py", limit)
-            found += 1
+            handed_in.add(lesson.id)
         except submission.Missing:
             pass
         except submission.Refused as exc:
-            found += 1
+            handed_in.add(lesson.id)
             refused.append(str(exc))
-    return ("malformed: no lesson files" if not found else None), refused
+    return ("malformed: no lesson files" if not handed_in else None), refused, handed_in
 
 
 def _command(entry: Path, settings: Settings, report: Path) -> list[str]:
@@ -201,13 +203,14 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
     """Grade one submission in its own ``practice grade`` process."""
     row = Row(
         entry.name,
-        {lesson.id: 0 for lesson in settings.lessons},
+        {lesson.id: None for lesson in settings.lessons},
         max_score=sum(lesson.points for lesson in settings.lessons),
     )
-    reason, refused = _check(entry, settings)
+    reason, refused, handed_in = _check(entry, settings)
     if reason:
         row.status = reason
         return row
+    row.scores.update(dict.fromkeys(handed_in or (), 0))  # a file handed in scores 0 until graded
     with tempfile.TemporaryDirectory(prefix="torch-practice-batch-", ignore_cleanup_errors=True) as tmp:
         # TMPDIR: whatever the grader leaves, even when killed for a timeout, goes with this folder;
         # OMP_NUM_THREADS: the grading process's own torch gets the same share as its worker (--threads)
@@ -229,7 +232,7 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
             row.status = _failure(returncode, stderr)
         else:
             try:
-                _fill(row, json.loads(report.read_text(encoding="utf-8")))
+                _fill(row, json.loads(report.read_text(encoding="utf-8")), handed_in)
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 row.status = f"grader error: unreadable report ({exc})"
     if refused and row.status == OK:  # the other lessons were graded; these scored 0
@@ -237,17 +240,47 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
     return row
 
 
-def _fill(row: Row, graded: dict) -> None:
-    """Scores from a ``practice grade --json`` report, for the lessons asked for only."""
-    lessons = [lesson for lesson in graded["lessons"] if lesson["lesson"] in row.scores]
+# What stopped a lesson file before any check could see its functions, judged from the message
+# the grader gives every check of that lesson. The grader writes the start of these messages
+# (the host's time-out reason, the exception's type and where it was raised) before any text of
+# the student's: code cannot make a message of its own start this way.
+IMPORT_PROBLEMS = (
+    ("timed out", "import timed out"),
+    ("SyntaxError at ", "syntax error"),
+    ("IndentationError at ", "syntax error"),
+    ("", "import failed"),
+)
+
+
+def import_problem(lesson: dict) -> str | None:
+    """``syntax error``, ``import timed out`` or ``import failed`` when every check of a
+    lesson (a ``practice grade --json`` lesson) failed while importing its file; else None."""
+    messages = {check.get("message", "").split("\n")[0] for check in lesson["checks"]}
+    statuses = {check["status"] for check in lesson["checks"]}
+    if len(messages) != 1 or statuses != {Status.FAILED}:
+        return None
+    [message] = messages
+    if f" during import of {lesson['lesson']}.py" not in message:
+        return None
+    return next(problem for start, problem in IMPORT_PROBLEMS if message.startswith(start))
+
+
+def _fill(row: Row, graded: dict, handed_in: set[str] | None = None) -> None:
+    """Scores from a ``practice grade --json`` report, for the lessons asked for and
+    handed in (``handed_in``; None: every lesson the report holds, as for a notebook)."""
+    lessons = [
+        lesson
+        for lesson in graded["lessons"]
+        if lesson["lesson"] in row.scores and (handed_in is None or lesson["lesson"] in handed_in)
+    ]
     if not lessons:  # a notebook of a lesson not asked for
         others = ", ".join(lesson["lesson"] for lesson in graded["lessons"])
         row.status = f"not graded: holds {others}, not the lessons asked for"
         return
-    scores = {lesson["lesson"]: int(lesson["score"]) for lesson in lessons}
-    # what was graded: a notebook holds one lesson, a folder all of them (a missing file scores 0)
-    row.max_score = sum(int(lesson["max_score"]) for lesson in lessons)
-    row.scores.update(scores)
+    row.scores.update({lesson["lesson"]: int(lesson["score"]) for lesson in lessons})
+    problems = [f"{lesson['lesson'][:3]}: {problem}" for lesson in lessons if (problem := import_problem(lesson))]
+    if problems:
+        row.status = "; ".join(problems)[:STATUS_WIDTH]
     errors = [
         f"{lesson['lesson']}: {check['title']}"
         for lesson in lessons
@@ -283,7 +316,7 @@ def columns(lessons: list[Lesson]) -> list[str]:
 def cells(row: Row, lessons: list[Lesson]) -> Iterator[str | int]:
     submission, status = row.shown()
     yield submission
-    yield from (row.scores.get(lesson.id, 0) for lesson in lessons)
+    yield from ("" if row.scores.get(lesson.id) is None else row.scores[lesson.id] for lesson in lessons)
     yield from (row.total, row.max_score, status)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -123,9 +124,9 @@ def test_a_hanging_a_malformed_and_an_unreadable_submission_get_a_status_row(tmp
     assert rows[:3] == [
         HEADER,
         f"dave,0,0,{L04.points},timed out after 10 s",
-        f"erin,0,0,{L04.points},malformed: no lesson files",
+        f"erin,,0,{L04.points},malformed: no lesson files",  # nothing handed in: an empty cell, not a 0
     ]
-    assert rows[3].startswith(f"gus.ipynb,0,0,{L04.points},malformed: ") and "gus.ipynb" in rows[3]
+    assert rows[3].startswith(f"gus.ipynb,,0,{L04.points},malformed: ") and "gus.ipynb" in rows[3]
     assert list((tmp_path / "gradescope").iterdir()) == []  # nothing was graded
     assert "timed out after 10 s" in done.stdout
     # the timed-out grader was killed with its sandboxed worker (ours carry this checkout's path)
@@ -133,6 +134,27 @@ def test_a_hanging_a_malformed_and_an_unreadable_submission_get_a_status_row(tmp
     while (left := [p for p in sandbox_processes() if str(ROOT) in p]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not left
+
+
+@pytest.mark.slow
+def test_status_names_each_lessons_import_problem_and_max_score_is_the_runs(tmp_path):
+    """Issue 17 item 7: a lesson that does not compile or hangs on import was reported `ok`; a notebook row's
+    max_score (one lesson) differed from a folder row's (all lessons); a lesson not handed in scored 0."""
+    folder, l05 = tmp_path / "subs", find("l05_gradient_descent")
+    lesson_file(folder / "hana", "def broken(:\n")  # does not compile
+    shutil.copy(ROOT / "solutions" / f"{l05.id}.py", folder / "hana" / f"{l05.id}.py")
+    lesson_file(folder / "ivan", "while True:\n    pass\n")  # hangs on import; no l05 handed in
+    filled(tmp_path).rename(folder / "jo.ipynb")  # l04 only
+    book = tmp_path / "book.csv"
+    done = practice("grade-all", str(folder), L04.id, l05.id, "--timeout", "2", "--csv", str(book))
+    assert done.returncode == 0, done.stderr
+    both = L04.points + l05.points
+    assert book.read_text().splitlines() == [
+        f"submission,{L04.id},{l05.id},total,max_score,status",
+        f"hana,0,{l05.points},{l05.points},{both},l04: syntax error",
+        f"ivan,0,,0,{both},l04: import timed out",
+        f"jo.ipynb,{L04.points},,{L04.points},{both},ok",
+    ]
 
 
 def test_a_grader_that_wrote_no_report_gets_a_short_status():
@@ -150,9 +172,9 @@ def test_a_check_that_ended_in_a_grader_error_shows_in_the_status_and_still_scor
         {"check": "test_forward", "title": "forward", "status": "passed"},
         {"check": "test_loss", "title": "loss", "status": "error"},
     ]
-    row = Row("alice", {L04.id: 0})
+    row = Row("alice", {L04.id: 0}, max_score=L04.points)
     _fill(row, {"lessons": [{"lesson": L04.id, "score": 1, "max_score": 2, "checks": checks}]})
-    assert (row.scores, row.max_score) == ({L04.id: 1}, 2)
+    assert (row.scores, row.max_score) == ({L04.id: 1}, L04.points)  # the run's max, not what was graded
     assert row.status == f"grader error in 1 check ({L04.id}: loss)"
 
 
