@@ -181,7 +181,7 @@ def test_a_renamed_copy_with_a_wrong_loss_is_graded_as_itself_and_the_cell_raise
     copy = copy.rename(tmp_path / "l04_linear_model-Copy1.ipynb")
     notebook = nbformat.read(copy, as_version=4)
     for cell in notebook.cells:
-        if cell.source.startswith("def mse_loss("):
+        if cell.source.startswith("def loss("):
             cell.source = cell.source.replace("** 2", "** 3")
     nbformat.write(notebook, copy)
     notebook, error = run_in_kernel(copy, tmp_path, monkeypatch, session_name=str(copy))
@@ -196,12 +196,12 @@ def test_an_unnamed_kernel_grades_its_own_definitions_and_an_unsaved_file_is_nam
     ran = nbformat.read(path, as_version=4).cells
     saved = nbformat.read(path, as_version=4)
     for cell in saved.cells:  # the file on disk: an older, wrong mse_loss
-        if cell.source.startswith("def mse_loss("):
+        if cell.source.startswith("def loss("):
             cell.source = cell.source.replace("** 2", "** 3")
     nbformat.write(saved, path)
     notebook, error = run_in_kernel(path, tmp_path, monkeypatch, session_name=str(path), cells=ran)
     shown = cell_output(notebook.cells[-1])
-    assert "l04_linear_model.ipynb on disk is older than what this kernel ran (mse_loss differ)" in shown
+    assert "l04_linear_model.ipynb on disk is older than what this kernel ran (loss differ)" in shown
     assert error is not None  # the saved file, which the teacher gets, is graded
     notebook, error = run_in_kernel(path, tmp_path / "unnamed", monkeypatch, session_name=None, cells=ran)
     shown = cell_output(notebook.cells[-1])
