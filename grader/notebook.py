@@ -15,7 +15,11 @@ in the grader under a memory budget.
 from __future__ import annotations
 
 import ast
+import os
 import resource
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,13 +83,10 @@ def lesson_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     cells += [nbformat.v4.new_code_cell(chunk) for _, chunk in _chunks(source)]
     cells += [
         nbformat.v4.new_markdown_cell(
-            "## Check your work\n\nSave the notebook, then run the next cell: it "
-            "grades the definitions above with the lesson's public checks."
+            "## Check your work\n\nSave the notebook (Ctrl+S), then run the next cell: it grades "
+            "this notebook's definitions with the lesson's public checks, and fails if a check fails."
         ),
-        # the kernel's own Python runs the grader: no need for `practice` on the PATH
-        nbformat.v4.new_code_cell(
-            f"import sys\n!{{sys.executable}} -m grader grade {lesson.id} --public --notebook {lesson.id}.ipynb"
-        ),
+        nbformat.v4.new_code_cell(check_cell(lesson)),
     ]
     for index, cell in enumerate(cells):
         cell["id"] = f"{lesson.id}-{index}"  # stable ids: the same lesson exports the same bytes
@@ -94,6 +95,24 @@ def lesson_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     notebook.metadata["language_info"] = {"name": "python"}
     notebook.metadata["torch_practice"] = {"lesson": lesson.id}
     return notebook
+
+
+def check_cell(lesson: Lesson) -> str:
+    """The code of a notebook's last cell: grade the running notebook (``check``),
+    with install advice in place of a bare ``No module named 'grader'``."""
+    return (
+        "try:\n"
+        "    from grader.notebook import check\n"
+        "except ModuleNotFoundError:\n"
+        "    import sys\n"
+        "\n"
+        "    raise ModuleNotFoundError(\n"
+        '        f"this kernel\'s Python ({sys.executable}) has no torch-practice grader: "\n'
+        '        "choose the course\'s environment as the kernel (Kernel > Change Kernel), or install the "\n'
+        '        f"course into this one: {sys.executable} -m pip install -e PATH/TO/torch-practice"\n'
+        "    ) from None\n"
+        f'check("{lesson.id}")'
+    )
 
 
 def export(lesson: Lesson, out_dir: Path) -> Path:
@@ -199,16 +218,124 @@ def extract(path: Path, limit: int = submission.MAX_FILE_BYTES) -> Extracted:
 def _keep_definitions(notebook: nbformat.NotebookNode, extracted: Extracted) -> None:
     """Fill ``extracted.source`` with the definitions of every code cell that parses;
     each cell that does not gets a note."""
+    code_cells = [cell.source for cell in notebook.cells if cell.get("cell_type") == "code"]
+    extracted.source = _definitions_of(code_cells, extracted.notes)
+
+
+def _definitions_of(codes: list[str], notes: list[str]) -> str:
+    """The definitions (imports, ``def``, ``class``, assignments) of every piece of
+    code that parses, in order, as one module; a note for each that does not."""
     pieces = []
-    code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
-    for number, cell in enumerate(code_cells, start=1):
-        code = _without_magics(cell.source)
+    for number, cell in enumerate(codes, start=1):
+        code = _without_magics(cell)
         tree, why = _cell_tree(code)
         if tree is None:
-            extracted.notes.append(f"code cell {number} was skipped: {why}")
+            notes.append(f"code cell {number} was skipped: {why}")
             continue
         lines = code.splitlines()
         kept = [node for node in tree.body if isinstance(node, DEFINITIONS)]
         pieces += ["\n".join(lines[first_line(node) - 1 : node.end_lineno]) for node in kept]
         del tree, kept  # the next cell's tree gets the whole budget
-    extracted.source = "\n\n\n".join(pieces) + "\n"
+    return "\n\n\n".join(pieces) + "\n"
+
+
+# -- the check cell, inside the student's kernel ------------------------------
+class ChecksFailed(Exception):
+    """Raised by the check cell when a check failed, so that "Run All" stops red."""
+
+
+def _running_notebook(user_ns: dict) -> Path | None:
+    """The file of the notebook this kernel runs, when the front end says which:
+    jupyter_server >= 2 puts its path in the kernel's ``JPY_SESSION_NAME`` (absolute,
+    or relative to the server's root in its first releases), VS Code sets
+    ``__vsc_ipynb_file__``. None when neither names an existing ``.ipynb``."""
+    for named in (os.environ.get("JPY_SESSION_NAME"), user_ns.get("__vsc_ipynb_file__")):
+        if not isinstance(named, str) or not named.endswith(".ipynb"):
+            continue
+        # the kernel starts in the notebook's folder: a relative path may be from the server's root
+        for candidate in (Path(named), Path.cwd() / named, Path.cwd() / Path(named).name):
+            if candidate.is_file():
+                return candidate.resolve()
+    return None
+
+
+def _definitions(codes: list[str]) -> dict[str, str]:
+    """The top-level functions, classes and assignments of ``codes`` run in order, by
+    name, each as its syntax tree dumped (comments and blank lines do not count); a
+    later definition replaces an earlier one, as it does in a kernel."""
+    found: dict[str, str] = {}
+    for code in codes:
+        tree, _ = _cell_tree(_without_magics(code))
+        for node in tree.body if tree else []:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found[node.name] = ast.dump(node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found[" = ".join(map(ast.unparse, targets))] = ast.dump(node)
+    return found
+
+
+def kernel_source(inputs: list[str]) -> str:
+    """A lesson module from the code a kernel ran (IPython's ``In``, oldest first): the
+    definitions of every input that parses, in order, as ``extract`` keeps a notebook's."""
+    return _definitions_of(inputs, [])
+
+
+def unsaved(path: Path, inputs: list[str]) -> list[str]:
+    """Names the kernel defined otherwise than the saved notebook at ``path`` does: the
+    file is older than what the kernel ran (edited cells run but not saved)."""
+    try:
+        saved = _parse(path.read_bytes(), path)
+    except (OSError, NotebookError):
+        return []
+    in_file = _definitions([cell.source for cell in saved.cells if cell.get("cell_type") == "code"])
+    return sorted(name for name, tree in _definitions(inputs).items() if in_file.get(name, tree) != tree)
+
+
+def check(lesson_id: str, public: bool = True) -> None:
+    """Grade the notebook this kernel runs with the lesson's checks, printing the score
+    table; raise ``ChecksFailed`` when a check fails. Called by an exported notebook's
+    last cell. The grading is a subprocess of the kernel's own Python (``python -m
+    grader``, no ``practice`` on the PATH needed), so the kernel never loads a suite;
+    the student's code runs in the grader's sandboxed worker, as for any submission."""
+    __tracebackhide__ = True  # IPython shows the cell's line, not this function's
+    from IPython import get_ipython  # only ever called inside a kernel
+
+    shell = get_ipython()
+    user_ns = shell.user_ns if shell is not None else {}
+    inputs = [code for code in user_ns.get("In", []) if isinstance(code, str)]
+    path = _running_notebook(user_ns)
+    command = [sys.executable, "-m", "grader", "grade", lesson_id, *(["--public"] if public else [])]
+    with tempfile.TemporaryDirectory(prefix="torch-practice-kernel-") as tmp:
+        if path is not None:
+            print(f"grading {path.name}")
+            if names := unsaved(path, inputs):
+                print(
+                    f"warning: {path.name} on disk is older than what this kernel ran "
+                    f"({', '.join(names)} differ): save the notebook (Ctrl+S) and run this cell again"
+                )
+            command += ["--notebook", str(path)]
+        else:
+            print(
+                "this kernel does not say which notebook it runs (no JPY_SESSION_NAME, "
+                "no __vsc_ipynb_file__): grading the definitions it ran instead"
+            )
+            lesson_file = Path(tmp) / f"{lesson_id}.py"
+            lesson_file.write_text(kernel_source(inputs), encoding="utf-8")
+            command += ["--submission", str(lesson_file)]
+        code = _stream(command)
+    if code == 1:
+        raise ChecksFailed(f"{lesson_id}: some checks failed (see above)")
+    if code:
+        raise ChecksFailed(f"{lesson_id} could not be graded (exit status {code}, see above)")
+
+
+def _stream(command: list[str]) -> int:
+    """Run ``command`` from the folder holding this grader (so ``-m grader`` is this one),
+    printing its output as it comes (training lessons report progress); its exit status."""
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
+    ) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+    return process.returncode

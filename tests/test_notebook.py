@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 
 import nbformat
 import pytest
-from conftest import ROOT, practice
+from conftest import DATA, ROOT, practice
 
 from grader.build import BEGIN, END
 from grader.lessons import LESSONS, find
@@ -64,7 +66,7 @@ def test_every_lesson_exports_a_valid_notebook_with_one_cell_per_stub(tmp_path):
                 )
                 == 1
             ), (lesson.id, name)
-        assert f"grader grade {lesson.id} --public --notebook" in code[-1]
+        assert f'check("{lesson.id}")' in code[-1]
         lesson_text = ast.get_docstring(ast.parse(stubs))
         assert notebook.cells[0].cell_type == "markdown" and lesson_text in notebook.cells[0].source
 
@@ -118,3 +120,97 @@ def test_the_notebook_export_command_writes_the_chosen_lessons(tmp_path):
     done = practice("notebook", "export", "l04", "l10", "--out", str(tmp_path / "nb"))
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "nb").iterdir()) == ["l04_linear_model.ipynb", "l10_softmax.ipynb"]
+
+
+# -- the check cell in a real Jupyter kernel (nbclient + ipykernel) -------------------
+def run_in_kernel(path, tmp_path, monkeypatch, session_name: str | None, cells=None):
+    """Execute the notebook at ``path`` (or ``cells``, in place of its saved ones) in a
+    fresh ipykernel of this Python, started in the notebook's folder, whose front end
+    names the notebook ``session_name`` (``JPY_SESSION_NAME``, as jupyter_server >= 2
+    sets it; None: unnamed, as nbclient itself runs). The kernelspec is registered in
+    a temporary JUPYTER_PATH, so the user's own kernels and config play no part. The
+    kernel imports this checkout's grader. Returns the executed notebook and the
+    error that stopped it, if any."""
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    spec = tmp_path / "jupyter" / "kernels" / "torch-practice-test"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    env = {"PYTHONPATH": str(ROOT), "TORCH_PRACTICE_DATA": str(DATA)}
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "test", "language": "python", "env": env})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    if session_name is None:
+        monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    else:
+        monkeypatch.setenv("JPY_SESSION_NAME", session_name)
+    notebook = nbformat.read(path, as_version=4)
+    if cells is not None:
+        notebook.cells = cells
+    client = nbclient.NotebookClient(
+        notebook, kernel_name="torch-practice-test", timeout=600, resources={"metadata": {"path": str(path.parent)}}
+    )
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as exc:
+        return notebook, exc
+    return notebook, None
+
+
+def cell_output(cell) -> str:
+    return "".join(
+        out.get("text", "") + "\n".join(out.get("traceback", [])) + out.get("evalue", "") for out in cell.outputs
+    )
+
+
+@pytest.mark.slow
+def test_a_filled_notebook_run_in_a_jupyter_kernel_shows_its_public_score(tmp_path, monkeypatch):
+    path = filled(tmp_path)
+    notebook, error = run_in_kernel(path, tmp_path, monkeypatch, session_name=str(path))
+    shown = cell_output(notebook.cells[-1])
+    assert error is None, shown
+    assert "grading l04_linear_model.ipynb" in shown and "older than" not in shown
+    assert "l04_linear_model" in shown and "4/4     done" in shown
+
+
+@pytest.mark.slow
+def test_a_renamed_copy_with_a_wrong_loss_is_graded_as_itself_and_the_cell_raises(tmp_path, monkeypatch):
+    filled(tmp_path)  # the original, right, beside the copy: it must not be graded
+    copy = filled(tmp_path / "copy")
+    copy = copy.rename(tmp_path / "l04_linear_model-Copy1.ipynb")
+    notebook = nbformat.read(copy, as_version=4)
+    for cell in notebook.cells:
+        if cell.source.startswith("def loss("):
+            cell.source = cell.source.replace("** 2", "** 3")
+    nbformat.write(notebook, copy)
+    notebook, error = run_in_kernel(copy, tmp_path, monkeypatch, session_name=str(copy))
+    shown = cell_output(notebook.cells[-1])
+    assert error is not None and "ChecksFailed" in str(error), shown
+    assert "grading l04_linear_model-Copy1.ipynb" in shown and "FAIL" in shown and "4/4" not in shown
+
+
+@pytest.mark.slow
+def test_an_unnamed_kernel_grades_its_own_definitions_and_an_unsaved_file_is_named(tmp_path, monkeypatch):
+    path = filled(tmp_path)
+    ran = nbformat.read(path, as_version=4).cells
+    saved = nbformat.read(path, as_version=4)
+    for cell in saved.cells:  # the file on disk: an older, wrong mse_loss
+        if cell.source.startswith("def loss("):
+            cell.source = cell.source.replace("** 2", "** 3")
+    nbformat.write(saved, path)
+    notebook, error = run_in_kernel(path, tmp_path, monkeypatch, session_name=str(path), cells=ran)
+    shown = cell_output(notebook.cells[-1])
+    assert "l04_linear_model.ipynb on disk is older than what this kernel ran (loss differ)" in shown
+    assert error is not None  # the saved file, which the teacher gets, is graded
+    notebook, error = run_in_kernel(path, tmp_path / "unnamed", monkeypatch, session_name=None, cells=ran)
+    shown = cell_output(notebook.cells[-1])
+    assert error is None, shown
+    assert "grading the definitions it ran instead" in shown and "4/4     done" in shown
+
+
+def test_without_a_grader_the_check_cell_says_how_to_install_it(tmp_path):
+    cell = nbformat.read(export(L04, tmp_path), as_version=4).cells[-1].source
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", cell], capture_output=True, text=True, cwd=tmp_path)
+    assert "No module named" not in done.stderr.splitlines()[-1]
+    assert "has no torch-practice grader" in done.stderr and "-m pip install -e" in done.stderr
