@@ -243,6 +243,10 @@ def _definitions_of(codes: list[str], notes: list[str]) -> str:
 class ChecksFailed(Exception):
     """Raised by the check cell when a check failed, so that "Run All" stops red."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython's hook: the error in one line under the score table, not a traceback into the grader
+        return [f"{type(self).__name__}: {self}"]
+
 
 def _running_notebook(user_ns: dict) -> Path | None:
     """The file of the notebook this kernel runs, when the front end says which:
