@@ -244,8 +244,9 @@ class ChecksFailed(Exception):
     """Raised by the check cell when a check failed, so that "Run All" stops red."""
 
     def _render_traceback_(self) -> list[str]:
-        # IPython's hook: the error in one line under the score table, not a traceback into the grader
-        return [f"{type(self).__name__}: {self}"]
+        """What IPython shows for it: the one line, not the grader's frames (the
+        score table and the failed checks are printed above it)."""
+        return [f"\x1b[31mChecksFailed\x1b[0m: {self}"]
 
 
 def _running_notebook(user_ns: dict) -> Path | None:
@@ -302,7 +303,6 @@ def check(lesson_id: str, public: bool = True) -> None:
     last cell. The grading is a subprocess of the kernel's own Python (``python -m
     grader``, no ``practice`` on the PATH needed), so the kernel never loads a suite;
     the student's code runs in the grader's sandboxed worker, as for any submission."""
-    __tracebackhide__ = True  # IPython shows the cell's line, not this function's
     from IPython import get_ipython  # only ever called inside a kernel
 
     shell = get_ipython()

@@ -14,7 +14,7 @@ from conftest import DATA, ROOT, practice
 from grader import catalog
 from grader.build import BEGIN, END
 from grader.lessons import LESSONS, find
-from grader.notebook import export, extract, lesson_notebook
+from grader.notebook import export, extract, kernel_source, lesson_notebook, unsaved
 
 PUBLIC_L04 = sum(c.points for c in catalog.lesson_checks(find("l04_linear_model")) if c.public)  # the cell's --public
 
@@ -221,3 +221,14 @@ def test_without_a_grader_the_check_cell_says_how_to_install_it(tmp_path):
     done = subprocess.run([sys.executable, "-I", "-S", "-c", cell], capture_output=True, text=True, cwd=tmp_path)
     assert "No module named" not in done.stderr.splitlines()[-1]
     assert "has no torch-practice grader" in done.stderr and "-m pip install -e" in done.stderr
+
+
+def test_the_file_is_older_than_the_kernel_only_when_a_definition_differs(tmp_path):
+    path = filled(tmp_path)
+    cells = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    reformatted = [code.replace("\n", "\n\n# a comment\n", 1) for code in cells]  # same code, other text
+    assert unsaved(path, ["", *reformatted, "print(1)"]) == []
+    edited = [code.replace("** 2", "** 3") if code.startswith("def loss(") else code for code in cells]
+    assert unsaved(path, [*cells, *edited]) == ["loss"]  # the last run counts, as in the kernel
+    source = kernel_source([*edited, *cells, "get_ipython().run_line_magic('timeit', 'loss(1, 2, 3)')"])
+    assert "** 3" in source and source.rindex("** 2") > source.rindex("** 3") and "timeit" not in source
