@@ -146,10 +146,8 @@ def next_lesson() -> None:
     if lesson is None:
         click.echo("Every lesson is at full marks. 恭喜! Grade them all once more with `practice grade`.")
         return
-    result = last.get(lesson.id)
-    scored = (
-        f"{result['score']}/{lesson.points} points last time" if result else f"{lesson.points} points, not graded yet"
-    )
+    result = None if progress.untouched(lesson) else last.get(lesson.id)
+    scored = f"{result['score']}/{lesson.points} points last time" if result else f"{lesson.points} points, not started"
     click.echo(f"next: {lesson.id} · {lesson.title} ({scored})")
     click.echo(f"file: {shown_path(ROOT / 'exercises' / f'{lesson.id}.py')}")
     click.echo(f"grade it: practice grade {lesson.id}   watch it: practice watch   stuck: practice hint {lesson.id}")

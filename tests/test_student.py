@@ -112,6 +112,9 @@ def test_a_lesson_still_the_stub_is_not_started_whatever_was_graded(workspace):
     started = [line[2:].split()[0] for line in rows if line.startswith("•")]
     assert started == ["l01_tensors"], rows
     assert any(line.startswith("  l02_data_as_tensors") and " - " in line for line in rows)
+    results(workspace, l01_tensors=full("l01_tensors"), l02_data_as_tensors={"score": 0, "failed": ["test_x"]})
+    shown = practice("next", cwd=workspace).stdout
+    assert "next: l02_data_as_tensors" in shown and "points, not started" in shown, shown
 
 
 def test_gpu_points_do_not_hold_back_done_and_are_shown_apart(workspace):
