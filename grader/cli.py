@@ -135,7 +135,17 @@ def list_lessons() -> None:
         apart = f"  ({report.gpu_text(gpu)})" if gpu else ""
         click.echo(f"{mark} {lesson.id:25} {shown:>6}  {'█' * filled}{'░' * (10 - filled)}  {lesson.title}{apart}")
     upcoming = progress.next_lesson(last)
-    click.echo(f"\nnext: {upcoming.id} (practice next)" if upcoming else "\nevery lesson is at full marks")
+    click.echo(f"\nnext: {upcoming.id} (practice next)" if upcoming else f"\n{all_done()}")
+
+
+def all_done() -> str:
+    """What `list` and `next` say when every lesson is done: in a student release, only
+    the public checks were graded (issue 17 item 8: never "full marks" for those)."""
+    from grader import release
+
+    if release.HIDDEN.is_file():
+        return "every lesson's public checks pass (the course grades more checks than this release holds)"
+    return "every lesson is at full marks"
 
 
 @main.command("next")
@@ -144,7 +154,7 @@ def next_lesson() -> None:
     last = progress.results()
     lesson = progress.next_lesson(last)
     if lesson is None:
-        click.echo("Every lesson is at full marks. 恭喜! Grade them all once more with `practice grade`.")
+        click.echo(f"{all_done().capitalize()}. 恭喜! Grade them all once more with `practice grade`.")
         return
     result = None if progress.untouched(lesson) else last.get(lesson.id)
     scored = f"{result['score']}/{lesson.points} points last time" if result else f"{lesson.points} points, not started"
