@@ -149,7 +149,8 @@ def _check(entry: Path, settings: Settings) -> tuple[str | None, list[str], set[
     """Why a submission cannot be graded at all (None when it can); why each
     of its lesson files that will score 0 is refused: links, FIFOs, devices, files
     over the size cap (grader.submission's rules, which `practice grade` applies again);
-    and the lessons it handed in (None for a notebook: the lesson is named inside it)."""
+    and the lessons it handed in (None for a notebook: the lesson is named inside it;
+    every lesson for a refused submission, which scores 0 in each)."""
     limit = settings.max_file_size
     try:
         if entry.suffix == ".ipynb":  # the rest of a notebook is judged by `practice grade`
@@ -157,8 +158,8 @@ def _check(entry: Path, settings: Settings) -> tuple[str | None, list[str], set[
             return None, [], None
         lessons = _lesson_folder(entry).relative_to(entry.parent).as_posix()
         submission.check_folder(entry.parent, lessons)
-    except submission.Refused as exc:
-        return f"refused: {exc}", [], set()
+    except submission.Refused as exc:  # handed in, and refused: every lesson scores 0
+        return f"refused: {exc}", [], {lesson.id for lesson in settings.lessons}
     handed_in, refused = set(), []
     for lesson in settings.lessons:
         try:
@@ -207,10 +208,10 @@ def grade_one(entry: Path, settings: Settings, graders: Graders | None = None) -
         max_score=sum(lesson.points for lesson in settings.lessons),
     )
     reason, refused, handed_in = _check(entry, settings)
+    row.scores.update(dict.fromkeys(handed_in or (), 0))  # a file handed in scores 0 until graded
     if reason:
         row.status = reason
         return row
-    row.scores.update(dict.fromkeys(handed_in or (), 0))  # a file handed in scores 0 until graded
     with tempfile.TemporaryDirectory(prefix="torch-practice-batch-", ignore_cleanup_errors=True) as tmp:
         # TMPDIR: whatever the grader leaves, even when killed for a timeout, goes with this folder;
         # OMP_NUM_THREADS: the grading process's own torch gets the same share as its worker (--threads)
