@@ -114,7 +114,7 @@ threads_option = click.option(  # for grade, watch and grade-all
 
 hidden_visibility_option = click.option(  # for grade and grade-all
     "--hidden-visibility",
-    type=click.Choice(["hidden", "after_due_date", "after_published"]),
+    type=click.Choice(report.HIDDEN_VISIBILITIES),
     default="after_published",
     show_default=True,
     help="When Gradescope shows students the hidden checks (public checks and the total are always visible).",
